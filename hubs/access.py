@@ -1,0 +1,72 @@
+"""What the logged-in user may do at which hub, read once per request from django-guardian's
+tables. Grants go to role groups (see services.access_sync_for_user), never to single users,
+so three small queries answer every permission question a page asks."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Permission
+
+from .models import BureauGroupObjectPermission, HubGroupObjectPermission
+
+CACHE_ATTR = "_yorozu_hub_access"
+
+
+@dataclass(frozen=True)
+class HubAccess:
+    everywhere: frozenset[str] = frozenset()
+    by_hub: dict[int, frozenset[str]] = field(default_factory=dict)
+    bureau_ids: frozenset[int] = frozenset()
+
+    def can(self, perm: str, hub_id: int | None) -> bool:
+        return perm in self.everywhere or perm in self.by_hub.get(hub_id, frozenset())
+
+    def hub_ids(self, perm: str) -> frozenset[int] | None:
+        """The hubs where the user holds `perm`; None means every hub."""
+        if perm in self.everywhere:
+            return None
+        return frozenset(h for h, perms in self.by_hub.items() if perm in perms)
+
+    def anywhere(self, perm: str) -> bool:
+        return perm in self.everywhere or any(perm in p for p in self.by_hub.values())
+
+    @property
+    def is_national(self) -> bool:
+        return bool(self.everywhere)
+
+
+NO_ACCESS = HubAccess()
+
+
+def hub_access(user) -> HubAccess:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, CACHE_ATTR, None)
+    if cached is None:
+        cached = _load(user)
+        setattr(user, CACHE_ATTR, cached)
+    return cached
+
+
+def hub_access_forget(user) -> None:
+    if hasattr(user, CACHE_ATTR):
+        delattr(user, CACHE_ATTR)
+
+
+def _load(user) -> HubAccess:
+    by_hub: dict[int, set[str]] = {}
+    rows = HubGroupObjectPermission.objects.filter(group__user=user).values_list(
+        "content_object_id", "permission__codename"
+    )
+    for hub_id, codename in rows:
+        by_hub.setdefault(hub_id, set()).add(codename)
+    bureau_ids = BureauGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename="view_bureau"
+    ).values_list("content_object_id", flat=True)
+    everywhere = Permission.objects.filter(
+        group__user=user, content_type__app_label="hubs", content_type__model="hub"
+    ).values_list("codename", flat=True)
+    return HubAccess(
+        everywhere=frozenset(everywhere),
+        by_hub={hub_id: frozenset(perms) for hub_id, perms in by_hub.items()},
+        bureau_ids=frozenset(bureau_ids),
+    )

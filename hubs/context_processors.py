@@ -1,0 +1,29 @@
+from django.utils.functional import SimpleLazyObject
+
+from .access import hub_access
+from .roles import APPROVE_APPOINTMENT, PROPOSE_APPOINTMENT, VIEW_AGENCIES, VIEW_HUB
+
+
+def navigation(request):
+    """What the navigation bar may link to: only what the user's roles can open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def build():
+        from .models import Hub
+
+        access = hub_access(user)
+        agency_hubs = access.hub_ids(VIEW_AGENCIES)
+        own_hub = None
+        if agency_hubs is not None and len(agency_hubs) == 1:
+            own_hub = Hub.objects.filter(pk=next(iter(agency_hubs))).first()
+        return {
+            "hubs": access.anywhere(VIEW_HUB),
+            "own_hub": own_hub,
+            "appointments": access.anywhere(APPROVE_APPOINTMENT)
+            or access.anywhere(PROPOSE_APPOINTMENT),
+            "admin": user.is_staff,
+        }
+
+    return {"nav": SimpleLazyObject(build)}

@@ -1,0 +1,20 @@
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Appointment
+
+
+def load_reference_data(sender, using="default", **kwargs):
+    from .services import reference_load, role_groups_regrant
+
+    reference_load()
+    role_groups_regrant()
+
+
+@receiver(post_save, sender=Appointment)
+@receiver(post_delete, sender=Appointment)
+def appointment_changed(sender, instance, **kwargs):
+    # Any change, from the workflow or from the admin, takes effect on the next request.
+    from .services import access_sync_for_user
+
+    access_sync_for_user(user=instance.user)

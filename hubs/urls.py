@@ -1,0 +1,35 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class PrefectureCode:
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return f"{value}"
+
+
+register_converter(PrefectureCode, "jis")
+
+app_name = "hubs"
+
+urlpatterns = [
+    path("", views.hub_list, name="hub_list"),
+    path("<jis:jis_code>/", views.hub_detail, name="hub_detail"),
+    path("<jis:jis_code>/agencies/", views.agency_list, name="agency_list"),
+    path("<jis:jis_code>/agencies/new/", views.agency_create, name="agency_create"),
+    path("<jis:jis_code>/appointments/propose/", views.appointment_propose,
+         name="appointment_propose"),
+    path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
+    path("appointments/", views.appointment_list, name="appointment_list"),
+    path("appointments/<int:pk>/approve/", views.appointment_approve,
+         name="appointment_approve"),
+    path("appointments/<int:pk>/reject/", views.appointment_reject, name="appointment_reject"),
+    path("appointments/<int:pk>/withdraw/", views.appointment_withdraw,
+         name="appointment_withdraw"),
+    path("appointments/<int:pk>/revoke/", views.appointment_revoke, name="appointment_revoke"),
+]

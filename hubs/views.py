@@ -1,0 +1,184 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .access import hub_access
+from .forms import AgencyForm, DecisionNoteForm, ProposeForm
+from .models import Appointment, Hub, SupportAgency
+from .roles import (
+    APPROVE_APPOINTMENT,
+    MANAGE_AGENCIES,
+    PROPOSE_APPOINTMENT,
+    VIEW_AGENCIES,
+    VIEW_HUB,
+    VIEW_STAFF,
+    Role,
+)
+from .scoping import get_for_user_or_403, get_for_user_or_404
+
+
+def _hub(request, jis_code, perm=VIEW_HUB):
+    return get_for_user_or_404(Hub.objects.select_related("bureau"), request.user, perm,
+                               jis_code=jis_code)
+
+
+def _require(request, perm, hub):
+    if not hub_access(request.user).can(perm, hub.pk):
+        raise PermissionDenied
+
+
+def home(request):
+    appointments = selectors.user_appointments(user=request.user)
+    roles = {a.role for a in appointments}
+    access = hub_access(request.user)
+    context = {
+        "appointments": appointments,
+        "hub_appointments": [a for a in appointments if a.hub_id],
+        "is_bureau": Role.BUREAU in roles,
+        "is_hq": Role.HQ in roles,
+        "queue": [],
+    }
+    if access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT):
+        context["queue"] = list(selectors.appointment_queue(user=request.user)[:10])
+    if context["is_bureau"] or context["is_hq"]:
+        context["hubs"] = list(selectors.hub_list(user=request.user))
+    return render(request, "home.html", context)
+
+
+def hub_list(request):
+    return render(request, "hubs/hub_list.html",
+                  {"hubs": list(selectors.hub_list(user=request.user))})
+
+
+def hub_detail(request, jis_code):
+    hub = _hub(request, jis_code)
+    access = hub_access(request.user)
+    staff = selectors.hub_staff(hub=hub) if access.can(VIEW_STAFF, hub.pk) else []
+    return render(request, "hubs/hub_detail.html", {
+        "hub": hub,
+        "staff": list(staff),
+        "can_propose": access.can(PROPOSE_APPOINTMENT, hub.pk),
+        "can_revoke": access.can(APPROVE_APPOINTMENT, hub.pk),
+        "can_see_agencies": access.can(VIEW_AGENCIES, hub.pk),
+        "revoke_form": DecisionNoteForm(),
+    })
+
+
+def agency_list(request, jis_code):
+    hub = _hub(request, jis_code, VIEW_AGENCIES)
+    show_all = request.GET.get("all") == "1"
+    agencies = selectors.agency_list(user=request.user, hub=hub, include_inactive=show_all)
+    return render(request, "hubs/agency_list.html", {
+        "hub": hub, "agencies": list(agencies), "show_all": show_all,
+        "can_manage": hub_access(request.user).can(MANAGE_AGENCIES, hub.pk),
+    })
+
+
+def agency_create(request, jis_code):
+    hub = _hub(request, jis_code, VIEW_AGENCIES)
+    _require(request, MANAGE_AGENCIES, hub)
+    form = AgencyForm(request.POST or None, hub=hub)
+    if request.method == "POST" and form.is_valid():
+        agency = services.agency_create(hub=hub, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("Added %(name)s.") % {"name": agency.name})
+        return redirect("hubs:agency_list", jis_code=hub.jis_code)
+    return render(request, "hubs/agency_form.html", {"hub": hub, "form": form})
+
+
+def agency_edit(request, pk):
+    agency = get_for_user_or_403(SupportAgency.objects.select_related("hub"), request.user,
+                                 read=VIEW_AGENCIES, write=MANAGE_AGENCIES, pk=pk)
+    form = AgencyForm(request.POST or None, instance=agency)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_update(agency=agency, by=request.user, data=form.cleaned_data,
+                                   version=form.cleaned_data["version"] or 0)
+        except services.EditConflict as exc:
+            conflict = exc.current
+            # Keep what the user typed; saving again now knowingly replaces the stored version.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": agency.name})
+            return redirect("hubs:agency_list", jis_code=agency.hub.jis_code)
+    return render(request, "hubs/agency_form.html",
+                  {"hub": agency.hub, "form": form, "agency": agency, "conflict": conflict})
+
+
+def appointment_list(request):
+    access = hub_access(request.user)
+    if not (access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT)):
+        raise PermissionDenied
+    queue = list(selectors.appointment_queue(user=request.user))
+    for appointment in queue:
+        appointment.can_decide = access.can(APPROVE_APPOINTMENT, appointment.hub_id)
+        appointment.can_withdraw = access.can(PROPOSE_APPOINTMENT, appointment.hub_id)
+    return render(request, "hubs/appointment_list.html", {
+        "queue": queue,
+        "recent": list(selectors.appointment_recent(user=request.user)),
+        "note_form": DecisionNoteForm(),
+    })
+
+
+def appointment_propose(request, jis_code):
+    hub = _hub(request, jis_code)
+    _require(request, PROPOSE_APPOINTMENT, hub)
+    form = ProposeForm(request.POST or None, hub=hub)
+    if request.method == "POST" and form.is_valid():
+        appointment = services.appointment_propose(hub=hub, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Proposed %(name)s as coordinator. The bureau will review "
+                                    "the proposal.") % {"name": appointment.user})
+        return redirect("hubs:appointment_list")
+    return render(request, "hubs/appointment_propose.html", {"hub": hub, "form": form})
+
+
+def _decision(request, pk, *, perm, service, done_message, with_note=False):
+    appointment = get_for_user_or_403(Appointment.objects.select_related("user", "hub"),
+                                      request.user, read=VIEW_STAFF, write=perm, pk=pk)
+    kwargs = {"note": request.POST.get("note", "").strip()[:1000]} if with_note else {}
+    try:
+        service(appointment=appointment, by=request.user, **kwargs)
+    except services.WorkflowError:
+        messages.error(request, _("This appointment was already decided by someone else. "
+                                  "Its current state is shown below."))
+    else:
+        messages.success(request, done_message % {"name": appointment.user})
+    return redirect(_safe_next(request) or "hubs:appointment_list")
+
+
+def _safe_next(request):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
+
+
+@require_POST
+def appointment_approve(request, pk):
+    return _decision(request, pk, perm=APPROVE_APPOINTMENT, service=services.appointment_approve,
+                     done_message=_("Approved the appointment of %(name)s."))
+
+
+@require_POST
+def appointment_reject(request, pk):
+    return _decision(request, pk, perm=APPROVE_APPOINTMENT, service=services.appointment_reject,
+                     done_message=_("Rejected the proposal for %(name)s."), with_note=True)
+
+
+@require_POST
+def appointment_withdraw(request, pk):
+    return _decision(request, pk, perm=PROPOSE_APPOINTMENT,
+                     service=services.appointment_withdraw,
+                     done_message=_("Withdrew the proposal for %(name)s."))
+
+
+@require_POST
+def appointment_revoke(request, pk):
+    return _decision(request, pk, perm=APPROVE_APPOINTMENT, service=services.appointment_revoke,
+                     done_message=_("Revoked the appointment of %(name)s."), with_note=True)

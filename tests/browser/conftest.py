@@ -1,0 +1,97 @@
+"""Browser fixtures: one system Chromium per session, a fresh context per test, and helpers
+to log in, to check the console for CSP violations and to run axe-core on a page.
+
+The CSP stays active: axe is injected through page.evaluate (DevTools evaluation is not subject
+to the page's CSP), never through a <script> tag the policy would refuse."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.conftest import CHROMIUM, PASSWORD
+
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API keeps an event loop in the test thread while it runs; Django would
+    # refuse ORM calls from fixtures and tests. Allowed for the browser modules only, and
+    # Playwright is stopped before other tests run, so they keep Django's async-safety check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def users(transactional_db, cast):
+    """The cast, in a transactional database that the live server thread can see."""
+    return cast
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="ja-JP",
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console",
+            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+
+
+def assert_no_csp_violations(page: Page) -> None:
+    violations = [text for text in page.console_errors if "Content Security Policy" in text]
+    if violations:
+        pytest.fail(f"CSP violations on {page.url}:\n" + "\n".join(violations), pytrace=False)
+
+
+def log_in(page: Page, user, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.locator('input[name="username"]').fill(user.email)
+    page.locator('input[name="password"]').fill(password)
+    page.get_by_role("button", name="ログイン", exact=True).click()
+    wait_for_home(page)
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+    assert_no_csp_violations(page)
+
+
+def wait_for_home(page: Page) -> None:
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+
+
+def _describe(violation: dict) -> str:
+    targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+    return f"- {violation['id']} ({violation['impact']}): {violation['help']}\n    {targets}"
+
+
+def assert_accessible(page: Page) -> None:
+    """No serious or critical axe violations, and no CSP violation in the console."""
+    page.wait_for_load_state("load")
+    page.evaluate(AXE_SOURCE)
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        pytest.fail(f"axe violations on {page.url}:\n" + "\n".join(map(_describe, blocking)),
+                    pytrace=False)
+    assert_no_csp_violations(page)

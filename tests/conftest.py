@@ -1,0 +1,105 @@
+"""Shared fixtures. Tests that need PostgreSQL, Redis or a browser skip with a reason on a
+bare machine and fail in CI (CI=true), where all of them must run."""
+
+import os
+import shutil
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import pytest
+from django.db import connection
+
+from hubs.models import Hub
+from hubs.roles import Role
+
+from .factories import AgencyFactory, AppointmentFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _redis_missing() -> str | None:
+    parsed = urlparse(TEST_REDIS_URL)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1):
+            return None
+    except OSError:
+        return f"no Redis at {TEST_REDIS_URL} (set TEST_REDIS_URL)"
+
+
+def _postgres_missing() -> str | None:
+    if connection.vendor == "postgresql":
+        return None
+    return "runs on PostgreSQL only (set DATABASE_URL=postgres://...)"
+
+
+def _browser_missing() -> str | None:
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return None
+    return f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+
+
+NEEDS = {"needs_redis": _redis_missing, "needs_postgres": _postgres_missing,
+         "browser": _browser_missing}
+
+
+def pytest_runtest_setup(item):
+    for marker, missing in NEEDS.items():
+        if item.get_closest_marker(marker) and (reason := missing()):
+            if IN_CI:
+                pytest.fail(f"{reason}: CI must run this test", pytrace=False)
+            pytest.skip(reason)
+
+
+PASSWORD = "pw-for-tests-123"
+
+
+@dataclass
+class Cast:
+    """One user per role at the Tokyo hub (Kanto bureau), plus the Miyagi hub (Tohoku) as
+    'another hub' with its own coordinator."""
+
+    hub: Hub
+    other_hub: Hub
+    coordinator: object
+    chief: object
+    impl_org: object
+    bureau: object
+    hq: object
+    admin: object
+    outsider: object
+
+    def by_role(self) -> dict:
+        return {"coordinator": self.coordinator, "chief": self.chief,
+                "impl_org": self.impl_org, "bureau": self.bureau, "hq": self.hq,
+                "admin": self.admin}
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    hub = Hub.objects.get(jis_code="13")
+    other_hub = Hub.objects.get(jis_code="04")
+
+    def appointed(role, **where):
+        user = UserFactory()
+        AppointmentFactory(user=user, role=role, **where)
+        return user
+
+    return Cast(
+        hub=hub,
+        other_hub=other_hub,
+        coordinator=appointed(Role.COORDINATOR, hub=hub),
+        chief=appointed(Role.CHIEF, hub=hub),
+        impl_org=appointed(Role.IMPL_ORG, hub=hub),
+        bureau=appointed(Role.BUREAU, bureau=hub.bureau),
+        hq=appointed(Role.HQ),
+        admin=UserFactory(is_staff=True, is_superuser=True),
+        outsider=appointed(Role.COORDINATOR, hub=other_hub),
+    )
+
+
+@pytest.fixture
+def agencies(cast):
+    return AgencyFactory(hub=cast.hub), AgencyFactory(hub=cast.other_hub)

@@ -1,0 +1,27 @@
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from yorozu import fiscal
+
+
+@pytest.mark.parametrize(("day", "year"), [
+    (date(2026, 3, 31), 2025), (date(2026, 4, 1), 2026), (date(2027, 1, 15), 2026),
+])
+def test_fiscal_year_runs_from_april_to_march(day, year):
+    assert fiscal.fiscal_year_of(day) == year
+
+
+@pytest.mark.parametrize(("year", "label"), [
+    (2025, "2025年度（令和7年度）"), (2019, "2019年度（令和元年度）"),
+    (2018, "2018年度（平成30年度）"),
+])
+def test_fiscal_year_reads_with_its_era_in_japanese(year, label):
+    with translation.override("ja"):
+        assert fiscal.fiscal_year_label(year) == label
+
+
+def test_fiscal_year_reads_as_fy_in_english():
+    with translation.override("en"):
+        assert fiscal.fiscal_year_label(2025) == "FY2025"

@@ -1,0 +1,221 @@
+"""Every URL pattern, for every role and anonymous visitors, against an object of the user's
+own hub and one of another hub. Adding a URL without a row here fails
+test_every_url_has_an_expected_outcome.
+
+Outcomes, in role order anon, coordinator, chief, impl_org, bureau, hq, admin:
+  L    redirect to the login page       AL  redirect to the admin login (not staff)
+  200  page shown                       302 done, redirected onward
+  403  seen but not allowed             404 not found: missing or another hub's
+  405  method not allowed               L*  redirect to either login page
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hubs.models import Appointment
+from hubs.roles import Role
+
+from .factories import AgencyFactory, AppointmentFactory, UserFactory
+
+ROLES = ["anon", "coordinator", "chief", "impl_org", "bureau", "hq", "admin"]
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    target: str | None  # which object the URL takes, built by TARGETS below
+    own: str  # outcomes by role, space separated, in ROLES order
+    other: str | None = None  # the same for another hub's object
+
+    def expected(self, which: str) -> dict[str, str]:
+        return dict(zip(ROLES, (self.own if which == "own" else self.other).split(), strict=True))
+
+
+MATRIX: dict[str, Row] = {
+    "home": Row("GET", None, "L 200 200 200 200 200 200"),
+    "healthz": Row("GET", None, "200 200 200 200 200 200 200"),
+    "set_language": Row("POST", None, "302 302 302 302 302 302 302"),
+    "accounts:login": Row("GET", None, "200 302 302 302 302 302 302"),
+    "accounts:logout": Row("POST", None, "L L L L L L L"),
+    "accounts:password_change": Row("GET", None, "L 200 200 200 200 200 200"),
+    "accounts:password_change_done": Row("GET", None, "L 200 200 200 200 200 200"),
+    "accounts:password_reset": Row("GET", None, "200 200 200 200 200 200 200"),
+    "accounts:password_reset_done": Row("GET", None, "200 200 200 200 200 200 200"),
+    "accounts:password_reset_confirm": Row("GET", "reset_token",
+                                           "200 200 200 200 200 200 200"),
+    "accounts:password_reset_complete": Row("GET", None, "200 200 200 200 200 200 200"),
+    "hubs:hub_list": Row("GET", None, "L 200 200 200 200 200 200"),
+    "hubs:hub_detail": Row("GET", "hub", "L 200 200 200 200 200 404",
+                           "L 404 404 404 404 200 404"),
+    "hubs:agency_list": Row("GET", "hub", "L 200 200 200 200 200 404",
+                            "L 404 404 404 404 200 404"),
+    "hubs:agency_create": Row("GET", "hub", "L 403 200 200 403 403 404",
+                              "L 404 404 404 404 403 404"),
+    "hubs:agency_edit": Row("GET", "agency", "L 403 200 200 403 403 404",
+                            "L 404 404 404 404 403 404"),
+    "hubs:appointment_propose": Row("GET", "hub", "L 403 200 200 403 403 404",
+                                    "L 404 404 404 404 403 404"),
+    "hubs:appointment_list": Row("GET", None, "L 403 200 200 200 403 403"),
+    "hubs:appointment_approve": Row("POST", "proposal", "L 403 403 403 302 403 404",
+                                    "L 404 404 404 404 403 404"),
+    "hubs:appointment_reject": Row("POST", "proposal", "L 403 403 403 302 403 404",
+                                   "L 404 404 404 404 403 404"),
+    "hubs:appointment_withdraw": Row("POST", "proposal", "L 403 302 302 403 403 404",
+                                     "L 404 404 404 404 403 404"),
+    "hubs:appointment_revoke": Row("POST", "coordinator", "L 403 403 403 302 403 404",
+                                   "L 404 404 404 404 403 404"),
+}
+# Django admin: one rule for the whole namespace. Only staff get in; everyone else is sent to
+# a login page. The admin's own login page is public.
+ADMIN_LOGIN = Row("GET", None, "200 200 200 200 200 200 302")
+ADMIN_LOGOUT = Row("GET", None, "AL 302 302 302 302 302 405")  # logout needs a POST
+ADMIN_OTHER = Row("GET", "admin_args", "L* AL AL AL AL AL ok")
+ADMIN_ROWS = {"admin:login": ADMIN_LOGIN, "admin:logout": ADMIN_LOGOUT}
+
+
+def _walk(resolver, namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                yield f"{namespace}{pattern.name}", pattern
+            elif namespace != "admin:":  # the admin's unnamed redirects and catch-all
+                yield None, pattern
+
+
+ALL_PATTERNS = list(_walk(get_resolver()))
+
+
+def test_every_url_has_an_expected_outcome():
+    unnamed = [str(p.pattern) for name, p in ALL_PATTERNS if name is None]
+    missing = [name for name, _p in ALL_PATTERNS
+               if name and not name.startswith("admin:") and name not in MATRIX]
+    stale = set(MATRIX) - {name for name, _p in ALL_PATTERNS}
+    assert not unnamed, f"name these URL patterns: {unnamed}"
+    assert not missing, f"add these URLs to the permission matrix: {missing}"
+    assert not stale, f"these rows name no URL: {stale}"
+
+
+# --- Targets: the objects each URL is called with --------------------------------------------
+def _hub(cast, which):
+    return {"jis_code": (cast.hub if which == "own" else cast.other_hub).jis_code}
+
+
+def _agency(cast, which):
+    hub = cast.hub if which == "own" else cast.other_hub
+    return {"pk": AgencyFactory(hub=hub).pk}
+
+
+def _proposal(cast, which):
+    hub = cast.hub if which == "own" else cast.other_hub
+    proposer = cast.chief if which == "own" else cast.outsider
+    appointment = AppointmentFactory(user=UserFactory(), role=Role.COORDINATOR, hub=hub,
+                                     status=Appointment.Status.PROPOSED, proposed_by=proposer)
+    return {"pk": appointment.pk}
+
+
+def _coordinator(cast, which):
+    user = cast.coordinator if which == "own" else cast.outsider
+    return {"pk": Appointment.objects.get(user=user).pk}
+
+
+def _reset_token(cast, which):
+    return {"uidb64": "MQ", "token": "set-password"}
+
+
+TARGETS = {"hub": _hub, "agency": _agency, "proposal": _proposal,
+           "coordinator": _coordinator, "reset_token": _reset_token}
+
+
+def _admin_kwargs(pattern) -> dict:
+    kwargs = {name: "1" for name in pattern.pattern.converters}
+    if "app_label" in pattern.pattern.regex.groupindex:
+        kwargs["app_label"] = "hubs"
+    return kwargs
+
+
+# --- The walk ---------------------------------------------------------------------------------
+def _cases():
+    for name, _pattern in ALL_PATTERNS:
+        if name is None:
+            continue
+        if name.startswith("admin:"):
+            row = ADMIN_ROWS.get(name, ADMIN_OTHER)
+        elif name in MATRIX:
+            row = MATRIX[name]
+        else:
+            continue  # reported by test_every_url_has_an_expected_outcome
+        for which in ("own", "other") if row.other else ("own",):
+            for role in ROLES:
+                yield pytest.param(name, row, which, role, id=f"{name}-{which}-{role}")
+
+
+def _check(response, outcome: str, role: str):
+    location = response.headers.get("Location", "")
+    if outcome == "L":
+        assert response.status_code == 302 and location.startswith("/accounts/login/"), location
+    elif outcome == "L*":
+        assert response.status_code == 302 and "/login/" in location, location
+    elif outcome == "AL":
+        assert response.status_code == 302 and location.startswith("/admin/login/"), location
+    elif outcome == "ok":  # admin pages for staff: anything but an error or a login redirect
+        assert response.status_code < 500
+        assert "login" not in location
+    elif outcome == "302":
+        assert response.status_code == 302 and "/login/" not in location, location
+    else:
+        assert response.status_code == int(outcome), (response.status_code, location)
+
+
+@pytest.mark.parametrize(("name", "row", "which", "role"), list(_cases()))
+def test_url_answers_each_role_as_the_matrix_says(client, cast, name, row, which, role):
+    if row is ADMIN_OTHER:
+        pattern = dict(ALL_PATTERNS)[name]
+        kwargs = _admin_kwargs(pattern)
+    else:
+        kwargs = TARGETS[row.target](cast, which) if row.target else {}
+    url = reverse(name, kwargs=kwargs)
+    if role != "anon":
+        client.force_login(cast.by_role()[role])
+    response = client.post(url) if row.method == "POST" else client.get(url)
+    _check(response, row.expected(which)[role], role)
+
+
+def test_get_on_an_action_is_refused(client, cast):
+    client.force_login(cast.bureau)
+    pk = _proposal(cast, "own")["pk"]
+    assert client.get(reverse("hubs:appointment_approve", args=[pk])).status_code == 405
+    assert Appointment.objects.get(pk=pk).status == Appointment.Status.PROPOSED
+
+
+# Per-request noise: the CSRF token, and the language switch's return address, which is the
+# path the user typed and so tells them nothing new.
+NOISE = re.compile(r'name="(csrfmiddlewaretoken|next)" value="[^"]*"')
+
+
+def _same_page(a, b) -> bool:
+    return NOISE.sub("", a.content.decode()) == NOISE.sub("", b.content.decode())
+
+
+@pytest.mark.parametrize("role", ["coordinator", "chief", "impl_org", "bureau"])
+@pytest.mark.parametrize("name", ["hubs:hub_detail", "hubs:agency_list"])
+def test_another_hubs_page_reads_exactly_like_a_missing_one(client, cast, role, name):
+    client.force_login(cast.by_role()[role])
+    other = client.get(reverse(name, kwargs={"jis_code": cast.other_hub.jis_code}))
+    missing = client.get(reverse(name, kwargs={"jis_code": "99"}))
+    assert other.status_code == missing.status_code == 404
+    assert _same_page(other, missing)
+
+
+def test_another_hubs_agency_reads_exactly_like_a_missing_one(client, cast):
+    client.force_login(cast.chief)
+    other = AgencyFactory(hub=cast.other_hub)
+    a = client.get(reverse("hubs:agency_edit", args=[other.pk]))
+    b = client.get(reverse("hubs:agency_edit", args=[other.pk + 1000]))
+    assert a.status_code == b.status_code == 404
+    assert _same_page(a, b)

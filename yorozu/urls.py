@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hubs import views as hub_views
+
+from . import views
+
+urlpatterns = [
+    path("", hub_views.home, name="home"),
+    path("accounts/", include("yorozu.accounts.urls")),
+    path("hubs/", include("hubs.urls")),
+    # Public so that the login page itself can switch language.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
