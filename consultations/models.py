@@ -1,1 +1,348 @@
-# Models arrive with their issue; the app exists so that URLs and migrations have a home.
+"""Clients, cases, sessions and referrals: the hub-owned consultation records.
+
+Every model here carries its hub directly (not only through its case) so that the scoping
+layer filters with one indexed column and every list is a hub-scoped, date-ordered index scan.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from hubs.models import Hub, SupportAgency, localized
+from hubs.scoping import HubScopedQuerySet
+
+from .validators import validate_corporate_number, validate_not_future, validate_phone
+
+
+class ReferenceData(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized(self.name_ja, self.name_en)
+
+
+class Topic(ReferenceData):
+    """A consultation topic (相談分野). Data, so that HQ can add topics in the admin."""
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("consultation topic")
+        verbose_name_plural = _("consultation topics")
+
+
+class Industry(ReferenceData):
+    """A JSIC division (日本標準産業分類 大分類), from hubs/data/jsic_divisions.csv."""
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+
+class Versioned(models.Model):
+    """Optimistic locking: every edit says which version it started from (services.py)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Client(Versioned):
+    """A consulting business or would-be founder (相談者), owned by one hub."""
+
+    class Kind(models.TextChoices):
+        CORPORATION = "corporation", _("Corporation")
+        SOLE = "sole", _("Sole proprietor")
+        STARTUP = "startup", _("Planning to start a business")
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="clients",
+                            verbose_name=_("hub"))
+    name = models.CharField(_("business name"), max_length=200)
+    name_kana = models.CharField(_("business name (kana)"), max_length=200, blank=True)
+    kind = models.CharField(_("business type"), max_length=20, choices=Kind.choices,
+                            default=Kind.CORPORATION)
+    corporate_number = models.CharField(
+        _("corporate number"), max_length=13, blank=True,
+        validators=[validate_corporate_number],
+        help_text=_("13 digits, for corporations. Leave blank for others."))
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, null=True, blank=True,
+                                 verbose_name=_("industry"))
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    capital = models.PositiveBigIntegerField(_("capital (yen)"), null=True, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    representative = models.CharField(_("representative"), max_length=100, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("email"), blank=True)
+    survey_consent = models.BooleanField(
+        _("agrees to satisfaction surveys"), default=False,
+        help_text=_("Personal data is used only to support the business, to contact it about "
+                    "this consultation and, with this consent, to ask about satisfaction."))
+
+    objects = HubScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["name_kana", "name"]
+        indexes = [
+            models.Index(fields=["hub", "name_kana"]),
+            models.Index(fields=["hub", "corporate_number"]),
+            models.Index(fields=["hub", "phone"]),
+            models.Index(fields=["hub", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.corporate_number and self.kind != self.Kind.CORPORATION:
+            raise ValidationError({"corporate_number": _(
+                "Only corporations have a corporate number. Change the business type or "
+                "leave this blank.")})
+
+
+class Case(Versioned):
+    """A piece of support for one client (案件): topics, depth, and how it ended."""
+
+    class Depth(models.TextChoices):
+        EXPERT = "expert", _("Expert proposal")
+        POLICY = "policy", _("Policy introduction")
+        REFERRAL = "referral", _("Referral only")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed without resolution")
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="cases",
+                            verbose_name=_("hub"))
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("client"))
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="led_cases", verbose_name=_("lead coordinator"))
+    topics = models.ManyToManyField(Topic, related_name="cases", verbose_name=_("topics"))
+    depth = models.CharField(_("support depth"), max_length=20, choices=Depth.choices,
+                             default=Depth.EXPERT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.OPEN)
+    outcome = models.TextField(_("outcome summary"), blank=True)
+    opened_on = models.DateField(_("opened on"), validators=[validate_not_future])
+    closed_on = models.DateField(_("closed on"), null=True, blank=True,
+                                 validators=[validate_not_future])
+
+    objects = HubScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"], m2m_fields=[topics])
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-opened_on", "-pk"]
+        indexes = [
+            models.Index(fields=["hub", "-opened_on"]),
+            models.Index(fields=["hub", "status", "-opened_on"]),
+            models.Index(fields=["lead", "status", "-opened_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="consultations_case_closed_when_not_open",
+                condition=(models.Q(status="open", closed_on__isnull=True)
+                           | (~models.Q(status="open") & models.Q(closed_on__isnull=False)))),
+        ]
+
+    def __str__(self):
+        return f"{self.client} ({self.opened_on:%Y-%m-%d})"
+
+    def clean(self):
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _(
+                "The closing date must not be before the opening date.")})
+
+
+class Session(Versioned):
+    """One consultation session (相談対応): the unit the network counts."""
+
+    class Channel(models.TextChoices):
+        VISIT = "visit", _("Visit to the hub")
+        OUTREACH = "outreach", _("Outreach visit")
+        PHONE = "phone", pgettext_lazy("channel", "Phone")
+        ONLINE = "online", _("Online")
+        EMAIL = "email", pgettext_lazy("channel", "Email")
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="sessions",
+                            verbose_name=_("hub"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sessions",
+                             verbose_name=_("case"))
+    held_on = models.DateField(_("date"), validators=[validate_not_future])
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
+                               default=Channel.VISIT)
+    coordinators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="sessions",
+                                          verbose_name=_("coordinators present"))
+    summary = models.TextField(_("consultation summary"))
+    proposal = models.TextField(_("what was proposed"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+
+    objects = HubScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"],
+                                m2m_fields=[coordinators])
+
+    class Meta:
+        verbose_name = _("consultation session")
+        verbose_name_plural = _("consultation sessions")
+        ordering = ["-held_on", "-start_time", "-pk"]
+        indexes = [
+            models.Index(fields=["hub", "-held_on"]),
+            models.Index(fields=["hub", "channel", "-held_on"]),
+            models.Index(fields=["case", "-held_on"]),
+            models.Index(fields=["hub", "next_step_due"],
+                         condition=models.Q(next_step_due__isnull=False),
+                         name="consult_session_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.case.client} {self.held_on:%Y-%m-%d}"
+
+
+class Referral(Versioned):
+    """A case handed to another support agency (紹介 / 連携), followed until the loop closes."""
+
+    class Kind(models.TextChoices):
+        REFERRAL = "referral", _("Referral")
+        JOINT = "joint", _("Joint support")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ACTING = "acting", _("Agency acting")
+        REPORTED = "reported", _("Reported back")
+        CLOSED = "closed", _("Closed")
+        LAPSED = "lapsed", _("Lapsed")
+
+    OPEN_STATUSES = (Status.SENT, Status.ACKNOWLEDGED, Status.ACTING, Status.REPORTED)
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="referrals",
+                            verbose_name=_("hub"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals",
+                             verbose_name=_("case"))
+    agency = models.ForeignKey(SupportAgency, on_delete=models.PROTECT,
+                               related_name="referrals", verbose_name=_("support agency"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
+                            default=Kind.REFERRAL)
+    reason = models.TextField(_("reason"))
+    handed_over = models.TextField(_("information handed over"), blank=True)
+    follow_up_due = models.DateField(_("follow-up due"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.SENT)
+    agency_note = models.TextField(_("agency's report"), blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("reported back at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+
+    objects = HubScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["follow_up_due", "pk"]
+        indexes = [
+            models.Index(fields=["hub", "status", "follow_up_due"]),
+            models.Index(fields=["case", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.case.client} → {self.agency}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class ReferralLink(models.Model):
+    """A single-use, expiring link that lets an agency answer without an account. Only a hash
+    of the token is stored; the token itself exists only in the email."""
+
+    class Purpose(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+        REPORT = "report", _("Report back")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral link")
+        verbose_name_plural = _("referral links")
+
+    def __str__(self):
+        return f"{self.referral} ({self.get_purpose_display()})"
+
+
+class PersonalDataRead(models.Model):
+    """Who read a client's personal data, and when. Written on every page or file that shows
+    contact details; kept apart from change history so reads never bloat it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reads",
+                               null=True, blank=True)
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(max_length=50)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal-data read")
+        verbose_name_plural = _("personal-data reads")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["client", "-at"]), models.Index(fields=["hub", "-at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.what} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportBatch(models.Model):
+    """An import of historical sessions; keeps the rejected rows for download."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    imported = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    rejected_file = models.BinaryField(blank=True, default=b"")
+
+    objects = HubScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session import")
+        verbose_name_plural = _("session imports")
+
+    def __str__(self):
+        return self.filename

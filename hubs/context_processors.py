@@ -1,7 +1,14 @@
 from django.utils.functional import SimpleLazyObject
 
 from .access import hub_access
-from .roles import APPROVE_APPOINTMENT, PROPOSE_APPOINTMENT, VIEW_AGENCIES, VIEW_HUB
+from .roles import (
+    APPROVE_APPOINTMENT,
+    CHANGE_RECORDS,
+    PROPOSE_APPOINTMENT,
+    VIEW_AGENCIES,
+    VIEW_HUB,
+    VIEW_RECORDS,
+)
 
 
 def navigation(request):
@@ -24,6 +31,8 @@ def navigation(request):
             "appointments": access.anywhere(APPROVE_APPOINTMENT)
             or access.anywhere(PROPOSE_APPOINTMENT),
             "admin": user.is_staff,
+            "records": own_hub is not None and access.can(VIEW_RECORDS, own_hub.pk),
+            "log": own_hub is not None and access.can(CHANGE_RECORDS, own_hub.pk),
         }
 
     return {"nav": SimpleLazyObject(build)}

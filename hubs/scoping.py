@@ -51,3 +51,19 @@ def _hub_id_of(obj, hub_field: str) -> int:
     for part in path:
         target = getattr(target, part)
     return getattr(target, f"{last}_id")
+
+
+def hub_for_user_or_404(user, jis_code: str, perm: str):
+    """A hub by its prefecture code if the user holds `perm` there; otherwise 404."""
+    from .models import Hub
+
+    return get_for_user_or_404(Hub.objects.select_related("bureau"), user, perm,
+                               jis_code=jis_code)
+
+
+def require_hub_perm(user, perm: str, hub_id: int) -> None:
+    """403 for a hub the user can see but may not act on in this way."""
+    from .access import hub_access
+
+    if not hub_access(user).can(perm, hub_id):
+        raise PermissionDenied

@@ -1,34 +1,37 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yorozu import fiscal
+
 from . import selectors, services
 from .access import hub_access
 from .forms import AgencyForm, DecisionNoteForm, ProposeForm
-from .models import Appointment, Hub, SupportAgency
+from .models import Appointment, SupportAgency
 from .roles import (
     APPROVE_APPOINTMENT,
     MANAGE_AGENCIES,
     PROPOSE_APPOINTMENT,
     VIEW_AGENCIES,
+    VIEW_AGGREGATES,
     VIEW_HUB,
+    VIEW_RECORDS,
     VIEW_STAFF,
     Role,
 )
-from .scoping import get_for_user_or_403, get_for_user_or_404
+from .scoping import get_for_user_or_403, hub_for_user_or_404, require_hub_perm
 
 
 def _hub(request, jis_code, perm=VIEW_HUB):
-    return get_for_user_or_404(Hub.objects.select_related("bureau"), request.user, perm,
-                               jis_code=jis_code)
+    return hub_for_user_or_404(request.user, jis_code, perm)
 
 
 def _require(request, perm, hub):
-    if not hub_access(request.user).can(perm, hub.pk):
-        raise PermissionDenied
+    require_hub_perm(request.user, perm, hub.pk)
 
 
 def home(request):
@@ -46,7 +49,22 @@ def home(request):
         context["queue"] = list(selectors.appointment_queue(user=request.user)[:10])
     if context["is_bureau"] or context["is_hq"]:
         context["hubs"] = list(selectors.hub_list(user=request.user))
+    context.update(_consultation_work(request.user, appointments))
     return render(request, "home.html", context)
+
+
+def _consultation_work(user, appointments) -> dict:
+    """Overdue referral follow-ups: a chief coordinator sees the whole hub's, a coordinator
+    those of the cases they lead."""
+    from consultations.selectors import referrals_overdue
+
+    writes = [a for a in appointments if a.role in (Role.CHIEF, Role.COORDINATOR)]
+    if not writes:
+        return {}
+    chief_hubs = [a.hub_id for a in writes if a.role == Role.CHIEF]
+    overdue = referrals_overdue(user=user).filter(
+        Q(hub_id__in=chief_hubs) | Q(case__lead=user))
+    return {"overdue": list(overdue[:20]), "records_hubs": [a.hub for a in writes]}
 
 
 def hub_list(request):
@@ -64,8 +82,22 @@ def hub_detail(request, jis_code):
         "can_propose": access.can(PROPOSE_APPOINTMENT, hub.pk),
         "can_revoke": access.can(APPROVE_APPOINTMENT, hub.pk),
         "can_see_agencies": access.can(VIEW_AGENCIES, hub.pk),
+        "can_see_records": access.can(VIEW_RECORDS, hub.pk),
+        **_figures(hub, access),
         "revoke_form": DecisionNoteForm(),
     })
+
+
+def _figures(hub, access) -> dict:
+    """This fiscal year's counts, for every role that may see the hub's figures (bureaus see
+    these, never the records behind them)."""
+    if not access.can(VIEW_AGGREGATES, hub.pk):
+        return {}
+    from consultations.selectors import hub_figures
+
+    fy = fiscal.current_fiscal_year()
+    return {"figures": hub_figures(hub=hub, fiscal_year=fy),
+            "fiscal_year_label": fiscal.fiscal_year_label(fy)}
 
 
 def agency_list(request, jis_code):

@@ -103,3 +103,11 @@ def cast(db) -> Cast:
 @pytest.fixture
 def agencies(cast):
     return AgencyFactory(hub=cast.hub), AgencyFactory(hub=cast.other_hub)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -75,8 +75,10 @@ def _wait_for(condition, seconds: float, log: Path):
     pytest.fail(f"the job did not finish in {seconds}s; worker log:\n{log.read_text()[-3000:]}")
 
 
-def _run_job_through(broker_url: str, transport_options: dict, tmp_path: Path):
+def _run_job_through(broker_url: str, transport_options: dict, tmp_path: Path, monkeypatch):
     user = _user_whose_term_ended_yesterday()
+    # Celery prefers this variable to the broker given to the app (CI sets it to Redis).
+    monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
     client = Celery("test-client", broker=broker_url)
     client.conf.broker_transport_options = transport_options
     with running_worker(broker_url, tmp_path):
@@ -87,7 +89,7 @@ def _run_job_through(broker_url: str, transport_options: dict, tmp_path: Path):
 
 
 def test_default_setup_runs_jobs_in_a_real_worker_over_the_filesystem(transactional_db,
-                                                                      tmp_path):
+                                                                      tmp_path, monkeypatch):
     queue = tmp_path / "celery" / "queue"
     queue.mkdir(parents=True)
     (tmp_path / "celery" / "processed").mkdir()
@@ -95,12 +97,12 @@ def test_default_setup_runs_jobs_in_a_real_worker_over_the_filesystem(transactio
     options = {"data_folder_in": str(queue), "data_folder_out": str(queue),
                "processed_folder": str(tmp_path / "celery" / "processed"),
                "control_folder": str(tmp_path / "celery" / "control")}
-    _run_job_through("filesystem://", options, tmp_path)
+    _run_job_through("filesystem://", options, tmp_path, monkeypatch)
 
 
 @pytest.mark.needs_redis
-def test_worker_runs_a_job_from_redis(transactional_db, tmp_path):
+def test_worker_runs_a_job_from_redis(transactional_db, tmp_path, monkeypatch):
     import redis
 
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()  # a database of its own, for tests only
-    _run_job_through(TEST_REDIS_URL, {}, tmp_path)
+    _run_job_through(TEST_REDIS_URL, {}, tmp_path, monkeypatch)

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from consultations import referrals
+from consultations.models import ImportBatch
 from hubs.models import Appointment
 from hubs.roles import Role
 
+from .consultation_factories import CaseFactory, ReferralFactory, SessionFactory
 from .factories import AgencyFactory, AppointmentFactory, UserFactory
 
 ROLES = ["anon", "coordinator", "chief", "impl_org", "bureau", "hq", "admin"]
@@ -33,6 +36,11 @@ class Row:
     def expected(self, which: str) -> dict[str, str]:
         return dict(zip(ROLES, (self.own if which == "own" else self.other).split(), strict=True))
 
+
+# Outcomes shared by the consultation pages (anon coordinator chief impl_org bureau hq admin).
+READ, READ_OTHER = "L 200 200 200 404 200 404", "L 404 404 404 404 200 404"
+WRITE, WRITE_OTHER = "L 200 200 403 404 403 404", "L 404 404 404 404 403 404"
+WRITE_HUB, WRITE_HUB_OTHER = WRITE, WRITE_OTHER
 
 MATRIX: dict[str, Row] = {
     "home": Row("GET", None, "L 200 200 200 200 200 200"),
@@ -67,6 +75,31 @@ MATRIX: dict[str, Row] = {
                                      "L 404 404 404 404 403 404"),
     "hubs:appointment_revoke": Row("POST", "coordinator", "L 403 403 403 302 403 404",
                                    "L 404 404 404 404 403 404"),
+    # Consultations. Bureaus see counts only (404 on records); HQ and the implementing
+    # organization read but do not write (403 on writes to a hub they can read).
+    "consultations:my_cases": Row("GET", None, "L 200 200 200 200 200 200"),
+    "consultations:quick_log": Row("GET", "hub", WRITE_HUB, WRITE_HUB_OTHER),
+    "consultations:client_search": Row("GET", "hub", WRITE_HUB, WRITE_HUB_OTHER),
+    "consultations:session_import": Row("GET", "hub", WRITE_HUB, WRITE_HUB_OTHER),
+    "consultations:case_list": Row("GET", "hub", READ, READ_OTHER),
+    "consultations:followups": Row("GET", "hub", READ, READ_OTHER),
+    "consultations:case_detail": Row("GET", "case", READ, READ_OTHER),
+    "consultations:client_detail": Row("GET", "client", READ, READ_OTHER),
+    "consultations:case_edit": Row("GET", "case", WRITE, WRITE_OTHER),
+    "consultations:session_create": Row("GET", "case", WRITE, WRITE_OTHER),
+    "consultations:referral_create": Row("GET", "case", WRITE, WRITE_OTHER),
+    "consultations:session_edit": Row("GET", "session", WRITE, WRITE_OTHER),
+    "consultations:referral_close": Row("GET", "referral", WRITE, WRITE_OTHER),
+    "consultations:client_edit": Row("GET", "client", WRITE, WRITE_OTHER),
+    "consultations:referral_resend": Row("POST", "referral", "L 302 302 403 404 403 404",
+                                         WRITE_OTHER),
+    # The rejected rows of an import: only those who may import at that hub.
+    "consultations:import_rejected": Row("GET", "import_batch", "L 200 200 404 404 404 404",
+                                         "L 404 404 404 404 404 404"),
+    # Support agencies have no account: a fresh one-time link opens for anyone (and moves to
+    # the tokenless page); that page without a visit in the session is a 404.
+    "referral_open": Row("GET", "referral_token", "302 302 302 302 302 302 302"),
+    "referral_visit": Row("GET", None, "404 404 404 404 404 404 404"),
 }
 # Django admin: one rule for the whole namespace. Only staff get in; everyone else is sent to
 # a login page. The admin's own login page is public.
@@ -128,8 +161,49 @@ def _reset_token(cast, which):
     return {"uidb64": "MQ", "token": "set-password"}
 
 
+def _case(cast, which):
+    hub, lead = (cast.hub, cast.coordinator) if which == "own" else (cast.other_hub,
+                                                                      cast.outsider)
+    return CaseFactory(hub=hub, lead=lead)
+
+
+def _case_pk(cast, which):
+    return {"pk": _case(cast, which).pk}
+
+
+def _client(cast, which):
+    return {"pk": _case(cast, which).client_id}
+
+
+def _session(cast, which):
+    case = _case(cast, which)
+    return {"pk": SessionFactory(hub=case.hub, case=case).pk}
+
+
+def _referral(cast, which):
+    case = _case(cast, which)
+    return {"pk": ReferralFactory(hub=case.hub, case=case,
+                                  agency=AgencyFactory(hub=case.hub)).pk}
+
+
+def _import_batch(cast, which):
+    hub, user = (cast.hub, cast.coordinator) if which == "own" else (cast.other_hub,
+                                                                      cast.outsider)
+    batch = ImportBatch.objects.create(hub=hub, created_by=user, filename="x.xlsx",
+                                       rejected=1, rejected_file=b"PK")
+    return {"pk": batch.pk}
+
+
+def _referral_token(cast, which):
+    referral = ReferralFactory(hub=cast.hub, case=_case(cast, "own"),
+                               agency=AgencyFactory(hub=cast.hub))
+    return {"token": referrals.link_issue(referral=referral, purpose="acknowledge")}
+
+
 TARGETS = {"hub": _hub, "agency": _agency, "proposal": _proposal,
-           "coordinator": _coordinator, "reset_token": _reset_token}
+           "coordinator": _coordinator, "reset_token": _reset_token, "case": _case_pk,
+           "client": _client, "session": _session, "referral": _referral,
+           "import_batch": _import_batch, "referral_token": _referral_token}
 
 
 def _admin_kwargs(pattern) -> dict:

@@ -1,6 +1,8 @@
 """Pages run a fixed number of queries whatever the data size: each budget is checked with
 little data and again after adding much more."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,29 +10,52 @@ from django.urls import reverse
 
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
+from yorozu import fiscal
 
+from .consultation_factories import CaseFactory, ReferralFactory, SessionFactory
 from .factories import AgencyFactory, AppointmentFactory, UserFactory
 
 PAGES = [
     # session, user and the three access queries come first on every page
-    ("coordinator", "home", {}, 7),
-    ("chief", "home", {}, 8),
+    ("coordinator", "home", {}, 8),
+    ("chief", "home", {}, 9),
     ("bureau", "home", {}, 8),
     ("hq", "home", {}, 7),
     ("hq", "hubs:hub_list", {}, 6),
-    ("chief", "hubs:hub_detail", {"jis_code": "13"}, 8),
+    ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
+    ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("chief", "hubs:agency_list", {"jis_code": "13"}, 8),
     ("bureau", "hubs:appointment_list", {}, 7),
+    # Consultations: lists, the case page and the quick log.
+    ("coordinator", "consultations:case_list", {"jis_code": "13"}, 12),
+    ("hq", "consultations:case_list", {"jis_code": "13"}, 12),  # the logged read, no own hub
+    ("coordinator", "consultations:my_cases", {}, 9),
+    ("chief", "consultations:followups", {"jis_code": "13"}, 10),
+    ("coordinator", "consultations:case_detail", {"case": True}, 14),
+    ("coordinator", "consultations:client_detail", {"client": True}, 11),
+    ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 10),
+    ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
 ]
 
 
-def _grow(cast, n):
+def _grow(cast, n, case=None):
     for hub in Hub.objects.filter(jis_code__in=["13", "14", "04"]):
+        lead = cast.coordinator if hub == cast.hub else cast.outsider
         for _ in range(n):
-            AgencyFactory(hub=hub)
+            agency = AgencyFactory(hub=hub)
             AppointmentFactory(user=UserFactory(), role=Role.COORDINATOR, hub=hub)
             AppointmentFactory(user=UserFactory(), role=Role.COORDINATOR, hub=hub,
                                status=Appointment.Status.PROPOSED, proposed_by=cast.chief)
+            grown = SessionFactory(hub=hub, case__lead=lead, next_step="見積書",
+                                   next_step_due=fiscal.today()).case
+            SessionFactory(hub=hub, case=grown)
+            ReferralFactory(hub=hub, case=grown, agency=agency,
+                            follow_up_due=fiscal.today() - timedelta(days=1))
+            if case is not None and hub == cast.hub:  # the page's own case grows too
+                SessionFactory(hub=hub, case=case, coordinators=[cast.coordinator, cast.chief])
+                ReferralFactory(hub=hub, case=case, agency=agency)
+                case.outcome += "追記"
+                case.save()
 
 
 def _count(client, url):
@@ -44,10 +69,16 @@ def _count(client, url):
 def test_page_stays_within_its_query_budget_as_data_grows(client, cast, role, name, kwargs,
                                                           budget):
     client.force_login(cast.by_role()[role])
-    url = reverse(name, kwargs=kwargs)
-    _grow(cast, 2)
+    kwargs = dict(kwargs)
+    query = {"q": kwargs.pop("q")} if "q" in kwargs else {}
+    case = None
+    if kwargs.pop("case", None) or kwargs.pop("client", None):
+        case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+        kwargs = {"pk": case.pk if name.endswith("case_detail") else case.client_id}
+    url = reverse(name, kwargs=kwargs) + (f"?q={query['q']}" if query else "")
+    _grow(cast, 2, case)
     small = _count(client, url)
-    _grow(cast, 15)
+    _grow(cast, 15, case)
     large = _count(client, url)
     assert small == large, f"{url}: {small} queries with little data, {large} with more"
     assert large <= budget, f"{url}: {large} queries, budget {budget}"

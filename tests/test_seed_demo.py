@@ -1,25 +1,41 @@
+from datetime import datetime, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
+import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db.models import F
 
+from consultations.models import Case, Client, Referral, Session
+from consultations.validators import validate_corporate_number
 from hubs.models import Appointment, Bureau, Hub, HubGroupObjectPermission, SupportAgency
+from hubs.roles import Role
+from yorozu import fiscal
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def _counts():
     return {model.__name__: model.objects.count() for model in (
         get_user_model(), Appointment, SupportAgency, Hub, Bureau, Group,
-        HubGroupObjectPermission)}
+        HubGroupObjectPermission, Client, Case, Session, Referral,
+        Case.topics.through, Session.coordinators.through)}
 
 
 def test_seed_demo_twice_gives_the_same_counts(db):
-    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
     first = _counts()
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == first
     assert first["Hub"] == 47 and first["Bureau"] == 9
     assert first["User"] >= 20 and first["SupportAgency"] >= 20
+    assert 300 <= first["Client"] <= 600 and 2000 <= first["Session"] <= 5000
+    assert first["Referral"] >= 40
+    assert f"{first['Session']} sessions" in out.getvalue()
 
 
 def test_seed_demo_gives_every_role_a_working_login(client, db):
@@ -31,3 +47,92 @@ def test_seed_demo_gives_every_role_a_working_login(client, db):
                                                     "password": "yorozu-demo-2026"})
         assert response.status_code == 302, email
         assert client.get("/").status_code == 200
+
+
+def _assert_consistent_activity(today):
+    """What the demo activity promises, on whatever day it was seeded."""
+    demo_hubs = Hub.objects.filter(clients__isnull=False).distinct()
+    assert demo_hubs.count() == 4
+    for hub in demo_hubs:
+        referrals = Referral.objects.filter(hub=hub)
+        # Every state of the referral loop, and overdue follow-ups, at every demo hub.
+        assert set(referrals.values_list("status", flat=True)) == set(Referral.Status.values)
+        assert referrals.filter(status__in=Referral.OPEN_STATUSES,
+                                follow_up_due__lt=today).exists()
+        assert 500 <= Session.objects.filter(hub=hub).count() <= 1200
+
+    # Nothing in the future: no session, case date or referral timestamp after today.
+    assert not Session.objects.filter(held_on__gt=today).exists()
+    assert not Case.objects.filter(opened_on__gt=today).exists()
+    assert not Case.objects.filter(closed_on__gt=today).exists()
+    now = datetime.combine(today, datetime.min.time(), tzinfo=TOKYO)
+    for stamp in ("created_at", "acknowledged_at", "reported_at", "closed_at"):
+        assert not Referral.objects.filter(**{f"{stamp}__gte": now}).exists(), stamp
+    assert not Client.objects.filter(created_at__gte=now).exists()
+
+    # Dates in order; open cases have no closing date, the others one on or after opening.
+    assert not Case.objects.filter(closed_on__lt=F("opened_on")).exists()
+    assert not Case.objects.filter(status=Case.Status.OPEN, closed_on__isnull=False).exists()
+    assert not Case.objects.exclude(status=Case.Status.OPEN).filter(
+        closed_on__isnull=True).exists()
+    assert not Session.objects.filter(held_on__lt=F("case__opened_on")).exists()
+    assert not Session.objects.filter(held_on__gt=F("case__closed_on")).exists()
+    assert not Referral.objects.filter(acknowledged_at__lt=F("created_at")).exists()
+    assert not Referral.objects.filter(closed_at__lt=F("created_at")).exists()
+    assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)
+    assert set(Case.objects.values_list("depth", flat=True)) == set(Case.Depth.values)
+    assert set(Session.objects.values_list("channel", flat=True)) == set(
+        Session.Channel.values)
+
+    # Everything of a case belongs to the case's hub, and so does every referral's agency.
+    assert not Case.objects.exclude(client__hub=F("hub")).exists()
+    assert not Session.objects.exclude(case__hub=F("hub")).exists()
+    assert not Referral.objects.exclude(case__hub=F("hub")).exists()
+    assert not Referral.objects.exclude(agency__hub=F("hub")).exists()
+    # Leads and coordinators present are the hub's own coordinators or chief.
+    staff = {(a.hub_id, a.user_id) for a in Appointment.objects.active(today).filter(
+        role__in=[Role.COORDINATOR, Role.CHIEF])}
+    assert {(hub, user) for hub, user in Case.objects.values_list("hub", "lead")} <= staff
+    present = Session.coordinators.through.objects.values_list("session__hub", "user")
+    assert set(present) <= staff
+    assert not Session.objects.filter(coordinators__isnull=True).exists()
+    assert not Case.objects.filter(topics__isnull=True).exists()
+
+    # Corporate numbers are valid, and only corporations have one.
+    numbers = Client.objects.exclude(corporate_number="")
+    assert numbers.count() >= 50
+    assert not numbers.exclude(kind=Client.Kind.CORPORATION).exists()
+    for number in numbers.values_list("corporate_number", flat=True):
+        validate_corporate_number(number)
+
+    # A client was created on the day of its first session.
+    for client in Client.objects.order_by("?")[:20]:
+        first = Session.objects.filter(case__client=client).order_by("held_on").first()
+        assert fiscal.tokyo_date(client.created_at) == first.held_on
+
+
+def test_seed_demo_activity_is_consistent(db):
+    call_command("seed_demo", stdout=StringIO())
+    today = fiscal.today()
+    _assert_consistent_activity(today)
+    fy = fiscal.current_fiscal_year()
+    start = fiscal.fiscal_year_start(fy)
+    assert Session.objects.filter(held_on__gte=fiscal.fiscal_year_start(fy - 1),
+                                  held_on__lt=start).exists()
+    if today > start + timedelta(days=7):  # in the first days of April the year is empty
+        assert Session.objects.filter(held_on__gte=start).exists()
+        assert Client.objects.filter(created_at__date__gte=start).exists()
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2027, 4, 1, 8, 0, tzinfo=TOKYO),  # the first morning of a fiscal year
+    datetime(2027, 4, 5, 9, 0, tzinfo=TOKYO),  # a Monday
+])
+def test_seed_demo_activity_early_in_a_fiscal_year(db, moment):
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo", stdout=StringIO())
+        _assert_consistent_activity(moment.date())
+        # The previous fiscal year is the whole of it, and nothing comes before it.
+        assert not Session.objects.filter(held_on__lt=fiscal.fiscal_year_start(2026)).exists()
+        assert Session.objects.filter(held_on__lt=datetime(2026, 4, 8).date()).exists()
+        assert Session.objects.filter(held_on__gt=datetime(2027, 3, 24).date()).exists()

@@ -39,3 +39,8 @@ def fiscal_year_label(fiscal_year: int) -> str:
     if (get_language() or "ja").startswith("ja"):
         return f"{fiscal_year}年度（{era_label(fiscal_year)}）"
     return f"FY{fiscal_year}"
+
+
+def tokyo_date(moment) -> date:
+    """The Tokyo calendar date of an aware datetime (a stored timestamp is in UTC)."""
+    return timezone.localdate(moment)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", hub_views.home, name="home"),
     path("accounts/", include("yorozu.accounts.urls")),
     path("hubs/", include("hubs.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("r/", include("consultations.public_urls")),
     # Public so that the login page itself can switch language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz/", views.healthz, name="healthz"),

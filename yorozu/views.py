@@ -11,3 +11,10 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def rate_limited(request, exception):
+    """django-ratelimit sends blocked requests here: 429 with a plain Japanese page."""
+    from django.shortcuts import render
+
+    return render(request, "429.html", status=429)

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "simple_history",
+    "django_filters",
     "yorozu.accounts",
     "hubs",
     "consultations",
@@ -55,11 +57,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change in the consultation records' history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "yorozu.accounts.middleware.SessionLifetimeMiddleware",
     # Deny by default: every view needs a login unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hubs.middleware.AccessSyncMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns django-ratelimit's refusals into RATELIMIT_VIEW's 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
@@ -105,6 +111,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache -----------------------------------------------------------------------------------
+# Shared by every web process: rate limits on the public link pages count here. Redis in
+# production; a file cache under var/ in development (still shared between processes).
+if os.environ.get("CACHE_URL", "").startswith("redis://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["CACHE_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
+RATELIMIT_VIEW = "yorozu.views.rate_limited"
 
 # --- Authentication and sessions ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -245,6 +262,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# One-time links for support agencies (referrals): how long an emailed link stays valid, and
+# how long the page it opens stays usable after the token has left the URL.
+REFERRAL_LINK_DAYS = int(os.environ.get("REFERRAL_LINK_DAYS", "30"))
+REFERRAL_VISIT_SECONDS = int(os.environ.get("REFERRAL_VISIT_SECONDS", str(2 * 60 * 60)))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Demo seeding prints this password; it is not used for anything but seed_demo.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "yorozu-demo-2026")

@@ -1,16 +1,23 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from consultations.demo import seed_activity
 from hubs.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Creates demo users, appointments and support agencies. Safe to run again."
+    help = ("Creates demo users, appointments, support agencies and consultation activity. "
+            "Safe to run again.")
 
     def handle(self, *args, **options):
         logins = seed_demo()
+        activity = seed_activity()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready. Logins (password: {settings.DEMO_PASSWORD}):"
         ))
         for email, role, where in logins:
             self.stdout.write(f"  {email:<28} {role:<14} {where}")
+        self.stdout.write(
+            f"Demo activity at the 4 demo hubs ({activity['added']} seeded now): "
+            f"{activity['clients']} clients, {activity['cases']} cases, "
+            f"{activity['sessions']} sessions, {activity['referrals']} referrals.")

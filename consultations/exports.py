@@ -1,0 +1,161 @@
+"""Excel (.xlsx) files of consultation records, with Japanese column headers.
+
+Headers and the labels of coded values are Japanese literals, not translated UI text: the files
+are data that hubs pass on and re-import, so they read the same whatever language the user
+picked. Sheets are written with openpyxl's write-only mode and the rows are read from the
+database in chunks, so that memory stays flat however many rows a hub has.
+"""
+
+from io import BytesIO
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from .models import Case, Client, Session
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK_SIZE = 2000
+
+# Japanese labels of the coded values, as they appear in files (exports and imports).
+CHANNEL_LABELS = {
+    Session.Channel.VISIT: "来訪",
+    Session.Channel.OUTREACH: "出張",
+    Session.Channel.PHONE: "電話",
+    Session.Channel.ONLINE: "オンライン",
+    Session.Channel.EMAIL: "メール",
+}
+KIND_LABELS = {
+    Client.Kind.CORPORATION: "法人",
+    Client.Kind.SOLE: "個人事業主",
+    Client.Kind.STARTUP: "創業予定",
+}
+DEPTH_LABELS = {
+    Case.Depth.EXPERT: "専門的な提案",
+    Case.Depth.POLICY: "施策の紹介",
+    Case.Depth.REFERRAL: "紹介のみ",
+}
+STATUS_LABELS = {
+    Case.Status.OPEN: "対応中",
+    Case.Status.RESOLVED: "解決",
+    Case.Status.CLOSED: "終了（未解決）",
+}
+LIST_SEPARATOR = "／"
+
+CASE_HEADERS = ["案件ID", "相談者名", "相談者名（カナ）", "法人番号", "相談分野", "支援の深さ",
+                "状況", "担当コーディネーター", "開始日", "終了日", "相談回数", "最終相談日",
+                "成果の概要"]
+SESSION_HEADERS = ["相談ID", "案件ID", "相談日", "開始時刻", "対応時間（分）", "相談方法",
+                   "相談者名", "担当コーディネーター", "相談内容", "提案内容", "次のステップ",
+                   "次のステップ期限"]
+DATE_FORMAT = "yyyy-mm-dd"
+TIME_FORMAT = "hh:mm"
+
+
+def attachment_disposition(filename: str, fallback: str = "") -> str:
+    """Content-Disposition for a download: an ASCII `filename` for old clients and the real
+    (often Japanese) name as RFC 5987 `filename*`, which every current browser prefers."""
+    ascii_name = fallback or filename.encode("ascii", "ignore").decode() or "download"
+    ascii_name = "".join(c for c in ascii_name if 0x20 <= ord(c) < 0x7F and c not in '"\\')
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def xlsx_response(content: bytes, *, filename: str, fallback: str = "") -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = attachment_disposition(filename, fallback)
+    # Client records: never kept in a shared or browser cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def cell(sheet, value, *, number_format: str | None = None):
+    """A write-only cell that is exactly `value`. Text is always stored as text, so a value that
+    starts with "=" stays a value and never becomes a formula (no formula injection), and
+    control characters, which Excel refuses, are dropped."""
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        written = WriteOnlyCell(sheet, value=text)
+        written.data_type = "s"
+        return written
+    written = WriteOnlyCell(sheet, value=value)
+    if number_format and value is not None:
+        written.number_format = number_format
+    return written
+
+
+def header_row(sheet, headers):
+    return [cell(sheet, h) for h in headers]
+
+
+def workbook_bytes(workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _case_row(sheet, case) -> list:
+    client = case.client
+    return [
+        cell(sheet, case.pk),
+        cell(sheet, client.name),
+        cell(sheet, client.name_kana),
+        cell(sheet, client.corporate_number),
+        cell(sheet, LIST_SEPARATOR.join(t.name_ja for t in case.topics.all())),
+        cell(sheet, DEPTH_LABELS.get(case.depth, case.depth)),
+        cell(sheet, STATUS_LABELS.get(case.status, case.status)),
+        cell(sheet, case.lead.get_full_name() if case.lead_id else ""),
+        cell(sheet, case.opened_on, number_format=DATE_FORMAT),
+        cell(sheet, case.closed_on, number_format=DATE_FORMAT),
+        cell(sheet, getattr(case, "session_count", None)),
+        cell(sheet, getattr(case, "last_session_on", None), number_format=DATE_FORMAT),
+        cell(sheet, case.outcome),
+    ]
+
+
+def cases_xlsx(cases, *, filename: str) -> HttpResponse:
+    """An .xlsx download of `cases`, a queryset as consultations.selectors.case_list returns it
+    (client and lead selected, topics prefetched, session_count and last_session_on
+    annotated). One header row, then one row per case in the queryset's order."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("案件")
+    sheet.freeze_panes = "A2"
+    sheet.append(header_row(sheet, CASE_HEADERS))
+    # Django 5.2 applies prefetch_related per chunk when iterating with a chunk size.
+    for case in cases.iterator(chunk_size=CHUNK_SIZE):
+        sheet.append(_case_row(sheet, case))
+    return xlsx_response(workbook_bytes(workbook), filename=filename, fallback="cases.xlsx")
+
+
+def _session_row(sheet, session) -> list:
+    coordinators = "、".join(u.get_full_name() for u in session.coordinators.all())
+    return [
+        cell(sheet, session.pk),
+        cell(sheet, session.case_id),
+        cell(sheet, session.held_on, number_format=DATE_FORMAT),
+        cell(sheet, session.start_time, number_format=TIME_FORMAT),
+        cell(sheet, session.duration_minutes),
+        cell(sheet, CHANNEL_LABELS.get(session.channel, session.channel)),
+        cell(sheet, session.case.client.name),
+        cell(sheet, coordinators),
+        cell(sheet, session.summary),
+        cell(sheet, session.proposal),
+        cell(sheet, session.next_step),
+        cell(sheet, session.next_step_due, number_format=DATE_FORMAT),
+    ]
+
+
+def sessions_xlsx(sessions, *, filename: str) -> HttpResponse:
+    """An .xlsx download of a session queryset, one row per session. The queryset is given
+    select_related("case__client") and prefetch_related("coordinators") here, so that the
+    query count does not grow with the rows."""
+    sessions = sessions.select_related("case__client").prefetch_related("coordinators")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("相談")
+    sheet.freeze_panes = "A2"
+    sheet.append(header_row(sheet, SESSION_HEADERS))
+    for session in sessions.iterator(chunk_size=CHUNK_SIZE):
+        sheet.append(_session_row(sheet, session))
+    return xlsx_response(workbook_bytes(workbook), filename=filename,
+                         fallback="sessions.xlsx")

@@ -1,0 +1,48 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hubs.forms import DateInput
+
+from .forms import hub_coordinators
+from .models import Case, Session, Topic
+
+ALL = _("All")
+
+
+class CaseFilter(django_filters.FilterSet):
+    """The case list's filters. Filtering itself is done by selectors.case_list, so that the
+    list and its Excel export apply exactly the same conditions."""
+
+    q = django_filters.CharFilter(label=_("Client name, kana or corporate number"),
+                                  method="keep")
+    topic = django_filters.ModelChoiceFilter(label=_("Topic"), queryset=Topic.objects.all(),
+                                             method="keep", empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Case.Status.choices,
+                                         method="keep", empty_label=ALL)
+    lead = django_filters.ModelChoiceFilter(label=_("Lead coordinator"), method="keep",
+                                            queryset=Case.objects.none(), empty_label=ALL)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Session.Channel.choices,
+                                          method="keep", empty_label=ALL)
+    since = django_filters.DateFilter(label=_("Sessions from"), widget=DateInput(),
+                                      method="keep")
+    until = django_filters.DateFilter(label=_("Sessions until"), widget=DateInput(),
+                                      method="keep")
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def __init__(self, *args, hub, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["lead"].queryset = hub_coordinators(hub)
+        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def conditions(self) -> dict:
+        """The valid filter values, for selectors.case_list."""
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}

@@ -1,0 +1,203 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hubs.forms import DateInput
+from hubs.models import Appointment, SupportAgency
+from hubs.roles import Role
+from yorozu import fiscal
+
+from .models import Case, Client, Referral, Session, Topic
+from .services import CLIENT_FIELDS, SESSION_FIELDS
+from .validators import normalize_digits
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started from; a stale one means someone saved since."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def keep_input_after_conflict(self, current) -> None:
+        """The user's input stays; saving again now knowingly replaces the stored version."""
+        self.data = self.data.copy()
+        self.data["version"] = current.version
+
+
+def hub_coordinators(hub):
+    """Users who log consultations at the hub today: coordinators and chief coordinators."""
+    return get_user_model().objects.filter(
+        pk__in=Appointment.objects.active().filter(
+            hub=hub, role__in=[Role.COORDINATOR, Role.CHIEF]).values("user")
+    ).order_by("family_name_kana", "family_name", "given_name")
+
+
+class DigitsField(forms.CharField):
+    """Accepts full-width digits and hyphens, as Japanese input methods type them, and
+    normalises before any length or format check runs."""
+
+    def __init__(self, *, strip_hyphens: bool = False, **kwargs):
+        self.strip_hyphens = strip_hyphens
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = normalize_digits(super().to_python(value))
+        return value.replace("-", "") if self.strip_hyphens else value
+
+
+class ClientForm(VersionedForm):
+    class Meta:
+        model = Client
+        fields = CLIENT_FIELDS
+        widgets = {"survey_consent": forms.CheckboxInput()}
+        field_classes = {"corporate_number": DigitsField, "phone": DigitsField}
+
+    def __init__(self, *args, hub=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hub is not None:
+            self.instance.hub = hub
+        attrs = {"name_kana": {"lang": "ja"}, "phone": {"autocomplete": "off", "inputmode": "tel"},
+                 "corporate_number": {"inputmode": "numeric", "maxlength": "13"},
+                 "email": {"autocomplete": "off"}}
+        for name, extra in attrs.items():
+            self.fields[name].widget.attrs.update(extra)
+        self.fields["industry"].empty_label = _("(not known)")
+        self.fields["corporate_number"].strip_hyphens = True
+        for name in ("corporate_number", "phone"):
+            # Room for full-width input with hyphens; the length is checked after normalising.
+            self.fields[name].widget.attrs["maxlength"] = "30"
+            self.fields[name].max_length = None
+            self.fields[name].validators = [v for v in self.fields[name].validators
+                                            if not hasattr(v, "limit_value")]
+
+
+class CaseForm(VersionedForm):
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Case
+        fields = ["lead", "topics", "depth", "status", "outcome", "opened_on", "closed_on"]
+        widgets = {"opened_on": DateInput(), "closed_on": DateInput(),
+                   "outcome": forms.Textarea(attrs={"rows": 3}),
+                   "depth": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = hub_coordinators(self.instance.hub)
+        self.fields["closed_on"].help_text = _("Needed when the case is resolved or closed.")
+
+    def clean(self):
+        data = super().clean()
+        status, closed_on = data.get("status"), data.get("closed_on")
+        if status and status != Case.Status.OPEN and not closed_on:
+            self.add_error("closed_on", _("Enter the date the case was resolved or closed."))
+        return data
+
+
+class SessionForm(VersionedForm):
+    coordinators = forms.ModelMultipleChoiceField(
+        label=_("Coordinators present"), queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Session
+        fields = SESSION_FIELDS + ["coordinators"]
+        widgets = {"held_on": DateInput(), "start_time": TimeInput(),
+                   "next_step_due": DateInput(), "channel": forms.RadioSelect,
+                   "summary": forms.Textarea(attrs={"rows": 4}),
+                   "proposal": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, hub, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinators"].queryset = hub_coordinators(hub)
+        self.fields["duration_minutes"].widget.attrs.update({"min": 5, "max": 600, "step": 5})
+        if not self.instance.pk and not self.is_bound:
+            # The usual case: today, logged by the coordinator who held it.
+            self.initial["held_on"] = self.initial.get("held_on") or fiscal.today()
+            if user is not None and not self.initial.get("coordinators"):
+                self.initial["coordinators"] = [user.pk]
+
+    def clean(self):
+        data = super().clean()
+        held_on, start = data.get("held_on"), data.get("start_time")
+        if held_on and start and held_on == fiscal.today():
+            now = timezone.localtime().time()
+            if start > now:
+                self.add_error("start_time", _("This time is in the future. Record only what "
+                                               "has happened."))
+        due = data.get("next_step_due")
+        if due and held_on and due < held_on:
+            self.add_error("next_step_due", _("The due date must not be before the session."))
+        if due and not data.get("next_step"):
+            self.add_error("next_step", _("Say what the next step is, or clear its due date."))
+        return data
+
+
+class QuickCaseForm(forms.Form):
+    """The case part of the quick log: used when a new case is opened."""
+
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple, required=False)
+    depth = forms.ChoiceField(label=_("Support depth"), choices=Case.Depth.choices,
+                              initial=Case.Depth.EXPERT, widget=forms.RadioSelect)
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["agency", "kind", "reason", "handed_over", "follow_up_due"]
+        widgets = {"follow_up_due": DateInput(), "kind": forms.RadioSelect,
+                   "reason": forms.Textarea(attrs={"rows": 3}),
+                   "handed_over": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "handed_over": _("What the agency needs to know. The agency sees this text, the "
+                             "business name and your contact details; nothing else."),
+            "follow_up_due": _("By when you expect to hear back. You are reminded after it."),
+        }
+
+    def __init__(self, *args, hub, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = SupportAgency.objects.filter(hub=hub, is_active=True)
+        self.fields["agency"].help_text = _("Agencies of your hub's directory; the link is "
+                                            "sent to the agency's email address.")
+        if not self.is_bound:
+            self.initial.setdefault("follow_up_due", fiscal.today() + timedelta(days=14))
+
+    def clean_follow_up_due(self):
+        due = self.cleaned_data["follow_up_due"]
+        if due < fiscal.today():
+            raise forms.ValidationError(_("The follow-up date must not be in the past."))
+        return due
+
+
+class ReferralCloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("How did it end?"), widget=forms.RadioSelect, choices=[
+        ("closed", _("Closed: the agency took it up and reported back")),
+        ("lapsed", _("Lapsed: no answer, or the client did not pursue it")),
+    ], initial="closed")
+    note = forms.CharField(label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AgencyReportForm(forms.Form):
+    note = forms.CharField(
+        label=_("Your report"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What you did for the business and how it went. The hub's coordinator "
+                    "reads this."))

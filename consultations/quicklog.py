@@ -1,0 +1,137 @@
+"""The quick log: one form that records a session for a found or a new client, in a case that
+is open already or opened now. A radio group named "target" says which:
+  new            a new client (the client fields) and a new case
+  client:<pk>    an existing client, new case
+  case:<pk>      an existing open case"""
+
+from django.utils.translation import gettext_lazy as _
+
+from hubs.roles import CHANGE_RECORDS
+
+from . import selectors, services
+from .forms import ClientForm, QuickCaseForm, SessionForm
+from .models import Case, Client, Session
+
+
+def with_targets(clients: list[Client]) -> list[Client]:
+    """Gives each client and each of its open cases its value in the "target" radio group."""
+    for client in clients:
+        client.target = f"client:{client.pk}"
+        for case in client.open_cases:
+            case.target = f"case:{case.pk}"
+    return clients
+
+
+class QuickLog:
+    def __init__(self, request, hub):
+        data = request.POST if request.method == "POST" else None
+        self.hub, self.user = hub, request.user
+        self.target = (data or {}).get("target", "new")
+        # Only the parts in use are validated; the others keep what was typed, unvalidated, so
+        # that switching the choice back loses nothing.
+        self.client_form = self._part(ClientForm, data, "client", self.target == "new", hub=hub)
+        self.case_form = self._part(QuickCaseForm, data, "case",
+                                    not self.target.startswith("case:"))
+        self.session_form = SessionForm(data, hub=hub, user=request.user, prefix="session",
+                                        instance=Session(hub=hub))
+        self.confirm_duplicate = bool(data and data.get("confirm_duplicate"))
+        self.duplicates: list[Client] = []
+        self.target_error = ""
+        self.client: Client | None = None
+        self.case: Case | None = None
+
+    @staticmethod
+    def _part(form_class, data, prefix: str, in_use: bool, **kwargs):
+        if data is None or in_use:
+            return form_class(data, prefix=prefix, **kwargs)
+        typed = {key.removeprefix(f"{prefix}-"): data.getlist(key) if key.endswith("topics")
+                 else data.get(key) for key in data if key.startswith(f"{prefix}-")}
+        return form_class(None, prefix=prefix, initial=typed, **kwargs)
+
+    @property
+    def candidates(self) -> list[Client]:
+        """The chosen client, shown again as a choice after a validation error."""
+        if self.client is None:
+            return []
+        self.client.open_cases = list(self.client.cases.filter(status=Case.Status.OPEN)
+                                      .prefetch_related("topics").order_by("-opened_on"))
+        return with_targets([self.client])
+
+    @property
+    def is_new_client(self) -> bool:
+        return self.target == "new"
+
+    @property
+    def needs_case(self) -> bool:
+        return self.case is None
+
+    def is_valid(self) -> bool:
+        valid = self.session_form.is_valid()
+        valid = self._resolve_target() and valid
+        if self.is_new_client:
+            valid = self.client_form.is_valid() and self._no_unconfirmed_duplicate() and valid
+        if self.needs_case:
+            valid = self._case_valid() and valid
+        return valid
+
+    def _scoped(self, model):
+        return model.objects.for_user(self.user, CHANGE_RECORDS).filter(hub=self.hub)
+
+    def _resolve_target(self) -> bool:
+        kind, _sep, pk = self.target.partition(":")
+        if kind == "new":
+            return True
+        if kind == "client" and pk.isdigit():
+            self.client = self._scoped(Client).filter(pk=pk).first()
+        elif kind == "case" and pk.isdigit():
+            self.case = (self._scoped(Case).select_related("client")
+                         .filter(pk=pk, status=Case.Status.OPEN).first())
+            self.client = self.case.client if self.case else None
+        if self.client is None:
+            self.target = "new"
+            self.target_error = _("The chosen client or case is no longer available. Search "
+                                  "again, or register a new client.")
+            return False
+        return True
+
+    def _case_valid(self) -> bool:
+        if not self.case_form.is_valid():
+            return False
+        if not self.case_form.cleaned_data["topics"]:
+            self.case_form.add_error("topics", _("Choose at least one topic."))
+            return False
+        return True
+
+    def _no_unconfirmed_duplicate(self) -> bool:
+        data = self.client_form.cleaned_data
+        self.duplicates = list(selectors.client_duplicates(
+            hub=self.hub, corporate_number=data.get("corporate_number", ""),
+            name=data.get("name", ""), phone=data.get("phone", "")))
+        return not self.duplicates or self.confirm_duplicate
+
+    @property
+    def has_errors(self) -> bool:
+        forms = [self.session_form, self.client_form if self.is_new_client else None,
+                 self.case_form if self.needs_case else None]
+        return bool(self.target_error or self.duplicates and not self.confirm_duplicate
+                    or any(f is not None and f.is_bound and f.errors for f in forms))
+
+    def error_fields(self):
+        """(field id, label, first message) for the error summary at the top of the page."""
+        forms = [self.client_form if self.is_new_client else None,
+                 self.case_form if self.needs_case else None, self.session_form]
+        for form in forms:
+            if form is None or not form.is_bound:
+                continue
+            for name, errors in form.errors.items():
+                if name in form.fields:
+                    yield form[name].auto_id, form.fields[name].label, errors[0]
+
+    def save(self) -> Session:
+        session_data = self.session_form.cleaned_data
+        case_data = self.case_form.cleaned_data if self.needs_case else {}
+        return services.quick_log(
+            hub=self.hub, by=self.user, client=self.client,
+            client_data=self.client_form.cleaned_data if self.is_new_client else None,
+            case=self.case, case_data=case_data, session_data=session_data,
+            coordinators=session_data["coordinators"])

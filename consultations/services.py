@@ -1,0 +1,127 @@
+"""Writes for consultations. Each checks the writer's access to the hub (views check too; the
+service is the last line), saves with a version check, and leaves a history record."""
+
+from datetime import date
+
+from django.db import transaction
+
+from hubs.access import hub_access
+from hubs.models import Hub
+from hubs.roles import CHANGE_RECORDS
+from hubs.services import EditConflict, WorkflowError
+
+from .models import Case, Client, PersonalDataRead, Session
+
+__all__ = ["EditConflict", "WorkflowError"]
+
+CLIENT_FIELDS = ["name", "name_kana", "kind", "corporate_number", "industry", "employees",
+                 "capital", "municipality", "representative", "contact_person", "phone",
+                 "email", "survey_consent"]
+CASE_FIELDS = ["lead", "depth", "status", "outcome", "opened_on", "closed_on"]
+SESSION_FIELDS = ["held_on", "start_time", "duration_minutes", "channel", "summary",
+                  "proposal", "next_step", "next_step_due"]
+
+
+def require_change(user, hub_id: int) -> None:
+    if not hub_access(user).can(CHANGE_RECORDS, hub_id):
+        raise WorkflowError("not allowed to change this hub's records")
+
+
+def _save_new(obj, *, by):
+    obj.created_by = by
+    obj._history_user = by
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def save_versioned(obj, *, by, data: dict, fields: list[str], version: int):
+    """Applies `data` only if nobody saved since `version` was read; otherwise raises
+    EditConflict with the stored record, so that the user can compare and nothing they typed
+    is thrown away or silently overwrites someone else's work."""
+    require_change(by, obj.hub_id)
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if current.version != version:
+        raise EditConflict(current)
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+    obj.version = current.version + 1
+    obj._history_user = by
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+# --- Clients ---------------------------------------------------------------------------------
+def client_create(*, hub: Hub, by, data: dict) -> Client:
+    require_change(by, hub.pk)
+    return _save_new(Client(hub=hub, **{f: data[f] for f in CLIENT_FIELDS if f in data}), by=by)
+
+
+def client_update(*, client: Client, by, data: dict, version: int) -> Client:
+    return save_versioned(client, by=by, data=data, fields=CLIENT_FIELDS, version=version)
+
+
+def personal_data_read_log(*, user, client: Client | None, hub_id: int, what: str) -> None:
+    """Every page or file that shows a client's contact details calls this."""
+    PersonalDataRead.objects.create(user=user, client=client, hub_id=hub_id, what=what)
+
+
+# --- Cases -----------------------------------------------------------------------------------
+def case_create(*, client: Client, by, lead, topics, depth: str, opened_on: date) -> Case:
+    require_change(by, client.hub_id)
+    case = _save_new(Case(hub_id=client.hub_id, client=client, lead=lead, depth=depth,
+                          opened_on=opened_on), by=by)
+    case.topics.set(topics)
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, by, data: dict, topics, version: int) -> Case:
+    if data.get("status") == Case.Status.OPEN:
+        data = {**data, "closed_on": None}
+    save_versioned(case, by=by, data=data, fields=CASE_FIELDS, version=version)
+    if topics is not None and set(topics) != set(case.topics.all()):
+        case.topics.set(topics)
+    return case
+
+
+# --- Sessions --------------------------------------------------------------------------------
+@transaction.atomic
+def session_create(*, case: Case, by, data: dict, coordinators) -> Session:
+    require_change(by, case.hub_id)
+    if case.status != Case.Status.OPEN:
+        raise WorkflowError("case is closed")
+    session = Session(hub_id=case.hub_id, case=case,
+                      **{f: data[f] for f in SESSION_FIELDS if f in data})
+    _save_new(session, by=by)
+    session.coordinators.set(coordinators or [by])
+    return session
+
+
+@transaction.atomic
+def session_update(*, session: Session, by, data: dict, coordinators, version: int) -> Session:
+    save_versioned(session, by=by, data=data, fields=SESSION_FIELDS, version=version)
+    if coordinators is not None:
+        session.coordinators.set(coordinators)
+    return session
+
+
+@transaction.atomic
+def quick_log(*, hub: Hub, by, client: Client | None, client_data: dict | None,
+              case: Case | None, case_data: dict, session_data: dict,
+              coordinators) -> Session:
+    """One consultation in one step: the client (found or new), the case (an open one of the
+    client's, or a new one) and the session. All or nothing."""
+    require_change(by, hub.pk)
+    if client is None:
+        client = client_create(hub=hub, by=by, data=client_data)
+    if case is None:
+        case = case_create(client=client, by=by, lead=case_data.get("lead") or by,
+                           topics=case_data["topics"], depth=case_data["depth"],
+                           opened_on=session_data["held_on"])
+    elif case.client_id != client.pk:
+        raise WorkflowError("case belongs to another client")
+    return session_create(case=case, by=by, data=session_data, coordinators=coordinators)

@@ -1,0 +1,271 @@
+"""Pages for logging and following consultations. Views stay thin: every hub-owned row comes
+through the scoping layer (hubs.scoping), every write through services."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hubs.access import hub_access
+from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
+from hubs.scoping import (
+    get_for_user_or_403,
+    get_for_user_or_404,
+    hub_for_user_or_404,
+    require_hub_perm,
+)
+
+from . import exports, referrals, selectors, services
+from .conflicts import conflict_rows
+from .filters import CaseFilter
+from .forms import CaseForm, ClientForm, ReferralCloseForm, ReferralForm, SessionForm
+from .models import Case, Client, Referral, Session
+from .quicklog import QuickLog, with_targets
+
+PAGE_SIZE = 50
+
+
+def _writable(request, queryset, pk):
+    return get_for_user_or_403(queryset, request.user, read=VIEW_RECORDS, write=CHANGE_RECORDS,
+                               pk=pk)
+
+
+def _log_read(request, client: Client, what: str) -> None:
+    services.personal_data_read_log(user=request.user, client=client, hub_id=client.hub_id,
+                                    what=what)
+
+
+# --- Quick log -------------------------------------------------------------------------------
+def quick_log(request, jis_code):
+    hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
+    require_hub_perm(request.user, CHANGE_RECORDS, hub.pk)
+    log = QuickLog(request, hub)
+    if request.method == "POST" and log.is_valid():
+        try:
+            session = log.save()
+        except services.WorkflowError:
+            messages.error(request, _("The case was closed meanwhile. Choose another case or "
+                                      "open a new one."))
+        else:
+            messages.success(request, _("Saved the consultation with %(client)s.")
+                             % {"client": session.case.client})
+            return redirect("consultations:case_detail", pk=session.case_id)
+    return render(request, "consultations/quick_log.html", {"hub": hub, "log": log})
+
+
+def client_search(request, jis_code):
+    hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
+    require_hub_perm(request.user, CHANGE_RECORDS, hub.pk)
+    q = (request.GET.get("q") or request.GET.get("client-name", ""))[:100]
+    clients = with_targets(list(selectors.client_search(user=request.user, hub=hub, q=q)))
+    return render(request, "consultations/_client_results.html",
+                  {"clients": clients, "q": q, "chosen": request.GET.get("target", "new")})
+
+
+# --- Lists -----------------------------------------------------------------------------------
+def case_list(request, jis_code):
+    hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
+    case_filter = CaseFilter(request.GET or None, hub=hub)
+    cases = selectors.case_list(user=request.user, hub=hub, filters=case_filter.conditions())
+    if hub_access(request.user).is_national:
+        services.personal_data_read_log(user=request.user, client=None, hub_id=hub.pk,
+                                        what="case_list")
+    if request.GET.get("format") == "xlsx":
+        return exports.cases_xlsx(cases, filename=f"案件一覧_{hub.prefecture_ja}.xlsx")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "consultations/case_list.html", {
+        "hub": hub, "filter": case_filter, "page": page,
+        "can_change": hub_access(request.user).can(CHANGE_RECORDS, hub.pk),
+        "query": _query_without_page(request),
+    })
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return query.urlencode()
+
+
+def my_cases(request):
+    cases = selectors.my_open_cases(user=request.user)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "consultations/my_cases.html", {"page": page})
+
+
+def followups(request, jis_code):
+    hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
+    open_referrals, steps = selectors.followups(user=request.user, hub=hub)
+    referral_page = Paginator(open_referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "consultations/followups.html", {
+        "hub": hub, "referrals": referral_page, "steps": list(steps[:PAGE_SIZE]),
+        "today": selectors.fiscal.today(),
+    })
+
+
+# --- A case ----------------------------------------------------------------------------------
+def case_detail(request, pk):
+    try:
+        case = selectors.case_detail(user=request.user, pk=pk)
+    except (Case.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    _log_read(request, case.client, "case")
+    return render(request, "consultations/case_detail.html", {
+        "case": case, "timeline": selectors.case_timeline(case=case),
+        "can_change": hub_access(request.user).can(CHANGE_RECORDS, case.hub_id),
+        "today": selectors.fiscal.today(),
+    })
+
+
+def _page(title, subtitle, cancel_url, **extra) -> dict:
+    return {"title": title, "subtitle": subtitle, "cancel_url": cancel_url, **extra}
+
+
+def _case_url(case_id) -> str:
+    return reverse("consultations:case_detail", args=[case_id])
+
+
+def _edit(request, *, obj, form, save, context):
+    """The edit flow shared by cases, sessions and clients: a stale version shows the
+    conflict screen with the user's input kept; nothing is overwritten silently."""
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except services.EditConflict as exc:
+            conflict = conflict_rows(form, exc.current)
+            form.keep_input_after_conflict(exc.current)
+        else:
+            messages.success(request, _("Saved."))
+            return None
+    return render(request, "consultations/record_form.html",
+                  {"form": form, "object": obj, "conflict": conflict, **context},
+                  status=409 if conflict else 200)
+
+
+def case_edit(request, pk):
+    case = _writable(request, Case.objects.select_related("client", "hub"), pk)
+    form = CaseForm(request.POST or None, instance=case)
+    response = _edit(request, obj=case, form=form,
+                     save=lambda f: services.case_update(
+                         case=case, by=request.user, data=f.cleaned_data,
+                         topics=f.cleaned_data["topics"],
+                         version=f.cleaned_data["version"] or 0),
+                     context=_page(_("Edit the case"), case.client.name, _case_url(case.pk)))
+    return response or redirect("consultations:case_detail", pk=case.pk)
+
+
+def session_create(request, pk):
+    case = _writable(request, Case.objects.select_related("client", "hub"), pk)
+    if case.status != Case.Status.OPEN:
+        messages.error(request, _("This case is closed. Reopen it to add a session."))
+        return redirect("consultations:case_detail", pk=case.pk)
+    form = SessionForm(request.POST or None, hub=case.hub, user=request.user,
+                       instance=Session(hub=case.hub, case=case))
+    if request.method == "POST" and form.is_valid():
+        services.session_create(case=case, by=request.user, data=form.cleaned_data,
+                                coordinators=form.cleaned_data["coordinators"])
+        messages.success(request, _("Saved the session."))
+        return redirect("consultations:case_detail", pk=case.pk)
+    return render(request, "consultations/record_form.html", {
+        "form": form, **_page(_("Add a session"), case.client.name, _case_url(case.pk))})
+
+
+def session_edit(request, pk):
+    session = _writable(request, Session.objects.select_related("case__client", "hub"), pk)
+    form = SessionForm(request.POST or None, hub=session.hub, instance=session)
+    response = _edit(request, obj=session, form=form,
+                     save=lambda f: services.session_update(
+                         session=session, by=request.user, data=f.cleaned_data,
+                         coordinators=f.cleaned_data["coordinators"],
+                         version=f.cleaned_data["version"] or 0),
+                     context=_page(_("Edit the session"), session.case.client.name,
+                                   _case_url(session.case_id)))
+    return response or redirect("consultations:case_detail", pk=session.case_id)
+
+
+# --- Referrals -------------------------------------------------------------------------------
+def referral_create(request, pk):
+    case = _writable(request, Case.objects.select_related("client", "hub"), pk)
+    form = ReferralForm(request.POST or None, hub=case.hub)
+    if request.method == "POST" and form.is_valid():
+        referral = referrals.referral_create(case=case, by=request.user, data=form.cleaned_data)
+        if referral.agency.email:
+            messages.success(request, _("Referred to %(agency)s. A link was emailed to the "
+                                        "agency to acknowledge and report back.")
+                             % {"agency": referral.agency})
+        else:
+            messages.warning(request, _("Referred to %(agency)s. The agency has no email "
+                                        "address in the directory, so no link was sent: "
+                                        "follow up by phone.") % {"agency": referral.agency})
+        return redirect("consultations:case_detail", pk=case.pk)
+    return render(request, "consultations/record_form.html", {
+        "form": form, **_page(_("Refer to a support agency"), case.client.name,
+                              _case_url(case.pk), submit_label=_("Refer and send the link"))})
+
+
+def referral_close(request, pk):
+    referral = _writable(request, Referral.objects.select_related("case__client", "agency"), pk)
+    if not referral.is_open:
+        messages.info(request, _("This referral is already closed."))
+        return redirect("consultations:case_detail", pk=referral.case_id)
+    form = ReferralCloseForm(request.POST or None, initial={"version": referral.version})
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            referrals.referral_close(referral=referral, by=request.user,
+                                     note=form.cleaned_data["note"],
+                                     lapsed=form.cleaned_data["outcome"] == "lapsed",
+                                     version=form.cleaned_data["version"])
+        except services.EditConflict as exc:
+            conflict = True
+            referral = exc.current
+            form.data = form.data.copy()
+            form.data["version"] = referral.version
+        else:
+            messages.success(request, _("Closed the referral."))
+            return redirect("consultations:case_detail", pk=referral.case_id)
+    return render(request, "consultations/referral_close.html",
+                  {"form": form, "referral": referral, "conflict": conflict},
+                  status=409 if conflict else 200)
+
+
+@require_POST
+def referral_resend(request, pk):
+    referral = _writable(request, Referral.objects.select_related("agency"), pk)
+    try:
+        referrals.link_reissue(referral=referral, by=request.user)
+    except services.WorkflowError:
+        messages.info(request, _("There is nothing for the agency to answer on this referral."))
+    else:
+        messages.success(request, _("Sent a new link to %(agency)s.")
+                         % {"agency": referral.agency})
+    return redirect("consultations:case_detail", pk=referral.case_id)
+
+
+# --- Clients ---------------------------------------------------------------------------------
+def client_detail(request, pk):
+    client = get_for_user_or_404(Client.objects.select_related("industry", "hub"),
+                                 request.user, VIEW_RECORDS, pk=pk)
+    _log_read(request, client, "client")
+    cases = selectors.case_list(user=request.user, hub=client.hub).filter(client=client)
+    return render(request, "consultations/client_detail.html", {
+        "client": client, "cases": list(cases[:PAGE_SIZE]),
+        "can_change": hub_access(request.user).can(CHANGE_RECORDS, client.hub_id),
+    })
+
+
+def client_edit(request, pk):
+    client = _writable(request, Client.objects.select_related("hub"), pk)
+    _log_read(request, client, "client_edit")
+    form = ClientForm(request.POST or None, instance=client)
+    response = _edit(request, obj=client, form=form,
+                     save=lambda f: services.client_update(
+                         client=client, by=request.user, data=f.cleaned_data,
+                         version=f.cleaned_data["version"] or 0),
+                     context=_page(_("Edit the client"), client.name,
+                                   reverse("consultations:client_detail", args=[client.pk])))
+    return response or redirect("consultations:client_detail", pk=client.pk)
