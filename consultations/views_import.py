@@ -1,5 +1,5 @@
 """Import of historical consultation sessions (CSV or Excel) and the download of the rows an
-import left out. The file format lives in consultations/imports.py and docs/import-format.md."""
+import left out. The file format lives in consultations/imports/ and docs/import-format.md."""
 
 from django import forms
 from django.contrib import messages

@@ -98,11 +98,16 @@ def _appoint(user, role, fy, *, hub=None, bureau=None):
 
 
 def _agencies(hub: Hub):
-    for name, kind, contact in AGENCIES:
-        SupportAgency.objects.get_or_create(
+    """Each with a fictional address, so that a referral's one-time link is emailed (to a file
+    under var/mail/ in development) and the agency's side can be tried."""
+    for number, (name, kind, contact) in enumerate(AGENCIES, start=1):
+        agency, _created = SupportAgency.objects.get_or_create(
             hub=hub, name=name.format(pref=hub.prefecture_ja),
             defaults={"kind": kind, "contact_person": contact},
         )
+        if not agency.email:  # demo rows seeded before agencies had addresses
+            email = f"agency{number}.{hub.jis_code}@{DOMAIN}"
+            SupportAgency.objects.filter(pk=agency.pk).update(email=email)
 
 
 def _pending_proposal(fy):

@@ -1,0 +1,130 @@
+"""Step 3: saving the checked rows in one transaction, with the services' rules (access check,
+model validation, created_by and a history record by the importer, topics and coordinators on
+the history too) but inserted in batches; and the rejected rows as an .xlsx with an エラー
+column."""
+
+from dataclasses import dataclass
+
+from django.db import NotSupportedError, connection, transaction
+from openpyxl import Workbook
+
+from .. import services
+from ..exports import cell, header_row, workbook_bytes
+from ..models import Case, Client, ImportBatch, Session
+from .checking import Checked
+from .columns import ERRORS, _text
+from .planning import _Plan, _plan
+from .reading import Row, Upload
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class Result:
+    batch: ImportBatch
+    sessions: int
+    cases: int
+    clients_created: int
+    clients_matched: int
+
+
+def _session_data(data: dict) -> dict:
+    return {name: data[name] for name in services.SESSION_FIELDS}
+
+
+# Foreign keys point to rows loaded or created by this import; not checking them again in
+# full_clean() saves a query per record.
+_KNOWN = {Client: ["hub", "industry", "created_by"],
+          Case: ["hub", "client", "lead", "created_by"],
+          Session: ["hub", "case", "created_by"]}
+
+
+def _insert(model, objs: list, *, by) -> list:
+    """What services._save_new does for one record, for many: validated, created_by set, saved
+    with a history record ("+", by `by`). Returns the history records, in order."""
+    for obj in objs:
+        obj.created_by = by
+        # Rows were checked beforehand; this is the models' own last line of defence.
+        obj.full_clean(exclude=_KNOWN[model], validate_unique=False, validate_constraints=False)
+    model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+    return model.history.bulk_history_create(objs, batch_size=BATCH_SIZE, default_user=by)
+
+
+def _insert_m2m(model, field_name: str, owners: list, histories: list, targets: list) -> None:
+    """Many-to-many rows, and their copies on the owners' history records as simple-history
+    makes them: targets[i] are the related objects of owners[i]."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    links = [[through(**{f"{source}_id": owner.pk, f"{target}_id": related.pk})
+              for related in targets_of_owner]
+             for owner, targets_of_owner in zip(owners, targets, strict=True)]
+    through.objects.bulk_create([link for group in links for link in group],
+                                batch_size=BATCH_SIZE)
+    history_model = getattr(model.history.model, field_name).model
+    history_model.objects.bulk_create(
+        [history_model(history=history, id=link.pk,
+                       **{f"{source}_id": getattr(link, f"{source}_id"),
+                          f"{target}_id": getattr(link, f"{target}_id")})
+         for history, group in zip(histories, links, strict=True) for link in group],
+        batch_size=BATCH_SIZE)
+
+
+def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
+    """The records services.client_create, case_create and session_create would save one at a
+    time, inserted in batches: a few dozen queries for thousands of rows instead of some twenty
+    per row."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        # Every supported database (SQLite 3.35+, PostgreSQL) returns the new rows' keys, which
+        # the cases, sessions and links below need.
+        raise NotSupportedError("importing needs a database that returns the keys of bulk "
+                                "inserts (SQLite 3.35+ or PostgreSQL)")
+    _insert(Client, plan.new_clients, by=by)
+    # bulk_create takes each case's client key from its client object, saved just now.
+    cases = [case for case, _topics, _rows in plan.cases]
+    histories = _insert(Case, cases, by=by)
+    _insert_m2m(Case, "topics", cases, histories, [topics for _c, topics, _r in plan.cases])
+    sessions, leads = [], []
+    for case, _topics, rows in plan.cases:
+        for row in rows:
+            sessions.append(Session(hub_id=hub.pk, case=case, **_session_data(row.data)))
+            leads.append([row.data["lead"]])
+    histories = _insert(Session, sessions, by=by)
+    _insert_m2m(Session, "coordinators", sessions, histories, leads)
+
+
+@transaction.atomic
+def run(checked: Checked, *, by, valid_only: bool = False) -> Result:
+    """Imports the checked rows: all of them, or with `valid_only` those without errors, the
+    others going to the batch's rejected file. All or nothing: if anything fails, nothing is
+    saved. Refuses (ValueError) to import a file with errors unless `valid_only`."""
+    hub = checked.hub
+    services.require_change(by, hub.pk)
+    rows, rejected = checked.valid_rows, checked.rejected_rows
+    if rejected and not valid_only:
+        raise ValueError("the file has errors")
+    if not rows:
+        raise ValueError("no valid rows")
+    plan = _plan(hub, rows)
+    _save_in_bulk(plan, hub=hub, by=by)
+    batch = ImportBatch.objects.create(
+        hub=hub, created_by=by, filename=checked.upload.filename[:200], imported=len(rows),
+        rejected=len(rejected),
+        rejected_file=rejected_workbook(checked.upload, rejected) if rejected else b"")
+    return Result(batch=batch, sessions=len(rows), cases=len(plan.cases),
+                  clients_created=len(plan.new_clients), clients_matched=plan.clients_matched)
+
+
+def rejected_workbook(upload: Upload, rows: list[Row]) -> bytes:
+    """The rejected rows in the uploaded file's own columns, plus an エラー column saying, for
+    each, what to fix: the user corrects this file and imports it again."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("取込不可")
+    width = len(upload.headers)
+    sheet.append(header_row(sheet, [*(_text(h) for h in upload.headers), ERRORS]))
+    for row in rows:
+        values = (row.raw + [None] * width)[:width]
+        problems = "\n".join(f"{column}：{message}" for column, message in row.errors)
+        sheet.append([cell(sheet, v) for v in values] + [cell(sheet, problems)])
+    return workbook_bytes(workbook)
+
