@@ -4,7 +4,9 @@ from .access import hub_access
 from .roles import (
     APPROVE_APPOINTMENT,
     CHANGE_RECORDS,
+    EVALUATE,
     PROPOSE_APPOINTMENT,
+    SELF_CHECK,
     VIEW_AGENCIES,
     VIEW_HUB,
     VIEW_RECORDS,
@@ -32,6 +34,9 @@ def navigation(request):
             or access.anywhere(PROPOSE_APPOINTMENT),
             "admin": user.is_staff,
             "records": own_hub is not None and access.can(VIEW_RECORDS, own_hub.pk),
+            "guideline": bool(access.everywhere or access.by_hub),
+            "evaluate": access.can(EVALUATE, None),
+            "self_check": access.anywhere(SELF_CHECK),
             "log": own_hub is not None and access.can(CHANGE_RECORDS, own_hub.pk),
         }
 

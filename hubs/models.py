@@ -64,6 +64,10 @@ class Hub(models.Model):
             ("manage_agencies", _("Can keep the hub's support-agency directory")),
             ("propose_appointment", _("Can propose coordinator appointments")),
             ("approve_appointment", _("Can approve coordinator appointments")),
+            ("self_check", _("Can rate oneself against the guideline")),
+            ("review_self_checks", _("Can review the hub's coordinators' self-checks")),
+            ("view_self_check_summary", _("Can see the hub's self-check summary")),
+            ("evaluate_hub", _("Can hold hearings with the hub and score it")),
         ]
 
     def __str__(self):

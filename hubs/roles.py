@@ -27,15 +27,24 @@ VIEW_AGENCIES = "view_agencies"
 MANAGE_AGENCIES = "manage_agencies"
 PROPOSE_APPOINTMENT = "propose_appointment"
 APPROVE_APPOINTMENT = "approve_appointment"
+# The guideline and evaluation (evaluation app).
+SELF_CHECK = "self_check"  # rate oneself against the guideline
+REVIEW_SELF_CHECKS = "review_self_checks"  # the chief coordinator, for the hub's coordinators
+VIEW_SELF_CHECK_SUMMARY = "view_self_check_summary"  # the hub's aggregate, no one's ratings
+EVALUATE = "evaluate_hub"  # HQ: hold hearings, score, finalise, publish
 
 _HUB_STAFF = {VIEW_HUB, VIEW_AGGREGATES, VIEW_STAFF, VIEW_AGENCIES}
 
 HUB_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.COORDINATOR: frozenset(_HUB_STAFF | {VIEW_RECORDS, CHANGE_RECORDS}),
-    Role.CHIEF: frozenset(
-        _HUB_STAFF | {VIEW_RECORDS, CHANGE_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT}
+    Role.COORDINATOR: frozenset(
+        _HUB_STAFF | {VIEW_RECORDS, CHANGE_RECORDS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY}
     ),
-    Role.IMPL_ORG: frozenset(_HUB_STAFF | {VIEW_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT}),
+    Role.CHIEF: frozenset(
+        _HUB_STAFF | {VIEW_RECORDS, CHANGE_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT,
+                      SELF_CHECK, REVIEW_SELF_CHECKS, VIEW_SELF_CHECK_SUMMARY}
+    ),
+    Role.IMPL_ORG: frozenset(_HUB_STAFF | {VIEW_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT,
+                                           VIEW_SELF_CHECK_SUMMARY}),
 }
 # Granted on every hub of the user's bureau. Bureaus see figures, never client records.
 BUREAU_HUB_PERMISSIONS = frozenset(_HUB_STAFF | {APPROVE_APPOINTMENT})
@@ -43,4 +52,4 @@ BUREAU_HUB_PERMISSIONS = frozenset(_HUB_STAFF | {APPROVE_APPOINTMENT})
 BUREAU_PERMISSIONS = frozenset({"view_bureau"})
 # Model-level (global) permissions of HQ: every hub, read only. Reads of personal data are
 # logged where those records live.
-HQ_PERMISSIONS = frozenset(_HUB_STAFF | {VIEW_RECORDS})
+HQ_PERMISSIONS = frozenset(_HUB_STAFF | {VIEW_RECORDS, VIEW_SELF_CHECK_SUMMARY, EVALUATE})

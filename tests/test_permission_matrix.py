@@ -17,12 +17,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from consultations import referrals
 from consultations.models import ImportBatch
+from evaluation import services as evaluation_services
+from evaluation.models import Guideline, Hearing, SelfCheck
+from evaluation.models import Item as EvaluationItem
 from hubs.models import Appointment
 from hubs.roles import Role
+from yorozu import fiscal
 
 from .consultation_factories import CaseFactory, ReferralFactory, SessionFactory
+from .evaluation_factories import ItemFactory, SelfCheckFactory
 from .factories import AgencyFactory, AppointmentFactory, UserFactory
 
+YEAR = fiscal.current_fiscal_year()
 ROLES = ["anon", "coordinator", "chief", "impl_org", "bureau", "hq", "admin"]
 
 
@@ -41,6 +47,8 @@ class Row:
 READ, READ_OTHER = "L 200 200 200 404 200 404", "L 404 404 404 404 200 404"
 WRITE, WRITE_OTHER = "L 200 200 403 404 403 404", "L 404 404 404 404 403 404"
 WRITE_HUB, WRITE_HUB_OTHER = WRITE, WRITE_OTHER
+HQ_PAGE, HQ_ACTION = "L 403 403 403 403 200 403", "L 403 403 403 403 302 403"
+HQ_ONLY_PAGE, HQ_ONLY_ACTION = "L 404 404 404 404 200 404", "L 404 404 404 404 302 404"
 
 MATRIX: dict[str, Row] = {
     "home": Row("GET", None, "L 200 200 200 200 200 200"),
@@ -100,6 +108,42 @@ MATRIX: dict[str, Row] = {
     # the tokenless page); that page without a visit in the session is a 404.
     "referral_open": Row("GET", "referral_token", "302 302 302 302 302 302 302"),
     "referral_visit": Row("GET", None, "404 404 404 404 404 404 404"),
+    # Evaluation. Everyone with an appointment reads published guidelines; only HQ edits
+    # drafts (403 for the rest: the page exists, the role may not use it). Hearings are HQ's
+    # alone: for anyone else a hearing is a 404, like a missing one.
+    "evaluation:guideline_list": Row("GET", None, "L 200 200 200 200 200 200"),
+    "evaluation:guideline_detail": Row("GET", "guideline", "L 200 200 200 200 200 200"),
+    "evaluation:guideline_start": Row("POST", None, HQ_ACTION),
+    "evaluation:guideline_edit": Row("GET", "draft_guideline", HQ_PAGE),
+    "evaluation:guideline_publish": Row("POST", "draft_guideline", HQ_ACTION),
+    "evaluation:guideline_copy": Row("POST", "guideline", HQ_ACTION),
+    "evaluation:item_create": Row("GET", "draft_area", HQ_PAGE),
+    "evaluation:item_edit": Row("GET", "draft_item", HQ_PAGE),
+    "evaluation:item_delete": Row("POST", "draft_item", HQ_ACTION),
+    "evaluation:hearing_list": Row("GET", None, HQ_PAGE),
+    "evaluation:national": Row("GET", None, HQ_PAGE),
+    "evaluation:hearing_schedule": Row("GET", "hub", HQ_ONLY_PAGE, HQ_ONLY_PAGE),
+    "evaluation:hearing_detail": Row("GET", "hearing", HQ_ONLY_PAGE, HQ_ONLY_PAGE),
+    "evaluation:hearing_score": Row("GET", "hearing", HQ_ONLY_PAGE, HQ_ONLY_PAGE),
+    "evaluation:score_save": Row("POST", "hearing_item", HQ_ONLY_ACTION, HQ_ONLY_ACTION),
+    "evaluation:hearing_finalise": Row("POST", "hearing", HQ_ONLY_ACTION, HQ_ONLY_ACTION),
+    "evaluation:hearing_reopen": Row("POST", "hearing", HQ_ONLY_ACTION, HQ_ONLY_ACTION),
+    "evaluation:hearing_publish": Row("POST", "hearing", HQ_ONLY_ACTION, HQ_ONLY_ACTION),
+    # Self-checks are personal: the owner, and their chief once submitted. The hub's summary
+    # (averages only) for its staff and HQ; bureaus see none of it.
+    "evaluation:selfcheck_mine": Row("GET", None, "L 200 200 403 403 403 403"),
+    "evaluation:selfcheck_edit": Row("GET", "self_check", "L 200 200 404 404 404 404",
+                                     "L 404 404 404 404 404 404"),
+    "evaluation:selfcheck_review": Row("POST", "self_check", "L 403 200 404 404 404 404",
+                                       "L 404 404 404 404 404 404"),
+    "evaluation:selfcheck_start": Row("POST", "hub", "L 302 302 403 404 403 404",
+                                      "L 404 404 404 404 403 404"),
+    "evaluation:selfcheck_review_list": Row("GET", "hub", "L 403 200 403 404 403 404",
+                                            "L 404 404 404 404 403 404"),
+    "evaluation:selfcheck_summary": Row("GET", "hub", READ, READ_OTHER),
+    # A hub's result: its own staff and bureau (published only; HQ always).
+    "evaluation:hub_result": Row("GET", "hub", "L 200 200 200 200 200 404",
+                                 "L 404 404 404 404 200 404"),
 }
 # Django admin: one rule for the whole namespace. Only staff get in; everyone else is sent to
 # a login page. The admin's own login page is public.
@@ -200,10 +244,61 @@ def _referral_token(cast, which):
     return {"token": referrals.link_issue(referral=referral, purpose="acknowledge")}
 
 
+def _guideline(cast, which):
+    if not Guideline.objects.filter(fiscal_year=YEAR).exists():
+        draft = evaluation_services.guideline_create_from_starter(fiscal_year=YEAR, by=cast.hq)
+        evaluation_services.guideline_publish(guideline=draft, by=cast.hq)
+    return {"fiscal_year": YEAR}
+
+
+def _draft(cast):
+    return (Guideline.objects.filter(fiscal_year=YEAR + 1).first()
+            or evaluation_services.guideline_create_from_starter(fiscal_year=YEAR + 1,
+                                                                 by=cast.hq))
+
+
+def _draft_guideline(cast, which):
+    return {"fiscal_year": _draft(cast).fiscal_year}
+
+
+def _draft_area(cast, which):
+    return {"area_pk": _draft(cast).areas.first().pk}
+
+
+def _draft_item(cast, which):
+    return {"pk": EvaluationItem.objects.filter(area__guideline=_draft(cast)).first().pk}
+
+
+def _hearing(cast, which):
+    _guideline(cast, which)
+    hub = cast.hub if which == "own" else cast.other_hub
+    hearing = Hearing.objects.filter(hub=hub, fiscal_year=YEAR).first() or (
+        evaluation_services.hearing_schedule(hub=hub, fiscal_year=YEAR,
+                                             held_on=fiscal.today(), lead=cast.hq, by=cast.hq))
+    return {"pk": hearing.pk}
+
+
+def _self_check(cast, which):
+    """A submitted one: the chief never sees a draft."""
+    ItemFactory()  # this year's published guideline with one coordinator item
+    hub, user = (cast.hub, cast.coordinator) if which == "own" else (cast.other_hub,
+                                                                      cast.outsider)
+    return {"pk": SelfCheckFactory(hub=hub, user=user, status=SelfCheck.Status.SUBMITTED).pk}
+
+
+def _hearing_item(cast, which):
+    pk = _hearing(cast, which)["pk"]
+    item = EvaluationItem.objects.filter(area__guideline__fiscal_year=YEAR).first()
+    return {"pk": pk, "item_pk": item.pk}
+
+
 TARGETS = {"hub": _hub, "agency": _agency, "proposal": _proposal,
            "coordinator": _coordinator, "reset_token": _reset_token, "case": _case_pk,
            "client": _client, "session": _session, "referral": _referral,
-           "import_batch": _import_batch, "referral_token": _referral_token}
+           "import_batch": _import_batch, "referral_token": _referral_token,
+           "guideline": _guideline, "draft_guideline": _draft_guideline,
+           "draft_area": _draft_area, "draft_item": _draft_item, "hearing": _hearing,
+           "hearing_item": _hearing_item, "self_check": _self_check}
 
 
 def _admin_kwargs(pattern) -> dict:

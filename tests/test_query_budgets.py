@@ -35,6 +35,11 @@ PAGES = [
     ("coordinator", "consultations:client_detail", {"client": True}, 11),
     ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 10),
     ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
+    # Self-checks (their growth with more self-checks is checked in test_self_checks.py).
+    ("coordinator", "evaluation:selfcheck_mine", {}, 9),
+    ("impl_org", "evaluation:selfcheck_summary", {"jis_code": "13"}, 11),
+    ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 10),
+    ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 9),
 ]
 
 

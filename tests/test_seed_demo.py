@@ -11,6 +11,7 @@ from django.db.models import F
 
 from consultations.models import Case, Client, Referral, Session
 from consultations.validators import validate_corporate_number
+from evaluation.models import Guideline, Hearing, Score
 from hubs.models import Appointment, Bureau, Hub, HubGroupObjectPermission, SupportAgency
 from hubs.roles import Role
 from yorozu import fiscal
@@ -22,7 +23,7 @@ def _counts():
     return {model.__name__: model.objects.count() for model in (
         get_user_model(), Appointment, SupportAgency, Hub, Bureau, Group,
         HubGroupObjectPermission, Client, Case, Session, Referral,
-        Case.topics.through, Session.coordinators.through)}
+        Case.topics.through, Session.coordinators.through, Guideline, Hearing, Score)}
 
 
 def test_seed_demo_twice_gives_the_same_counts(db):
@@ -36,6 +37,11 @@ def test_seed_demo_twice_gives_the_same_counts(db):
     assert 300 <= first["Client"] <= 600 and 2000 <= first["Session"] <= 5000
     assert first["Referral"] >= 40
     assert f"{first['Session']} sessions" in out.getvalue()
+    # Last year's guideline published with a hearing per hub; this year's a draft for HQ.
+    assert first["Guideline"] == 2 and first["Hearing"] == 47
+    year = fiscal.current_fiscal_year()
+    assert Guideline.objects.get(fiscal_year=year - 1).is_published
+    assert Guideline.objects.get(fiscal_year=year).status == Guideline.Status.DRAFT
 
 
 def test_seed_demo_gives_every_role_a_working_login(client, db):

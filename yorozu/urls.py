@@ -13,6 +13,7 @@ urlpatterns = [
     path("hubs/", include("hubs.urls")),
     path("consultations/", include("consultations.urls")),
     path("r/", include("consultations.public_urls")),
+    path("evaluation/", include("evaluation.urls")),
     # Public so that the login page itself can switch language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz/", views.healthz, name="healthz"),

@@ -2,16 +2,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from consultations.demo import seed_activity
+from evaluation.demo import seed_evaluation
 from hubs.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = ("Creates demo users, appointments, support agencies and consultation activity. "
-            "Safe to run again.")
+    help = ("Creates demo users, appointments, support agencies, consultation activity and "
+            "evaluation data. Safe to run again.")
 
     def handle(self, *args, **options):
         logins = seed_demo()
         activity = seed_activity()
+        evaluation = seed_evaluation()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready. Logins (password: {settings.DEMO_PASSWORD}):"
         ))
@@ -21,3 +23,6 @@ class Command(BaseCommand):
             f"Demo activity at the 4 demo hubs ({activity['added']} seeded now): "
             f"{activity['clients']} clients, {activity['cases']} cases, "
             f"{activity['sessions']} sessions, {activity['referrals']} referrals.")
+        self.stdout.write(
+            f"Evaluation: last fiscal year's guideline published with {evaluation['hearings']} "
+            "hearings; this year's starter guideline is a draft for HQ to edit and publish.")

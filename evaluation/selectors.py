@@ -1,0 +1,164 @@
+"""Reads for the guideline, hearings and results. Aggregates are computed in the database;
+every function runs a fixed number of queries."""
+
+from collections import defaultdict
+
+from django.db.models import Avg, Count, Prefetch, Q
+
+from consultations.models import Case, Referral
+from consultations.selectors import hub_figures
+from hubs.access import hub_access
+from hubs.models import Hub
+from hubs.roles import EVALUATE
+from yorozu import fiscal
+
+from .models import Area, Guideline, Hearing, Item, Score
+
+# The hearings whose scores count nationally, for HQ and for everyone else.
+HQ_VISIBLE = (Hearing.Status.FINALISED, Hearing.Status.PUBLISHED)
+PUBLIC = (Hearing.Status.PUBLISHED,)
+
+
+def is_hq(user) -> bool:
+    return hub_access(user).can(EVALUATE, None)
+
+
+def guidelines_visible(*, user):
+    """HQ sees drafts too; everyone else only published versions."""
+    guidelines = Guideline.objects.all()
+    if not is_hq(user):
+        guidelines = guidelines.filter(status=Guideline.Status.PUBLISHED)
+    return guidelines.order_by("-fiscal_year")
+
+
+def guideline_with_items(guideline: Guideline) -> list[Area]:
+    return list(guideline.areas.prefetch_related(
+        Prefetch("items", queryset=Item.objects.order_by("sort_order", "code"))))
+
+
+def published_guideline(fiscal_year: int) -> Guideline | None:
+    return Guideline.objects.filter(fiscal_year=fiscal_year,
+                                    status=Guideline.Status.PUBLISHED).first()
+
+
+# --- Hearings --------------------------------------------------------------------------------
+def hubs_with_hearings(*, fiscal_year: int) -> list[Hub]:
+    """Every hub with its hearing of the year (or None): HQ's planning list, two queries."""
+    hearings = {h.hub_id: h for h in Hearing.objects.filter(fiscal_year=fiscal_year)
+                .select_related("lead")}
+    hubs = list(Hub.objects.select_related("bureau").order_by("jis_code"))
+    for hub in hubs:
+        hub.hearing = hearings.get(hub.pk)
+    return hubs
+
+
+def hearing_events(hearing: Hearing):
+    return hearing.events.select_related("by").order_by("-at", "-pk")
+
+
+def scoring_rows(hearing: Hearing) -> list[Area]:
+    """The guideline's areas and items, each item with this hearing's score (or None)."""
+    scores = {s.item_id: s for s in hearing.scores.select_related("updated_by")}
+    areas = guideline_with_items(hearing.guideline)
+    for area in areas:
+        for item in area.items.all():
+            item.score = scores.get(item.pk)
+    return areas
+
+
+def evidence_pack(*, hub: Hub, fiscal_year: int) -> dict:
+    """What the hub's own records show for the year, to ground a hearing. Each figure says
+    what exists; later issues (plans, surveys) add theirs."""
+    start, end = fiscal.fiscal_year_start(fiscal_year), fiscal.fiscal_year_end(fiscal_year)
+    figures = hub_figures(hub=hub, fiscal_year=fiscal_year)
+    depth = Case.objects.filter(hub=hub, opened_on__range=(start, end)).aggregate(
+        total=Count("pk"), expert=Count("pk", filter=Q(depth=Case.Depth.EXPERT)),
+        policy=Count("pk", filter=Q(depth=Case.Depth.POLICY)))
+    # Referrals due in the year: how many were answered (reported back or closed).
+    due = Referral.objects.filter(hub=hub, follow_up_due__range=(start, min(end, fiscal.today())))
+    follow = due.aggregate(total=Count("pk"), answered=Count("pk", filter=Q(
+        status__in=[Referral.Status.REPORTED, Referral.Status.CLOSED])))
+    from .selfchecks import self_check_summary
+
+    return {
+        "figures": figures,
+        "cases": depth,
+        "expert_share": _share(depth["expert"], depth["total"]),
+        "policy_share": _share(depth["policy"], depth["total"]),
+        "follow_up": follow,
+        "follow_up_rate": _share(follow["answered"], follow["total"]),
+        "self_check": self_check_summary(hub=hub, fiscal_year=fiscal_year),
+    }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- Results ---------------------------------------------------------------------------------
+def distribution(*, guideline: Guideline, statuses) -> dict[int, dict[int, int]]:
+    """Item id -> {level: number of hubs}, over the hearings in `statuses`."""
+    rows = (Score.objects.filter(item__area__guideline=guideline, level__isnull=False,
+                                 hearing__status__in=statuses)
+            .values("item_id", "level").annotate(n=Count("pk")).order_by())
+    result: dict[int, dict[int, int]] = defaultdict(lambda: {1: 0, 2: 0, 3: 0, 4: 0})
+    for row in rows:
+        result[row["item_id"]][row["level"]] = row["n"]
+    return result
+
+
+def national_heat_map(*, guideline: Guideline) -> tuple[list[Area], list[dict]]:
+    """HQ's national view: each hub's average level per area (finalised or published)."""
+    areas = list(guideline.areas.order_by("sort_order"))
+    averages = (Score.objects.filter(item__area__guideline=guideline, level__isnull=False,
+                                     hearing__status__in=HQ_VISIBLE)
+                .values("hearing__hub_id", "item__area_id").annotate(avg=Avg("level")).order_by())
+    by_hub: dict[int, dict[int, float]] = defaultdict(dict)
+    for row in averages:
+        by_hub[row["hearing__hub_id"]][row["item__area_id"]] = row["avg"]
+    rows = []
+    for hub in Hub.objects.select_related("bureau").order_by("jis_code"):
+        cells = [by_hub.get(hub.pk, {}).get(area.pk) for area in areas]
+        rows.append({"hub": hub, "cells": [(c, _band(c)) for c in cells],
+                     "scored": hub.pk in by_hub})
+    return areas, rows
+
+
+def _band(average: float | None) -> int:
+    """The heat-map band (1-4) an average falls into; 0 for none."""
+    return 0 if average is None else min(4, max(1, int(average + 0.5)))
+
+
+def best_practice(*, guideline: Guideline) -> dict[int, list[Hub]]:
+    """Item id -> hubs scored at the top level: candidates for the case collection."""
+    rows = (Score.objects.filter(item__area__guideline=guideline, level=4,
+                                 hearing__status__in=HQ_VISIBLE)
+            .select_related("hearing__hub").order_by("hearing__hub__jis_code"))
+    result: dict[int, list[Hub]] = defaultdict(list)
+    for score in rows:
+        result[score.item_id].append(score.hearing.hub)
+    return result
+
+
+def hub_result(*, hub: Hub, fiscal_year: int, user) -> Hearing | None:
+    """The hub's hearing of the year as the user may see it: HQ always; the hub and its
+    bureau only once HQ has published it."""
+    hearings = Hearing.objects.filter(hub=hub, fiscal_year=fiscal_year)
+    if not is_hq(user):
+        hearings = hearings.filter(status=Hearing.Status.PUBLISHED)
+    return hearings.select_related("guideline", "lead").first()
+
+
+def result_rows(*, hearing: Hearing, user) -> list[Area]:
+    """Each item with the hub's level beside the national distribution (no hub names)."""
+    statuses = HQ_VISIBLE if is_hq(user) else PUBLIC
+    spread = distribution(guideline=hearing.guideline, statuses=statuses)
+    areas = scoring_rows(hearing)
+    for area in areas:
+        for item in area.items.all():
+            counts = spread.get(item.pk, {1: 0, 2: 0, 3: 0, 4: 0})
+            total = sum(counts.values())
+            item.spread = [(level, counts[level], _share(counts[level], total))
+                           for level in (1, 2, 3, 4)]
+            item.national_total = total
+    return areas

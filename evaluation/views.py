@@ -1,0 +1,185 @@
+"""The guideline (everyone reads the published versions; HQ edits drafts), and the results:
+HQ's national view and each hub's published scores beside the national distribution."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hubs.roles import VIEW_HUB
+from hubs.scoping import hub_for_user_or_404
+from yorozu import fiscal
+
+from . import selectors, services
+from .forms import GuidelineForm, ItemForm
+from .models import Area, Guideline, Item
+
+
+def _require_hq(request):
+    if not selectors.is_hq(request.user):
+        raise PermissionDenied
+
+
+def _guideline(request, fiscal_year: int) -> Guideline:
+    guideline = selectors.guidelines_visible(user=request.user).filter(
+        fiscal_year=fiscal_year).first()
+    if guideline is None:
+        raise Http404
+    return guideline
+
+
+def _draft_item(request, pk) -> Item:
+    _require_hq(request)
+    item = get_object_or_404(Item.objects.select_related("area__guideline"), pk=pk)
+    if item.area.guideline.is_published:
+        raise PermissionDenied  # frozen: a published version is never edited
+    return item
+
+
+# --- The guideline ---------------------------------------------------------------------------
+def guideline_list(request):
+    return render(request, "evaluation/guideline_list.html", {
+        "guidelines": list(selectors.guidelines_visible(user=request.user)),
+        "is_hq": selectors.is_hq(request.user),
+        "current_year": fiscal.current_fiscal_year(),
+    })
+
+
+def guideline_detail(request, fiscal_year):
+    guideline = _guideline(request, fiscal_year)
+    is_hq = selectors.is_hq(request.user)
+    return render(request, "evaluation/guideline_detail.html", {
+        "guideline": guideline, "areas": selectors.guideline_with_items(guideline),
+        "can_edit": is_hq and not guideline.is_published, "is_hq": is_hq,
+        "next_year_free": not Guideline.objects.filter(fiscal_year=fiscal_year + 1).exists(),
+    })
+
+
+@require_POST
+def guideline_start(request):
+    _require_hq(request)
+    year = fiscal.current_fiscal_year()
+    if Guideline.objects.filter(fiscal_year=year).exists():
+        return redirect("evaluation:guideline_detail", fiscal_year=year)
+    services.guideline_create_from_starter(fiscal_year=year, by=request.user)
+    messages.success(request, _("Created a draft from the starter guideline. Edit it, then "
+                                "publish it."))
+    return redirect("evaluation:guideline_detail", fiscal_year=year)
+
+
+def guideline_edit(request, fiscal_year):
+    _require_hq(request)
+    guideline = _guideline(request, fiscal_year)
+    if guideline.is_published:
+        raise PermissionDenied
+    form = GuidelineForm(request.POST or None, instance=guideline)
+    if request.method == "POST" and form.is_valid():
+        services.guideline_update(guideline=guideline, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("evaluation:guideline_detail", fiscal_year=fiscal_year)
+    return _form_page(request, form, _("Edit the guideline"), guideline.title, guideline)
+
+
+@require_POST
+def guideline_publish(request, fiscal_year):
+    _require_hq(request)
+    guideline = _guideline(request, fiscal_year)
+    try:
+        services.guideline_publish(guideline=guideline, by=request.user)
+    except services.WorkflowError:
+        messages.error(request, _("This guideline cannot be published: it is published "
+                                  "already, or it has no items."))
+    else:
+        messages.success(request, _("Published. This version can no longer be changed."))
+    return redirect("evaluation:guideline_detail", fiscal_year=fiscal_year)
+
+
+@require_POST
+def guideline_copy(request, fiscal_year):
+    _require_hq(request)
+    source = _guideline(request, fiscal_year)
+    try:
+        copy = services.guideline_copy(source=source, fiscal_year=fiscal_year + 1,
+                                       by=request.user)
+    except services.WorkflowError:
+        messages.error(request, _("The next fiscal year has a guideline already."))
+        return redirect("evaluation:guideline_detail", fiscal_year=fiscal_year)
+    messages.success(request, _("Started the next year's guideline as a draft copy."))
+    return redirect("evaluation:guideline_detail", fiscal_year=copy.fiscal_year)
+
+
+def item_edit(request, pk):
+    item = _draft_item(request, pk)
+    return _item_form(request, item)
+
+
+def item_create(request, area_pk):
+    _require_hq(request)
+    area = get_object_or_404(Area.objects.select_related("guideline"), pk=area_pk)
+    if area.guideline.is_published:
+        raise PermissionDenied
+    return _item_form(request, Item(area=area, sort_order=area.items.count() + 1))
+
+
+def _item_form(request, item: Item):
+    form = ItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        services.item_save(item=item, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("Saved item %(code)s.") % {"code": item.code})
+        return redirect("evaluation:guideline_detail",
+                        fiscal_year=item.area.guideline.fiscal_year)
+    return _form_page(request, form, _("Guideline item"), str(item.area), item.area.guideline)
+
+
+def _form_page(request, form, title, subtitle, guideline):
+    return render(request, "consultations/record_form.html", {
+        "form": form, "title": title, "subtitle": subtitle,
+        "cancel_url": reverse("evaluation:guideline_detail", args=[guideline.fiscal_year])})
+
+
+@require_POST
+def item_delete(request, pk):
+    item = _draft_item(request, pk)
+    year = item.area.guideline.fiscal_year
+    services.item_delete(item=item, by=request.user)
+    messages.success(request, _("Deleted the item."))
+    return redirect("evaluation:guideline_detail", fiscal_year=year)
+
+
+# --- Results ---------------------------------------------------------------------------------
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", fiscal.current_fiscal_year()))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def national(request):
+    _require_hq(request)
+    year = _year(request)
+    guideline = selectors.published_guideline(year)
+    context = {"year": year, "year_label": fiscal.fiscal_year_label(year),
+               "guideline": guideline}
+    if guideline is not None:
+        areas, rows = selectors.national_heat_map(guideline=guideline)
+        items = selectors.guideline_with_items(guideline)
+        best = selectors.best_practice(guideline=guideline)
+        for area in items:
+            for item in area.items.all():
+                item.best = best.get(item.pk, [])
+        context.update(areas=areas, rows=rows, item_areas=items)
+    return render(request, "evaluation/national.html", context)
+
+
+def hub_result(request, jis_code):
+    hub = hub_for_user_or_404(request.user, jis_code, VIEW_HUB)
+    year = _year(request)
+    hearing = selectors.hub_result(hub=hub, fiscal_year=year, user=request.user)
+    return render(request, "evaluation/hub_result.html", {
+        "hub": hub, "year": year, "year_label": fiscal.fiscal_year_label(year),
+        "hearing": hearing,
+        "areas": selectors.result_rows(hearing=hearing, user=request.user) if hearing else [],
+    })

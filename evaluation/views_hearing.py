@@ -1,0 +1,148 @@
+"""HQ's hearings: schedule one per hub and year, record it, score the hub against the
+guideline item by item (saved as one goes, with htmx), finalise, reopen, publish."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hubs.roles import EVALUATE
+from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
+from yorozu import fiscal
+
+from . import selectors, services
+from .forms import HearingForm, ReopenForm, ScoreForm
+from .models import Hearing, Item
+
+
+def _hearing(request, pk) -> Hearing:
+    return get_for_user_or_404(Hearing.objects.select_related("hub", "guideline", "lead"),
+                               request.user, EVALUATE, pk=pk)
+
+
+def hearing_list(request):
+    if not selectors.is_hq(request.user):
+        raise PermissionDenied
+    year = int(request.GET.get("year") or fiscal.current_fiscal_year())
+    return render(request, "evaluation/hearing_list.html", {
+        "year": year, "year_label": fiscal.fiscal_year_label(year),
+        "hubs": selectors.hubs_with_hearings(fiscal_year=year),
+        "guideline": selectors.published_guideline(year),
+    })
+
+
+def hearing_schedule(request, jis_code):
+    hub = hub_for_user_or_404(request.user, jis_code, EVALUATE)
+    year = fiscal.current_fiscal_year()
+    existing = Hearing.objects.filter(hub=hub, fiscal_year=year).first()
+    if existing:
+        return redirect("evaluation:hearing_detail", pk=existing.pk)
+    form = HearingForm(request.POST or None, initial={"lead": request.user.pk,
+                                                      "held_on": fiscal.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            hearing = services.hearing_schedule(hub=hub, fiscal_year=year, by=request.user,
+                                                **form.cleaned_data)
+        except services.WorkflowError:
+            messages.error(request, _("Publish this fiscal year's guideline before scheduling "
+                                      "hearings: scores are given against it."))
+        else:
+            messages.success(request, _("Scheduled the hearing."))
+            return redirect("evaluation:hearing_detail", pk=hearing.pk)
+    return render(request, "consultations/record_form.html", {
+        "form": form, "title": _("Schedule a hearing"), "subtitle": hub.name,
+        "cancel_url": reverse("evaluation:hearing_list")})
+
+
+def hearing_detail(request, pk):
+    hearing = _hearing(request, pk)
+    form = HearingForm(request.POST or None, instance=hearing)
+    if request.method == "POST" and not hearing.is_locked and form.is_valid():
+        services.hearing_update(hearing=hearing, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("evaluation:hearing_detail", pk=hearing.pk)
+    return render(request, "evaluation/hearing_detail.html", {
+        "hearing": hearing, "form": form, "reopen_form": ReopenForm(),
+        "evidence": selectors.evidence_pack(hub=hearing.hub, fiscal_year=hearing.fiscal_year),
+        "events": list(selectors.hearing_events(hearing)),
+        "is_lead": hearing.lead_id == request.user.pk,
+    })
+
+
+def hearing_score(request, pk):
+    hearing = _hearing(request, pk)
+    return render(request, "evaluation/hearing_score.html", {
+        "hearing": hearing, "areas": selectors.scoring_rows(hearing),
+        "is_lead": hearing.lead_id == request.user.pk,
+    })
+
+
+@require_POST
+def score_save(request, pk, item_pk):
+    """htmx: saves one item and answers with its row, showing a conflict instead of
+    overwriting when someone else saved the item meanwhile."""
+    hearing = _hearing(request, pk)
+    item = get_object_or_404(Item.objects.select_related("area"), pk=item_pk,
+                             area__guideline=hearing.guideline_id)
+    form = ScoreForm(request.POST)
+    context = {"hearing": hearing, "item": item, "mine": None, "saved": False}
+    status = 200
+    if not form.is_valid():
+        status = 400
+        item.score = hearing.scores.filter(item=item).first()
+    else:
+        data = form.cleaned_data
+        try:
+            item.score = services.score_save(hearing=hearing, item=item, by=request.user,
+                                             level=data["level"], evidence=data["evidence"],
+                                             version=data["version"])
+            context["saved"] = True
+        except services.EditConflict as exc:
+            item.score, context["mine"], status = exc.current, data, 409
+        except services.WorkflowError:
+            item.score, status = hearing.scores.filter(item=item).first(), 423
+            context["locked"] = True
+    if not request.headers.get("HX-Request"):  # without JavaScript: back to the whole page
+        if status != 200:
+            messages.warning(request, _("Item %(code)s was not saved: it changed meanwhile or "
+                                        "is locked. Check it and choose again.")
+                             % {"code": item.code})
+        return redirect(f"{reverse('evaluation:hearing_score', args=[hearing.pk])}#score-{item.pk}")
+    # base.html lets htmx swap 400, 409 and 423 too: the row explains the problem itself.
+    return render(request, "evaluation/_score_row.html", context, status=status)
+
+
+def _decide(request, pk, action, done):
+    hearing = _hearing(request, pk)
+    try:
+        action(hearing)
+    except services.WorkflowError:
+        messages.error(request, _("That is not possible now. Only the hearing's HQ lead "
+                                  "finalises, reopens and publishes; finalising needs a level "
+                                  "for every item; publishing needs a finalised hearing."))
+    else:
+        messages.success(request, done)
+    return redirect("evaluation:hearing_detail", pk=hearing.pk)
+
+
+@require_POST
+def hearing_finalise(request, pk):
+    return _decide(request, pk, lambda h: services.hearing_finalise(hearing=h, by=request.user),
+                   _("Finalised: the scores are locked."))
+
+
+@require_POST
+def hearing_reopen(request, pk):
+    form = ReopenForm(request.POST)
+    reason = form.data.get("reason", "")
+    return _decide(request, pk, lambda h: services.hearing_reopen(hearing=h, by=request.user,
+                                                                  reason=reason),
+                   _("Reopened. The reason is kept in the hearing's record."))
+
+
+@require_POST
+def hearing_publish(request, pk):
+    return _decide(request, pk, lambda h: services.hearing_publish(hearing=h, by=request.user),
+                   _("Published: the hub and its bureau can now see the result."))
