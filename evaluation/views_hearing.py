@@ -110,8 +110,13 @@ def score_save(request, pk, item_pk):
                                         "is locked. Check it and choose again.")
                              % {"code": item.code})
         return redirect(f"{reverse('evaluation:hearing_score', args=[hearing.pk])}#score-{item.pk}")
-    # base.html lets htmx swap 400, 409 and 423 too: the row explains the problem itself.
-    return render(request, "evaluation/_score_row.html", context, status=status)
+    if status == 200:
+        return render(request, "evaluation/_score_saved.html", context)
+    # The row explains the problem itself; base.html lets htmx swap 400, 409 and 423.
+    response = render(request, "evaluation/_score_row.html", context, status=status)
+    response["HX-Retarget"] = f"#score-{item.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _decide(request, pk, action, done):

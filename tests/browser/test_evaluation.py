@@ -36,17 +36,21 @@ def test_hq_scores_a_hub_and_publishes_and_the_chief_sees_it(page, users, guidel
     count = rows.count()
     assert count == Item.objects.filter(area__guideline=guideline).count()
     for index in range(count):
+        # As a person works: type the evidence, then pick the level straight away. Leaving
+        # the note saves it while the level is being chosen; neither may be lost.
         row = rows.nth(index)
-        level = 4 if index == 0 else 3
-        row.get_by_label(f"レベル{level}", exact=False).first.check()
+        row.get_by_label("根拠メモ", exact=False).fill(f"根拠{index + 1}：相談記録を確認")
+        row.get_by_label(f"レベル{4 if index == 0 else 3}", exact=False).first.check()
+    for index in range(count):
         expect(rows.nth(index).get_by_role("status")).to_contain_text("保存しました")
-    first = rows.nth(0)
-    first.get_by_label("根拠メモ", exact=False).fill("支援事例を事例集に3件掲載。")
-    first.get_by_label("根拠メモ", exact=False).press("Tab")  # leaving the note saves it
-    expect(rows.nth(0).get_by_role("status")).to_contain_text("保存しました")
+    page.wait_for_load_state("networkidle")
     assert_accessible(page)
-    assert Score.objects.filter(level__isnull=False).count() == count
-    assert Score.objects.filter(evidence="支援事例を事例集に3件掲載。").exists()
+    saved = {s.item.code: (s.level, s.evidence) for s in Score.objects.select_related("item")}
+    assert len(saved) == count
+    assert all(level in (3, 4) for level, _evidence in saved.values())
+    assert sorted(e for _l, e in saved.values()) == sorted(
+        f"根拠{i + 1}：相談記録を確認" for i in range(count))
+    expect(rows.nth(0).get_by_label("根拠メモ", exact=False)).to_have_value("根拠1：相談記録を確認")
 
     page.get_by_role("link", name="ヒアリングに戻る").click()
     page.get_by_role("button", name="評価を確定する").click()
@@ -60,7 +64,7 @@ def test_hq_scores_a_hub_and_publishes_and_the_chief_sees_it(page, users, guidel
     expect(page.get_by_role("heading", level=1)).to_contain_text("評価結果")
     first_row = page.locator("table.result-table tbody tr").first
     expect(first_row).to_contain_text("レベル4")
-    expect(first_row).to_contain_text("支援事例を事例集に3件掲載。")
+    expect(first_row).to_contain_text("根拠1：相談記録を確認")
     expect(first_row).to_contain_text("（1拠点）")
     assert_accessible(page)
 
