@@ -6,7 +6,7 @@ from hubs.forms import DateInput
 from hubs.models import Appointment
 from hubs.roles import Role
 
-from .models import ITEM_ROLES, LEVELS, Guideline, Hearing, Item
+from .models import ITEM_ROLES, LEVELS, Area, Guideline, Hearing, Item
 
 
 class GuidelineForm(forms.ModelForm):
@@ -14,6 +14,13 @@ class GuidelineForm(forms.ModelForm):
         model = Guideline
         fields = ["title", "preface"]
         widgets = {"preface": forms.Textarea(attrs={"rows": 4})}
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class ItemForm(forms.ModelForm):

@@ -77,6 +77,15 @@ def guideline_update(*, guideline: Guideline, by, data: dict) -> Guideline:
     return guideline
 
 
+def area_update(*, area: Area, by, data: dict) -> Area:
+    require_hq(by)
+    require_draft(area.guideline)
+    area.title, area.description = data["title"], data["description"]
+    area.full_clean()
+    area.save()
+    return area
+
+
 def item_save(*, item: Item, by, data: dict) -> Item:
     """Creates or edits an item of a draft guideline."""
     require_hq(by)

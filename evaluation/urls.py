@@ -12,6 +12,7 @@ urlpatterns = [
     path("guidelines/<int:fiscal_year>/publish/", views.guideline_publish,
          name="guideline_publish"),
     path("guidelines/<int:fiscal_year>/copy/", views.guideline_copy, name="guideline_copy"),
+    path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
     path("areas/<int:area_pk>/items/new/", views.item_create, name="item_create"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),

@@ -14,7 +14,7 @@ from hubs.scoping import hub_for_user_or_404
 from yorozu import fiscal
 
 from . import selectors, services
-from .forms import GuidelineForm, ItemForm
+from .forms import AreaForm, GuidelineForm, ItemForm
 from .models import Area, Guideline, Item
 
 
@@ -109,6 +109,19 @@ def guideline_copy(request, fiscal_year):
         return redirect("evaluation:guideline_detail", fiscal_year=fiscal_year)
     messages.success(request, _("Started the next year's guideline as a draft copy."))
     return redirect("evaluation:guideline_detail", fiscal_year=copy.fiscal_year)
+
+
+def area_edit(request, pk):
+    _require_hq(request)
+    area = get_object_or_404(Area.objects.select_related("guideline"), pk=pk)
+    if area.guideline.is_published:
+        raise PermissionDenied
+    form = AreaForm(request.POST or None, instance=area)
+    if request.method == "POST" and form.is_valid():
+        services.area_update(area=area, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("evaluation:guideline_detail", fiscal_year=area.guideline.fiscal_year)
+    return _form_page(request, form, _("Guideline area"), area.code, area.guideline)
 
 
 def item_edit(request, pk):

@@ -63,8 +63,11 @@ def test_a_published_guideline_cannot_be_edited(client, cast, guideline):
     with pytest.raises(services.WorkflowError):
         services.guideline_update(guideline=guideline, by=cast.hq,
                                   data={"title": "x", "preface": ""})
+    with pytest.raises(services.WorkflowError):
+        services.area_update(area=item.area, by=cast.hq, data={"title": "x", "description": ""})
     client.force_login(cast.hq)
     assert client.get(reverse("evaluation:item_edit", args=[item.pk])).status_code == 403
+    assert client.get(reverse("evaluation:area_edit", args=[item.area_id])).status_code == 403
     assert client.post(reverse("evaluation:item_delete", args=[item.pk])).status_code == 403
     item.refresh_from_db()
     assert item.behaviour != "書き換え"
@@ -81,6 +84,10 @@ def test_copying_to_a_new_year_makes_an_editable_draft(client, cast, guideline):
     assert sorted(copies.values_list("code", "behaviour")) == sorted(
         originals.values_list("code", "behaviour"))
     edited = copies.first()
+    client.post(reverse("evaluation:area_edit", args=[edited.area_id]),
+                {"title": "新年度の分野名", "description": ""})
+    assert copy.areas.filter(title="新年度の分野名").exists()
+    assert not guideline.areas.filter(title="新年度の分野名").exists()
     services.item_save(item=edited, by=cast.hq, data={"behaviour": "新年度の表現"})
     assert not originals.filter(behaviour="新年度の表現").exists()  # the old year is untouched
 

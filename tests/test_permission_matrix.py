@@ -118,6 +118,7 @@ MATRIX: dict[str, Row] = {
     "evaluation:guideline_publish": Row("POST", "draft_guideline", HQ_ACTION),
     "evaluation:guideline_copy": Row("POST", "guideline", HQ_ACTION),
     "evaluation:item_create": Row("GET", "draft_area", HQ_PAGE),
+    "evaluation:area_edit": Row("GET", "draft_area_pk", HQ_PAGE),
     "evaluation:item_edit": Row("GET", "draft_item", HQ_PAGE),
     "evaluation:item_delete": Row("POST", "draft_item", HQ_ACTION),
     "evaluation:hearing_list": Row("GET", None, HQ_PAGE),
@@ -265,6 +266,10 @@ def _draft_area(cast, which):
     return {"area_pk": _draft(cast).areas.first().pk}
 
 
+def _draft_area_pk(cast, which):
+    return {"pk": _draft(cast).areas.first().pk}
+
+
 def _draft_item(cast, which):
     return {"pk": EvaluationItem.objects.filter(area__guideline=_draft(cast)).first().pk}
 
@@ -297,7 +302,8 @@ TARGETS = {"hub": _hub, "agency": _agency, "proposal": _proposal,
            "client": _client, "session": _session, "referral": _referral,
            "import_batch": _import_batch, "referral_token": _referral_token,
            "guideline": _guideline, "draft_guideline": _draft_guideline,
-           "draft_area": _draft_area, "draft_item": _draft_item, "hearing": _hearing,
+           "draft_area": _draft_area, "draft_area_pk": _draft_area_pk,
+           "draft_item": _draft_item, "hearing": _hearing,
            "hearing_item": _hearing_item, "self_check": _self_check}
 
 
