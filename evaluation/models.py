@@ -247,3 +247,13 @@ class HearingEvent(models.Model):
 
     def __str__(self):
         return f"{self.hearing} {self.action}"
+
+
+# Annual plans live in evaluation/plans/ and are part of this app.
+from .plans.models import (  # noqa: E402, F401
+    ActivityPolicy,
+    AnnualPlan,
+    PlanComment,
+    PlanNotification,
+    PlanVersion,
+)

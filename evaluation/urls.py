@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import selfcheck_urls, views, views_hearing
+from .plans import policy
 
 app_name = "evaluation"
 
@@ -29,4 +30,9 @@ urlpatterns = [
     path("national/", views.national, name="national"),
     path("results/<jis:jis_code>/", views.hub_result, name="hub_result"),
     path("self-checks/", include(selfcheck_urls)),
+    path("plans/policies/", policy.policy_list, name="policy_list"),
+    path("plans/policies/<int:fiscal_year>/", policy.policy_detail, name="policy_detail"),
+    path("plans/policies/<int:fiscal_year>/edit/", policy.policy_edit, name="policy_edit"),
+    path("plans/policies/<int:fiscal_year>/publish/", policy.policy_publish_view,
+         name="policy_publish"),
 ]

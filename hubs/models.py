@@ -68,6 +68,10 @@ class Hub(models.Model):
             ("review_self_checks", _("Can review the hub's coordinators' self-checks")),
             ("view_self_check_summary", _("Can see the hub's self-check summary")),
             ("evaluate_hub", _("Can hold hearings with the hub and score it")),
+            ("view_plan", _("Can see the hub's annual plan")),
+            ("edit_plan", _("Can draft and confirm the hub's annual plan")),
+            ("review_plan", _("Can return or accept the hub's annual plan")),
+            ("comment_plan", _("Can comment on the hub's annual plan")),
         ]
 
     def __str__(self):

@@ -32,8 +32,13 @@ SELF_CHECK = "self_check"  # rate oneself against the guideline
 REVIEW_SELF_CHECKS = "review_self_checks"  # the chief coordinator, for the hub's coordinators
 VIEW_SELF_CHECK_SUMMARY = "view_self_check_summary"  # the hub's aggregate, no one's ratings
 EVALUATE = "evaluate_hub"  # HQ: hold hearings, score, finalise, publish
+# Annual plans (evaluation/plans).
+VIEW_PLAN = "view_plan"
+EDIT_PLAN = "edit_plan"  # draft and confirm: chief coordinator and implementing organization
+REVIEW_PLAN = "review_plan"  # comment, return, accept: the bureau
+COMMENT_PLAN = "comment_plan"  # the bureau and HQ
 
-_HUB_STAFF = {VIEW_HUB, VIEW_AGGREGATES, VIEW_STAFF, VIEW_AGENCIES}
+_HUB_STAFF = {VIEW_HUB, VIEW_AGGREGATES, VIEW_STAFF, VIEW_AGENCIES, VIEW_PLAN}
 
 HUB_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COORDINATOR: frozenset(
@@ -41,15 +46,17 @@ HUB_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.CHIEF: frozenset(
         _HUB_STAFF | {VIEW_RECORDS, CHANGE_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT,
-                      SELF_CHECK, REVIEW_SELF_CHECKS, VIEW_SELF_CHECK_SUMMARY}
+                      SELF_CHECK, REVIEW_SELF_CHECKS, VIEW_SELF_CHECK_SUMMARY, EDIT_PLAN}
     ),
     Role.IMPL_ORG: frozenset(_HUB_STAFF | {VIEW_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT,
-                                           VIEW_SELF_CHECK_SUMMARY}),
+                                           VIEW_SELF_CHECK_SUMMARY, EDIT_PLAN}),
 }
 # Granted on every hub of the user's bureau. Bureaus see figures, never client records.
-BUREAU_HUB_PERMISSIONS = frozenset(_HUB_STAFF | {APPROVE_APPOINTMENT})
+BUREAU_HUB_PERMISSIONS = frozenset(_HUB_STAFF | {APPROVE_APPOINTMENT, REVIEW_PLAN,
+                                                 COMMENT_PLAN})
 # Granted on the bureau object itself.
 BUREAU_PERMISSIONS = frozenset({"view_bureau"})
 # Model-level (global) permissions of HQ: every hub, read only. Reads of personal data are
 # logged where those records live.
-HQ_PERMISSIONS = frozenset(_HUB_STAFF | {VIEW_RECORDS, VIEW_SELF_CHECK_SUMMARY, EVALUATE})
+HQ_PERMISSIONS = frozenset(_HUB_STAFF | {VIEW_RECORDS, VIEW_SELF_CHECK_SUMMARY, EVALUATE,
+                                         COMMENT_PLAN})

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from consultations import referrals
 from consultations.models import ImportBatch
 from evaluation import services as evaluation_services
-from evaluation.models import Guideline, Hearing, SelfCheck
+from evaluation.models import ActivityPolicy, Guideline, Hearing, SelfCheck
 from evaluation.models import Item as EvaluationItem
 from hubs.models import Appointment
 from hubs.roles import Role
@@ -142,6 +143,11 @@ MATRIX: dict[str, Row] = {
     "evaluation:selfcheck_review_list": Row("GET", "hub", "L 403 200 403 404 403 404",
                                             "L 404 404 404 404 403 404"),
     "evaluation:selfcheck_summary": Row("GET", "hub", READ, READ_OTHER),
+    # HQ's activity policy: HQ writes; everyone reads it once published.
+    "evaluation:policy_list": Row("GET", None, "L 200 200 200 200 200 200"),
+    "evaluation:policy_detail": Row("GET", "policy", "L 200 200 200 200 200 200"),
+    "evaluation:policy_edit": Row("GET", "policy", HQ_PAGE),
+    "evaluation:policy_publish": Row("POST", "policy", HQ_ACTION),
     # A hub's result: its own staff and bureau (published only; HQ always).
     "evaluation:hub_result": Row("GET", "hub", "L 200 200 200 200 200 404",
                                  "L 404 404 404 404 200 404"),
@@ -283,6 +289,14 @@ def _hearing(cast, which):
     return {"pk": hearing.pk}
 
 
+def _policy(cast, which):
+    policy, _created = ActivityPolicy.objects.get_or_create(
+        fiscal_year=YEAR, defaults={"priority_themes": "重点", "indicators": ["sessions"],
+                                    "plan_deadline": fiscal.today(),
+                                    "published_at": timezone.now()})
+    return {"fiscal_year": policy.fiscal_year}
+
+
 def _self_check(cast, which):
     """A submitted one: the chief never sees a draft."""
     ItemFactory()  # this year's published guideline with one coordinator item
@@ -304,7 +318,7 @@ TARGETS = {"hub": _hub, "agency": _agency, "proposal": _proposal,
            "guideline": _guideline, "draft_guideline": _draft_guideline,
            "draft_area": _draft_area, "draft_area_pk": _draft_area_pk,
            "draft_item": _draft_item, "hearing": _hearing,
-           "hearing_item": _hearing_item, "self_check": _self_check}
+           "hearing_item": _hearing_item, "self_check": _self_check, "policy": _policy}
 
 
 def _admin_kwargs(pattern) -> dict:
