@@ -47,9 +47,6 @@ LIST_SEPARATOR = "／"
 CASE_HEADERS = ["案件ID", "相談者名", "相談者名（カナ）", "法人番号", "相談分野", "支援の深さ",
                 "状況", "担当コーディネーター", "開始日", "終了日", "相談回数", "最終相談日",
                 "成果の概要"]
-SESSION_HEADERS = ["相談ID", "案件ID", "相談日", "開始時刻", "対応時間（分）", "相談方法",
-                   "相談者名", "担当コーディネーター", "相談内容", "提案内容", "次のステップ",
-                   "次のステップ期限"]
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "hh:mm"
 
@@ -126,36 +123,3 @@ def cases_xlsx(cases, *, filename: str) -> HttpResponse:
     for case in cases.iterator(chunk_size=CHUNK_SIZE):
         sheet.append(_case_row(sheet, case))
     return xlsx_response(workbook_bytes(workbook), filename=filename, fallback="cases.xlsx")
-
-
-def _session_row(sheet, session) -> list:
-    coordinators = "、".join(u.get_full_name() for u in session.coordinators.all())
-    return [
-        cell(sheet, session.pk),
-        cell(sheet, session.case_id),
-        cell(sheet, session.held_on, number_format=DATE_FORMAT),
-        cell(sheet, session.start_time, number_format=TIME_FORMAT),
-        cell(sheet, session.duration_minutes),
-        cell(sheet, CHANNEL_LABELS.get(session.channel, session.channel)),
-        cell(sheet, session.case.client.name),
-        cell(sheet, coordinators),
-        cell(sheet, session.summary),
-        cell(sheet, session.proposal),
-        cell(sheet, session.next_step),
-        cell(sheet, session.next_step_due, number_format=DATE_FORMAT),
-    ]
-
-
-def sessions_xlsx(sessions, *, filename: str) -> HttpResponse:
-    """An .xlsx download of a session queryset, one row per session. The queryset is given
-    select_related("case__client") and prefetch_related("coordinators") here, so that the
-    query count does not grow with the rows."""
-    sessions = sessions.select_related("case__client").prefetch_related("coordinators")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("相談")
-    sheet.freeze_panes = "A2"
-    sheet.append(header_row(sheet, SESSION_HEADERS))
-    for session in sessions.iterator(chunk_size=CHUNK_SIZE):
-        sheet.append(_session_row(sheet, session))
-    return xlsx_response(workbook_bytes(workbook), filename=filename,
-                         fallback="sessions.xlsx")

@@ -2,7 +2,7 @@
 stored, text never turned into formulas, and a query count that does not grow with the rows."""
 
 import io
-from datetime import date, time
+from datetime import date
 from urllib.parse import quote
 
 from django.db import connection
@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from consultations import exports, selectors
-from consultations.models import Case, Session, Topic
+from consultations.models import Case, Topic
 
 from .consultation_factories import CaseFactory, ClientFactory, SessionFactory
 
@@ -118,24 +118,3 @@ def test_the_case_list_offers_its_rows_as_excel(client, cast):
     assert "attachment" in response["Content-Disposition"]
     assert _rows(response)[0] == CASE_HEADERS and len(_rows(response)) == 3
 
-
-def test_sessions_xlsx_has_one_row_per_session(cast):
-    open_case, _resolved = _cases(cast)
-    Session.objects.filter(case=open_case, held_on=date(2024, 6, 3)).update(
-        start_time=time(13, 30), duration_minutes=90, channel=Session.Channel.ONLINE,
-        next_step="見積書を送る", next_step_due=date(2024, 6, 10))
-
-    response = exports.sessions_xlsx(Session.objects.filter(case=open_case).order_by("held_on"),
-                                     filename="相談一覧.xlsx")
-
-    header, *rows = _rows(response)
-    assert header == exports.SESSION_HEADERS
-    assert len(rows) == 2
-    later = dict(zip(header, rows[1], strict=True))
-    assert (later["案件ID"], later["相談方法"], later["対応時間（分）"]) == (
-        open_case.pk, "オンライン", 90)
-    assert later["開始時刻"] == time(13, 30)
-    assert later["相談者名"] == "株式会社よろず製作所"
-    assert later["担当コーディネーター"] == cast.coordinator.get_full_name()
-    assert (later["次のステップ"], later["次のステップ期限"].date()) == (
-        "見積書を送る", date(2024, 6, 10))
