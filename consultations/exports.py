@@ -48,7 +48,6 @@ CASE_HEADERS = ["案件ID", "相談者名", "相談者名（カナ）", "法人�
                 "状況", "担当コーディネーター", "開始日", "終了日", "相談回数", "最終相談日",
                 "成果の概要"]
 DATE_FORMAT = "yyyy-mm-dd"
-TIME_FORMAT = "hh:mm"
 
 
 def attachment_disposition(filename: str, fallback: str = "") -> str:
