@@ -30,6 +30,8 @@ urlpatterns = [
     path("national/", views.national, name="national"),
     path("results/<jis:jis_code>/", views.hub_result, name="hub_result"),
     path("self-checks/", include(selfcheck_urls)),
+    path("plans/dashboards/", include("evaluation.plans.dashboard_urls")),
+    path("plans/", include("evaluation.plans.urls")),
     path("plans/policies/", policy.policy_list, name="policy_list"),
     path("plans/policies/<int:fiscal_year>/", policy.policy_detail, name="policy_detail"),
     path("plans/policies/<int:fiscal_year>/edit/", policy.policy_edit, name="policy_edit"),

@@ -1,11 +1,14 @@
 from django.utils.functional import SimpleLazyObject
 
+from yorozu import fiscal
+
 from .access import hub_access
 from .roles import (
     APPROVE_APPOINTMENT,
     CHANGE_RECORDS,
     EVALUATE,
     PROPOSE_APPOINTMENT,
+    REVIEW_PLAN,
     SELF_CHECK,
     VIEW_AGENCIES,
     VIEW_HUB,
@@ -37,6 +40,8 @@ def navigation(request):
             "guideline": bool(access.everywhere or access.by_hub),
             "evaluate": access.can(EVALUATE, None),
             "self_check": access.anywhere(SELF_CHECK),
+            "review_plans": access.anywhere(REVIEW_PLAN),
+            "year": fiscal.current_fiscal_year(),
             "log": own_hub is not None and access.can(CHANGE_RECORDS, own_hub.pk),
         }
 

@@ -50,6 +50,12 @@ def home(request):
     if context["is_bureau"] or context["is_hq"]:
         context["hubs"] = list(selectors.hub_list(user=request.user))
     context.update(_consultation_work(request.user, appointments))
+    if context["is_bureau"]:
+        from evaluation.plans.selectors import review_queue
+
+        context["plan_year"] = fiscal.current_fiscal_year()
+        context["plan_queue"] = review_queue(user=request.user,
+                                             fiscal_year=context["plan_year"])
     return render(request, "home.html", context)
 
 

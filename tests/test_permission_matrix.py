@@ -19,7 +19,14 @@ from django.utils import timezone
 from consultations import referrals
 from consultations.models import ImportBatch
 from evaluation import services as evaluation_services
-from evaluation.models import ActivityPolicy, Guideline, Hearing, SelfCheck
+from evaluation.models import (
+    ActivityPolicy,
+    AnnualPlan,
+    Guideline,
+    Hearing,
+    PlanVersion,
+    SelfCheck,
+)
 from evaluation.models import Item as EvaluationItem
 from hubs.models import Appointment
 from hubs.roles import Role
@@ -48,6 +55,9 @@ class Row:
 READ, READ_OTHER = "L 200 200 200 404 200 404", "L 404 404 404 404 200 404"
 WRITE, WRITE_OTHER = "L 200 200 403 404 403 404", "L 404 404 404 404 403 404"
 WRITE_HUB, WRITE_HUB_OTHER = WRITE, WRITE_OTHER
+READ_PLAN, READ_PLAN_OTHER = "L 200 200 200 200 200 404", "L 404 404 404 404 200 404"
+HUB_PLAN_ACTION, BUREAU_PLAN_ACTION = "L 403 302 302 403 403 404", "L 403 403 403 302 403 404"
+PLAN_OTHER = "L 404 404 404 404 403 404"
 HQ_PAGE, HQ_ACTION = "L 403 403 403 403 200 403", "L 403 403 403 403 302 403"
 HQ_ONLY_PAGE, HQ_ONLY_ACTION = "L 404 404 404 404 200 404", "L 404 404 404 404 302 404"
 
@@ -148,6 +158,29 @@ MATRIX: dict[str, Row] = {
     "evaluation:policy_detail": Row("GET", "policy", "L 200 200 200 200 200 200"),
     "evaluation:policy_edit": Row("GET", "policy", HQ_PAGE),
     "evaluation:policy_publish": Row("POST", "policy", HQ_ACTION),
+    # Plan-versus-actual dashboards: a hub's for its staff, its bureau and HQ; the bureau page
+    # for bureaus (their hubs) and HQ (all); the national page for HQ.
+    "evaluation:plan_dashboard_hub": Row("GET", "hub", "L 200 200 200 200 200 404",
+                                         "L 404 404 404 404 200 404"),
+    "evaluation:plan_dashboard_bureau": Row("GET", None, "L 403 403 403 200 200 403"),
+    "evaluation:plan_dashboard_national": Row("GET", None, HQ_PAGE),
+    # Annual plans: the hub's staff read, the chief coordinator and the implementing
+    # organization draft and confirm, the bureau reviews, HQ comments. Each target puts the
+    # own hub's plan (and the other hub's) in the state the action needs.
+    "evaluation:plan_detail": Row("GET", "plan_draft", READ_PLAN, READ_PLAN_OTHER),
+    "evaluation:plan_diff": Row("GET", "plan_draft", READ_PLAN, READ_PLAN_OTHER),
+    "evaluation:plan_start": Row("POST", "plan_none", HUB_PLAN_ACTION, PLAN_OTHER),
+    "evaluation:plan_edit": Row("GET", "plan_draft", "L 403 200 200 403 403 404", PLAN_OTHER),
+    "evaluation:plan_confirm": Row("POST", "plan_draft", HUB_PLAN_ACTION, PLAN_OTHER),
+    "evaluation:plan_revise": Row("POST", "plan_accepted", HUB_PLAN_ACTION, PLAN_OTHER),
+    "evaluation:plan_start_review": Row("POST", "plan_submitted", BUREAU_PLAN_ACTION,
+                                        PLAN_OTHER),
+    "evaluation:plan_accept": Row("POST", "plan_submitted", BUREAU_PLAN_ACTION, PLAN_OTHER),
+    # An empty return or comment shows the plan again with the error (200).
+    "evaluation:plan_return": Row("POST", "plan_submitted", "L 403 403 403 200 403 404",
+                                  PLAN_OTHER),
+    "evaluation:plan_comment": Row("POST", "plan_submitted", "L 403 403 403 200 200 404",
+                                   "L 404 404 404 404 200 404"),
     # A hub's result: its own staff and bureau (published only; HQ always).
     "evaluation:hub_result": Row("GET", "hub", "L 200 200 200 200 200 404",
                                  "L 404 404 404 404 200 404"),
@@ -297,6 +330,19 @@ def _policy(cast, which):
     return {"fiscal_year": policy.fiscal_year}
 
 
+def _plan(state):
+    def target(cast, which):
+        hub = cast.hub if which == "own" else cast.other_hub
+        if state != "none":
+            plan = AnnualPlan.objects.create(hub=hub, fiscal_year=YEAR, content={})
+            if state in ("submitted", "accepted"):
+                PlanVersion.objects.create(plan=plan, number=1, content={},
+                                           submitted_by=cast.chief)
+                AnnualPlan.objects.filter(pk=plan.pk).update(status=state)
+        return {"jis_code": hub.jis_code, "fiscal_year": YEAR}
+    return target
+
+
 def _self_check(cast, which):
     """A submitted one: the chief never sees a draft."""
     ItemFactory()  # this year's published guideline with one coordinator item
@@ -318,7 +364,9 @@ TARGETS = {"hub": _hub, "agency": _agency, "proposal": _proposal,
            "guideline": _guideline, "draft_guideline": _draft_guideline,
            "draft_area": _draft_area, "draft_area_pk": _draft_area_pk,
            "draft_item": _draft_item, "hearing": _hearing,
-           "hearing_item": _hearing_item, "self_check": _self_check, "policy": _policy}
+           "hearing_item": _hearing_item, "self_check": _self_check, "policy": _policy,
+           **{f"plan_{state}": _plan(state)
+              for state in ("none", "draft", "submitted", "accepted")}}
 
 
 def _admin_kwargs(pattern) -> dict:

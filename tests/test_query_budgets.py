@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evaluation.models import AnnualPlan, PlanVersion
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from yorozu import fiscal
@@ -19,7 +20,7 @@ PAGES = [
     # session, user and the three access queries come first on every page
     ("coordinator", "home", {}, 8),
     ("chief", "home", {}, 9),
-    ("bureau", "home", {}, 8),
+    ("bureau", "home", {}, 11),  # + the plan review queue
     ("hq", "home", {}, 7),
     ("hq", "hubs:hub_list", {}, 6),
     ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
@@ -40,6 +41,12 @@ PAGES = [
     ("impl_org", "evaluation:selfcheck_summary", {"jis_code": "13"}, 11),
     ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 10),
     ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 9),
+    # Annual plans and their dashboards (growing sessions, clients and referrals above).
+    ("chief", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 17),
+    ("bureau", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 16),
+    ("chief", "evaluation:plan_dashboard_hub", {"jis_code": "13"}, 12),
+    ("bureau", "evaluation:plan_dashboard_bureau", {}, 11),
+    ("hq", "evaluation:plan_dashboard_national", {}, 11),
 ]
 
 
@@ -77,6 +84,11 @@ def test_page_stays_within_its_query_budget_as_data_grows(client, cast, role, na
     kwargs = dict(kwargs)
     query = {"q": kwargs.pop("q")} if "q" in kwargs else {}
     case = None
+    if kwargs.pop("plan", None):
+        plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year(),
+                                         content={})
+        PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
+        kwargs["fiscal_year"] = plan.fiscal_year
     if kwargs.pop("case", None) or kwargs.pop("client", None):
         case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
         kwargs = {"pk": case.pk if name.endswith("case_detail") else case.client_id}

@@ -119,3 +119,19 @@ def test_ci_runs_on_postgresql():
     from django.db import connection
 
     assert connection.vendor == "postgresql"
+
+
+def test_no_template_has_inline_styles_or_scripts():
+    """The CSP allows neither; a page that used them would break quietly in the browser."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    inline = re.compile(r'\sstyle="|<style|<script(?![^>]*\bsrc=)(?![^>]*application/json)'
+                        r'|\son(click|change|load|submit)=', re.I)
+    offenders = [str(path.relative_to(settings.BASE_DIR))
+                 for path in (settings.BASE_DIR / "templates").rglob("*.html")
+                 if inline.search(path.read_text(encoding="utf-8"))]
+    assert not offenders, f"inline style or script in: {offenders}"
+    assert Path(settings.BASE_DIR / "templates").is_dir()

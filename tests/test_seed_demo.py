@@ -11,7 +11,7 @@ from django.db.models import F
 
 from consultations.models import Case, Client, Referral, Session
 from consultations.validators import validate_corporate_number
-from evaluation.models import Guideline, Hearing, Score
+from evaluation.models import ActivityPolicy, AnnualPlan, Guideline, Hearing, PlanVersion, Score
 from hubs.models import Appointment, Bureau, Hub, HubGroupObjectPermission, SupportAgency
 from hubs.roles import Role
 from yorozu import fiscal
@@ -23,7 +23,8 @@ def _counts():
     return {model.__name__: model.objects.count() for model in (
         get_user_model(), Appointment, SupportAgency, Hub, Bureau, Group,
         HubGroupObjectPermission, Client, Case, Session, Referral,
-        Case.topics.through, Session.coordinators.through, Guideline, Hearing, Score)}
+        Case.topics.through, Session.coordinators.through, Guideline, Hearing, Score,
+        AnnualPlan, PlanVersion, ActivityPolicy)}
 
 
 def test_seed_demo_twice_gives_the_same_counts(db):
@@ -42,6 +43,10 @@ def test_seed_demo_twice_gives_the_same_counts(db):
     year = fiscal.current_fiscal_year()
     assert Guideline.objects.get(fiscal_year=year - 1).is_published
     assert Guideline.objects.get(fiscal_year=year).status == Guideline.Status.DRAFT
+    # Plans: last year's accepted at each demo hub, this year's in every state of review.
+    assert first["AnnualPlan"] == 8 and first["ActivityPolicy"] == 1
+    assert set(AnnualPlan.objects.filter(fiscal_year=year).values_list("status", flat=True)) == {
+        "submitted", "accepted", "returned", "draft"}
 
 
 def test_seed_demo_gives_every_role_a_working_login(client, db):

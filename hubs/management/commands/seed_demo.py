@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from consultations.demo import seed_activity
 from evaluation.demo import seed_evaluation
+from evaluation.plans.demo import seed_plans
 from hubs.demo import seed_demo
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         logins = seed_demo()
         activity = seed_activity()
         evaluation = seed_evaluation()
+        plans = seed_plans()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready. Logins (password: {settings.DEMO_PASSWORD}):"
         ))
@@ -26,3 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Evaluation: last fiscal year's guideline published with {evaluation['hearings']} "
             "hearings; this year's starter guideline is a draft for HQ to edit and publish.")
+        self.stdout.write(
+            f"Annual plans: {plans['plans']} (this year's activity policy published; the Tokyo "
+            "plan awaits the Kanto bureau's review).")

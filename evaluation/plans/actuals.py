@@ -1,0 +1,255 @@
+"""What hubs actually did, per standard indicator and month of a fiscal year, beside what they
+planned (the targets of the accepted plan version).
+
+Every figure is counted in the database with a fixed number of GROUP BY queries (one per kind of
+record), whatever the data size; months are Tokyo calendar months, April first. Only records
+up to today count: months after today are None, and a referral whose follow-up is not yet due
+is not yet counted against the hub.
+
+    monthly(hub_ids=..., fiscal_year=...)   -> {"sessions": [12 values, April..March], ...}
+    yearly(hub_ids=..., fiscal_year=...)    -> {"sessions": total to date, "follow_up": rate}
+    tallies(hub_ids=..., fiscal_year=..., by_hub=True) -> {hub_id: Tally} (4 queries for all)
+    targets(plan_content)                   -> {"sessions": {"year": .., "months": [12]}, ...}
+    hub_targets(hub_ids=..., fiscal_year=...) -> {hub_id: PlanTargets} (1 query)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from numbers import Real
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import JSONField as JSONOutput
+from django.db.models.functions import TruncMonth
+
+from consultations.models import Case, Client, Referral, Session
+from yorozu import fiscal
+
+from .indicators import BY_CODE, STANDARD
+from .models import AnnualPlan, PlanVersion
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+MONTHS = 12
+# The months of a fiscal year in order, as calendar month numbers: 4, 5, ..., 12, 1, 2, 3.
+CALENDAR_MONTHS = [(i + 3) % 12 + 1 for i in range(MONTHS)]
+FOLLOWED_UP = (Referral.Status.REPORTED, Referral.Status.CLOSED)
+
+
+def month_index(day) -> int:
+    """0 for April ... 11 for March."""
+    return (day.month - 4) % 12
+
+
+def month_starts(fiscal_year: int) -> list[date]:
+    return [date(fiscal_year + (1 if m < 4 else 0), m, 1) for m in CALENDAR_MONTHS]
+
+
+def months_started(fiscal_year: int, today: date | None = None) -> int:
+    """How many months of the fiscal year have begun by `today` (0..12)."""
+    today = today or fiscal.today()
+    return sum(1 for start in month_starts(fiscal_year) if start <= today)
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    if not denominator:
+        return None
+    return round(100 * numerator / denominator, 1)
+
+
+@dataclass
+class Tally:
+    """The raw monthly counts of one hub (or of a set of hubs), from which every indicator is
+    computed. Lists run April..March."""
+
+    started: int  # months of the year begun by today; later months are None in the figures
+    sessions: list[int] = field(default_factory=lambda: [0] * MONTHS)
+    new_clients: list[int] = field(default_factory=lambda: [0] * MONTHS)
+    referrals_due: list[int] = field(default_factory=lambda: [0] * MONTHS)
+    referrals_followed: list[int] = field(default_factory=lambda: [0] * MONTHS)
+    cases_opened: list[int] = field(default_factory=lambda: [0] * MONTHS)
+    cases_expert: list[int] = field(default_factory=lambda: [0] * MONTHS)
+
+    COUNTERS = ("sessions", "new_clients", "referrals_due", "referrals_followed",
+                "cases_opened", "cases_expert")
+
+    def __add__(self, other: Tally) -> Tally:
+        total = Tally(started=max(self.started, other.started))
+        for name in self.COUNTERS:
+            setattr(total, name, [a + b for a, b in zip(getattr(self, name),
+                                                         getattr(other, name), strict=True)])
+        return total
+
+    def monthly(self) -> dict[str, list]:
+        def upto(values):
+            return [v if i < self.started else None for i, v in enumerate(values)]
+
+        return {
+            "sessions": upto(self.sessions),
+            "new_clients": upto(self.new_clients),
+            "satisfaction": [None] * MONTHS,  # no survey data yet
+            "follow_up": upto([_rate(n, d) for n, d in zip(self.referrals_followed,
+                                                          self.referrals_due, strict=True)]),
+            "expert_share": upto([_rate(n, d) for n, d in zip(self.cases_expert,
+                                                             self.cases_opened, strict=True)]),
+        }
+
+    def yearly(self) -> dict[str, int | float | None]:
+        """Totals for counts and rates over the year to date (not averages of months); None
+        for a year that has not begun."""
+        if not self.started:
+            return {i.code: None for i in STANDARD}
+        return {
+            "sessions": sum(self.sessions),
+            "new_clients": sum(self.new_clients),
+            "satisfaction": None,
+            "follow_up": _rate(sum(self.referrals_followed), sum(self.referrals_due)),
+            "expert_share": _rate(sum(self.cases_expert), sum(self.cases_opened)),
+        }
+
+
+def _scoped(queryset, hub_ids):
+    return queryset if hub_ids is None else queryset.filter(hub__in=sorted(hub_ids))
+
+
+def _grouped(queryset, *, month_expr, by_hub: bool, **counts):
+    keys = ["hub_id", "month"] if by_hub else ["month"]
+    return (queryset.order_by().annotate(month=month_expr).values(*keys)
+            .annotate(**counts).order_by())
+
+
+def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = False,
+            today: date | None = None) -> dict[int | None, Tally]:
+    """Raw monthly counts: {hub_id: Tally} when `by_hub`, else {None: Tally} for all of
+    `hub_ids` together (None = every hub). Four queries, whatever the data size. Hubs without
+    any record are missing from a by-hub answer: use `.get(pk) or empty_tally(...)`."""
+    today = today or fiscal.today()
+    hub_ids = None if hub_ids is None else list(hub_ids)
+    started = months_started(fiscal_year, today)
+    found: dict[int | None, Tally] = {}
+    if not by_hub:
+        found[None] = Tally(started=started)
+    if not started or hub_ids == []:
+        return found
+    start = fiscal.fiscal_year_start(fiscal_year)
+    end = min(fiscal.fiscal_year_end(fiscal_year), today)
+
+    def add(rows, pairs):
+        for row in rows:
+            tally = found.setdefault(row["hub_id"] if by_hub else None, Tally(started=started))
+            i = month_index(row["month"])
+            for attr, key in pairs:
+                getattr(tally, attr)[i] += row[key]
+
+    add(_grouped(_scoped(Session.objects, hub_ids).filter(held_on__range=(start, end)),
+                 month_expr=TruncMonth("held_on"), by_hub=by_hub, n=Count("pk")),
+        [("sessions", "n")])
+    # A client counts on the Tokyo date of its creation: compare with Tokyo midnights.
+    since = datetime.combine(start, time.min, tzinfo=TOKYO)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=TOKYO)
+    add(_grouped(_scoped(Client.objects, hub_ids).filter(created_at__gte=since,
+                                                         created_at__lt=until),
+                 month_expr=TruncMonth("created_at", tzinfo=TOKYO), by_hub=by_hub,
+                 n=Count("pk")),
+        [("new_clients", "n")])
+    add(_grouped(_scoped(Referral.objects, hub_ids).filter(follow_up_due__range=(start, end)),
+                 month_expr=TruncMonth("follow_up_due"), by_hub=by_hub, n=Count("pk"),
+                 done=Count("pk", filter=Q(status__in=FOLLOWED_UP))),
+        [("referrals_due", "n"), ("referrals_followed", "done")])
+    add(_grouped(_scoped(Case.objects, hub_ids).filter(opened_on__range=(start, end)),
+                 month_expr=TruncMonth("opened_on"), by_hub=by_hub, n=Count("pk"),
+                 expert=Count("pk", filter=Q(depth=Case.Depth.EXPERT))),
+        [("cases_opened", "n"), ("cases_expert", "expert")])
+    return found
+
+
+def empty_tally(fiscal_year: int, today: date | None = None) -> Tally:
+    return Tally(started=months_started(fiscal_year, today))
+
+
+def monthly(*, hub_ids: Iterable[int] | None, fiscal_year: int,
+            today: date | None = None) -> dict[str, list]:
+    """Actuals per standard indicator: 12 values, April..March; None after today (and for a
+    rate in a month with nothing to rate)."""
+    return tallies(hub_ids=hub_ids, fiscal_year=fiscal_year, today=today)[None].monthly()
+
+
+def yearly(*, hub_ids: Iterable[int] | None, fiscal_year: int,
+           today: date | None = None) -> dict[str, int | float | None]:
+    """Actuals over the fiscal year to date: totals for counts, rates for percentages."""
+    return tallies(hub_ids=hub_ids, fiscal_year=fiscal_year, today=today)[None].yearly()
+
+
+# --- Targets ---------------------------------------------------------------------------------
+def _number(value) -> int | float | None:
+    if isinstance(value, bool) or not isinstance(value, Real) or value < 0:
+        return None
+    return value
+
+
+def targets(plan_content) -> dict[str, dict]:
+    """The targets of a plan's content, for every standard indicator, read defensively:
+    {"year": number or None, "months": [12 numbers or None, April..March]}. Anything that is
+    not a non-negative number reads as None. A count target without a year figure but with
+    monthly ones has the sum of the months as its year. Percent targets are yearly rates: their
+    months are None."""
+    raw = plan_content.get("targets") if isinstance(plan_content, dict) else None
+    raw = raw if isinstance(raw, dict) else {}
+    found = {}
+    for indicator in STANDARD:
+        entry = raw.get(indicator.code)
+        entry = entry if isinstance(entry, dict) else {}
+        year = _number(entry.get("year"))
+        months = [None] * MONTHS
+        if indicator.is_count:
+            given = entry.get("months")
+            if isinstance(given, list) and len(given) == MONTHS:
+                months = [_number(v) for v in given]
+            if year is None and any(v is not None for v in months):
+                year = sum(v for v in months if v is not None)
+        elif year is not None and year > 100:
+            year = None
+        found[indicator.code] = {"year": year, "months": months}
+    return found
+
+
+def target_to_date(code: str, target: dict, started: int) -> int | float | None:
+    """The part of a year's target due by now: the sum of the monthly targets of the months
+    begun (None if they are not all set) for counts; the yearly rate for percentages."""
+    if not BY_CODE[code].is_count:
+        return target["year"]
+    months = target["months"][:started]
+    if not started or any(v is None for v in months):
+        return None if started else 0
+    return sum(months)
+
+
+@dataclass(frozen=True)
+class PlanTargets:
+    targets: dict[str, dict]
+    accepted: bool  # False: read from the working draft, not yet accepted
+    version: int | None  # the accepted version's number
+
+
+def hub_targets(*, hub_ids: Iterable[int] | None,
+                fiscal_year: int) -> dict[int, PlanTargets]:
+    """{hub_id: PlanTargets} for the hubs that have a plan for the year, in one query: the
+    highest-numbered accepted version's targets, or else the draft's (accepted=False)."""
+    accepted = (PlanVersion.objects.filter(plan=OuterRef("pk"), outcome="accepted")
+                .order_by("-number"))
+    plans = (_scoped(AnnualPlan.objects, None if hub_ids is None else list(hub_ids))
+             .filter(fiscal_year=fiscal_year)
+             .annotate(accepted_content=Subquery(accepted.values("content")[:1],
+                                                 output_field=JSONOutput()),
+                       accepted_number=Subquery(accepted.values("number")[:1]))
+             .values("hub_id", "content", "accepted_content", "accepted_number"))
+    found = {}
+    for plan in plans:
+        if plan["accepted_number"] is not None:
+            found[plan["hub_id"]] = PlanTargets(targets(plan["accepted_content"]), True,
+                                                plan["accepted_number"])
+        else:
+            found[plan["hub_id"]] = PlanTargets(targets(plan["content"]), False, None)
+    return found

@@ -1,0 +1,237 @@
+"""The content of an annual plan: one JSON document with a part per section (see SECTIONS).
+
+    analysis       {"industry_mix": str, "agency_views": str, "notes": str}
+    targets        {code: {"year": n, "months": [12 numbers, April..March]}} for counts,
+                   {code: {"year": percent}} for percentages (None where not set)
+    priorities     [{"title": str, "target": str}], at most MAX_PRIORITIES rows
+    initiatives    str
+    collaboration  [{"agency_id": int, "name": str, "plan": str}], agencies of the hub's
+                   directory; the name is kept so that a frozen version still reads after
+                   the agency is renamed or retired
+
+Here: the empty skeleton, the form's flat field names to and from JSON, and a plain-text
+rendering per section that the diff between versions compares line by line."""
+
+import copy
+
+from django.utils.dates import MONTHS as MONTHS_NAMES
+from django.utils.translation import gettext as _
+
+from .indicators import BY_CODE, STANDARD, Indicator
+from .models import SECTIONS
+
+MAX_PRIORITIES = 5
+MAX_COLLABORATIONS = 5
+MONTHS = 12
+FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+ANALYSIS_FIELDS = ("industry_mix", "agency_views", "notes")
+SECTION_KEYS = [key for key, _label in SECTIONS]
+
+
+def month_labels() -> list[str]:
+    """April to March, the months of a fiscal year."""
+    return [str(MONTHS_NAMES[m]) for m in FISCAL_MONTHS]
+
+
+def analysis_labels() -> dict[str, str]:
+    return {"industry_mix": _("Industry mix of the region"),
+            "agency_views": _("What the support agencies see"),
+            "notes": _("Other observations")}
+
+
+def indicators_for(policy=None) -> list[Indicator]:
+    """The indicators a plan sets targets for: those the year's activity policy names, in its
+    order, or all standard indicators when there is no policy (or it names none we know)."""
+    chosen = []
+    for entry in (getattr(policy, "indicators", None) or []):
+        code = entry.get("code") if isinstance(entry, dict) else entry
+        if code in BY_CODE and BY_CODE[code] not in chosen:
+            chosen.append(BY_CODE[code])
+    return chosen or list(STANDARD)
+
+
+# --- The JSON document ------------------------------------------------------------------------
+def empty_target(indicator: Indicator) -> dict:
+    if indicator.is_count:
+        return {"year": None, "months": [None] * MONTHS}
+    return {"year": None}
+
+
+def skeleton(indicators: list[Indicator] | None = None) -> dict:
+    indicators = indicators or list(STANDARD)
+    return {
+        "analysis": dict.fromkeys(ANALYSIS_FIELDS, ""),
+        "targets": {i.code: empty_target(i) for i in indicators},
+        "priorities": [],
+        "initiatives": "",
+        "collaboration": [],
+    }
+
+
+def normalize(content: dict | None, indicators: list[Indicator] | None = None) -> dict:
+    """The content with every part present, so templates and renderings never guess. Targets
+    of indicators outside `indicators` are kept (an older plan may have them)."""
+    content = copy.deepcopy(content or {})
+    result = skeleton(indicators)
+    analysis = content.get("analysis") or {}
+    result["analysis"] = {f: str(analysis.get(f) or "") for f in ANALYSIS_FIELDS}
+    for code, target in (content.get("targets") or {}).items():
+        indicator = BY_CODE.get(code)
+        if indicator is None or not isinstance(target, dict):
+            continue
+        value = empty_target(indicator)
+        value["year"] = target.get("year")
+        if indicator.is_count:
+            months = list(target.get("months") or [])[:MONTHS]
+            value["months"] = months + [None] * (MONTHS - len(months))
+        result["targets"][code] = value
+    result["priorities"] = [
+        {"title": str(p.get("title") or ""), "target": str(p.get("target") or "")}
+        for p in (content.get("priorities") or [])[:MAX_PRIORITIES] if isinstance(p, dict)
+    ]
+    result["initiatives"] = str(content.get("initiatives") or "")
+    result["collaboration"] = [
+        {"agency_id": c.get("agency_id"), "name": str(c.get("name") or ""),
+         "plan": str(c.get("plan") or "")}
+        for c in (content.get("collaboration") or []) if isinstance(c, dict)
+    ]
+    return result
+
+
+def year_target(content: dict, code: str):
+    return ((content.get("targets") or {}).get(code) or {}).get("year")
+
+
+# --- Form field names <-> JSON ----------------------------------------------------------------
+def analysis_field(name: str) -> str:
+    return f"analysis_{name}"
+
+
+def target_year_field(code: str) -> str:
+    return f"target_{code}_year"
+
+
+def target_month_field(code: str, index: int) -> str:
+    """index 0 is April."""
+    return f"target_{code}_m{index + 1}"
+
+
+def priority_fields(index: int) -> tuple[str, str]:
+    return f"priority_{index + 1}_title", f"priority_{index + 1}_target"
+
+
+def collaboration_fields(index: int) -> tuple[str, str]:
+    return f"collab_{index + 1}_agency", f"collab_{index + 1}_plan"
+
+
+def to_initial(content: dict, indicators: list[Indicator]) -> dict:
+    """The plan's content as the edit form's initial values."""
+    content = normalize(content, indicators)
+    initial = {analysis_field(f): content["analysis"][f] for f in ANALYSIS_FIELDS}
+    for indicator in indicators:
+        target = content["targets"][indicator.code]
+        initial[target_year_field(indicator.code)] = target["year"]
+        if indicator.is_count:
+            for i, value in enumerate(target["months"]):
+                initial[target_month_field(indicator.code, i)] = value
+    for i, row in enumerate(content["priorities"]):
+        title, target = priority_fields(i)
+        initial[title], initial[target] = row["title"], row["target"]
+    initial["initiatives"] = content["initiatives"]
+    for i, row in enumerate(content["collaboration"][:MAX_COLLABORATIONS]):
+        agency, plan = collaboration_fields(i)
+        initial[agency], initial[plan] = row["agency_id"], row["plan"]
+    return initial
+
+
+def _number(value):
+    """JSON keeps whole numbers as integers and rates to one decimal place."""
+    if value is None:
+        return None
+    value = round(float(value), 1)
+    return int(value) if value == int(value) else value
+
+
+def from_cleaned(cleaned: dict, indicators: list[Indicator]) -> dict:
+    """The edit form's cleaned data as content. A count's year target is the sum of its
+    months when any month is given; empty priority and collaboration rows are dropped."""
+    content = skeleton(indicators)
+    content["analysis"] = {f: (cleaned.get(analysis_field(f)) or "").strip()
+                           for f in ANALYSIS_FIELDS}
+    for indicator in indicators:
+        year = _number(cleaned.get(target_year_field(indicator.code)))
+        if indicator.is_count:
+            months = [_number(cleaned.get(target_month_field(indicator.code, i)))
+                      for i in range(MONTHS)]
+            if any(m is not None for m in months):
+                year = sum(m or 0 for m in months)
+            content["targets"][indicator.code] = {"year": year, "months": months}
+        else:
+            content["targets"][indicator.code] = {"year": year}
+    for i in range(MAX_PRIORITIES):
+        title, target = (
+            (cleaned.get(name) or "").strip() for name in priority_fields(i))
+        if title or target:
+            content["priorities"].append({"title": title, "target": target})
+    content["initiatives"] = (cleaned.get("initiatives") or "").strip()
+    for i in range(MAX_COLLABORATIONS):
+        agency_name, plan_name = collaboration_fields(i)
+        agency = cleaned.get(agency_name)
+        plan = (cleaned.get(plan_name) or "").strip()
+        if agency is not None:
+            content["collaboration"].append(
+                {"agency_id": agency.pk, "name": agency.name, "plan": plan})
+    return content
+
+
+# --- Plain text, for the diff and the conflict screen ----------------------------------------
+def _text_lines(text: str) -> list[str]:
+    return [line.rstrip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _fmt(value) -> str:
+    return "—" if value is None or value == "" else f"{value:,}" if isinstance(
+        value, int) else str(value)
+
+
+def render_section(content: dict, section: str) -> list[str]:
+    """One section as lines of plain text, in the current language."""
+    content = normalize(content)
+    if section == "analysis":
+        lines = []
+        for name, label in analysis_labels().items():
+            lines.append(f"【{label}】")
+            lines.extend(_text_lines(content["analysis"][name]) or ["—"])
+        return lines
+    if section == "targets":
+        lines = []
+        year_word, by_month = _("Year total"), _("by month")
+        for code, target in content["targets"].items():
+            indicator = BY_CODE[code]
+            if indicator.is_count:
+                lines.append(f"{indicator.label}: {year_word} {_fmt(target['year'])}")
+                if any(m is not None for m in target["months"]):
+                    months = " / ".join(f"{label} {_fmt(m)}" for label, m in
+                                        zip(month_labels(), target["months"], strict=True))
+                    lines.append(f"{indicator.label} ({by_month}): {months}")
+            else:
+                value = "—" if target["year"] is None else f"{_fmt(target['year'])}%"
+                lines.append(f"{indicator.label}: {value}")
+        return lines
+    if section == "priorities":
+        return [f"{n}. {row['title']} — {row['target']}" for n, row in
+                enumerate(content["priorities"], start=1)] or ["—"]
+    if section == "initiatives":
+        return _text_lines(content["initiatives"]) or ["—"]
+    if section == "collaboration":
+        lines = []
+        for row in content["collaboration"]:
+            plan = _text_lines(row["plan"]) or ["—"]
+            lines.append(f"{row['name']}: {plan[0]}")
+            lines.extend(f"    {line}" for line in plan[1:])
+        return lines or ["—"]
+    raise ValueError(section)
+
+
+def render_text(content: dict, section: str) -> str:
+    return "\n".join(render_section(content, section))

@@ -1,0 +1,75 @@
+"""Demo annual plans: this year's activity policy, published; for the four demo hubs, last
+year's accepted plan and this year's plan in a different state each (submitted for review,
+accepted, returned with a bureau comment, draft), so that the bureau's queue and the
+dashboards show something. Fictional figures."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from hubs.models import Hub
+from yorozu import fiscal
+
+from .content import normalize
+from .indicators import STANDARD
+from .models import ActivityPolicy, AnnualPlan, PlanComment, PlanVersion
+
+# Hub slug: (this year's status, monthly sessions target, monthly new clients target)
+PLANS = {"13": ("submitted", 75, 7), "27": ("accepted", 70, 8), "40": ("returned", 65, 6),
+         "04": ("draft", 60, 5)}
+SLUGS = {"13": "tokyo", "27": "osaka", "40": "fukuoka", "04": "miyagi"}
+BUREAU_OF = {"13": "kanto", "27": "kinki", "40": "kyushu", "04": "tohoku"}
+
+
+def _content(hub: Hub, sessions: int, new_clients: int) -> dict:
+    return normalize({
+        "analysis": {"industry_mix": f"{hub.prefecture_ja}は小売・飲食とサービス業の"
+                                     "小規模事業者が多い。",
+                     "agency_views": "商工会議所からは事業承継と価格転嫁の相談増が指摘されている。",
+                     "notes": "デモ用の架空の分析です。"},
+        "targets": {
+            "sessions": {"year": sessions * 12, "months": [sessions] * 12},
+            "new_clients": {"year": new_clients * 12, "months": [new_clients] * 12},
+            "satisfaction": {"year": 90}, "follow_up": {"year": 80},
+            "expert_share": {"year": 60}},
+        "priorities": [{"title": "事業承継", "target": "承継計画の策定支援 20件"},
+                       {"title": "価格転嫁・収益改善", "target": "原価計算の支援 30件"}],
+        "initiatives": "支援機関との合同相談会を四半期ごとに開催する。",
+        "collaboration": [],
+    })
+
+
+@transaction.atomic
+def seed_plans() -> dict:
+    year = fiscal.current_fiscal_year()
+    users = {u.email: u for u in get_user_model().objects.filter(email__endswith="@example.jp")}
+    lead = users["hq.lead@example.jp"]
+    ActivityPolicy.objects.get_or_create(fiscal_year=year, defaults={
+        "priority_themes": "事業承継、価格転嫁・賃上げに向けた収益改善、DXによる生産性向上",
+        "indicators": [i.code for i in STANDARD], "published_at": timezone.now(),
+        "plan_deadline": fiscal.fiscal_year_start(year).replace(month=5, day=31),
+        "updated_by": lead})
+    for jis, (status, sessions, new_clients) in PLANS.items():
+        hub = Hub.objects.get(jis_code=jis)
+        chief = users[f"chief.{SLUGS[jis]}@example.jp"]
+        bureau = users[f"bureau.{BUREAU_OF[jis]}@example.jp"]
+        _plan(hub, year - 1, "accepted", _content(hub, sessions - 5, new_clients), chief, bureau)
+        plan = _plan(hub, year, status, _content(hub, sessions, new_clients), chief, bureau)
+        if status == "returned" and not plan.comments.exists():
+            PlanComment.objects.create(plan=plan, on_version=plan.versions.last(),
+                                       section="targets", author=bureau,
+                                       text="新規相談者数の目標が前年度実績を下回っています。根拠を補足してください。")
+    return {"plans": AnnualPlan.objects.count()}
+
+
+def _plan(hub, year, status, content, chief, bureau) -> AnnualPlan:
+    plan, created = AnnualPlan.objects.get_or_create(
+        hub=hub, fiscal_year=year,
+        defaults={"status": status, "content": content, "updated_by": chief})
+    if created and status != "draft":
+        decided = status in ("accepted", "returned")
+        PlanVersion.objects.create(plan=plan, number=1, content=content, submitted_by=chief,
+                                   outcome=status if decided else "",
+                                   decided_by=bureau if decided else None,
+                                   decided_at=timezone.now() if decided else None)
+    return plan

@@ -1,0 +1,188 @@
+"""Reads for annual plans. Views read plans only through AnnualPlan.objects.for_user(), so that
+another hub's plan is a 404 exactly like a missing one."""
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from hubs.access import hub_access
+from hubs.models import Hub
+from hubs.roles import REVIEW_PLAN, VIEW_PLAN
+
+from . import content as plan_content
+from .indicators import BY_CODE
+from .models import SECTIONS, ActivityPolicy, AnnualPlan, PlanComment, PlanVersion
+
+
+def policy_for(fiscal_year: int) -> ActivityPolicy | None:
+    """The year's published activity policy: what plans are written against."""
+    return ActivityPolicy.objects.filter(fiscal_year=fiscal_year,
+                                         published_at__isnull=False).first()
+
+
+def plan_for(*, user, hub: Hub, fiscal_year: int) -> AnnualPlan | None:
+    return (AnnualPlan.objects.for_user(user, VIEW_PLAN)
+            .select_related("hub", "chief_confirmed_by", "org_confirmed_by", "updated_by")
+            .filter(hub=hub, fiscal_year=fiscal_year).first())
+
+
+def versions(plan: AnnualPlan) -> list[PlanVersion]:
+    return list(plan.versions.select_related("submitted_by", "decided_by").order_by("number"))
+
+
+def accepted_version(plan: AnnualPlan | None) -> PlanVersion | None:
+    if plan is None:
+        return None
+    return plan.versions.filter(outcome="accepted").order_by("-number").first()
+
+
+# --- The plan page ----------------------------------------------------------------------------
+@dataclass
+class TargetRow:
+    code: str
+    label: str
+    is_count: bool
+    year: object
+    months: list
+    last_actual: object
+    last_target: object
+
+
+@dataclass
+class SectionView:
+    key: str
+    label: str
+    comments: list = field(default_factory=list)
+
+
+def target_rows(*, hub: Hub, fiscal_year: int, content: dict, indicators) -> list[TargetRow]:
+    """This year's targets beside last year's actuals and last year's accepted targets."""
+    from . import actuals  # written alongside; imported here so this module loads without it
+
+    last_actuals = actuals.yearly(hub_ids=[hub.pk], fiscal_year=fiscal_year - 1)
+    last_plan = AnnualPlan.objects.filter(hub=hub, fiscal_year=fiscal_year - 1).first()
+    last_version = accepted_version(last_plan)
+    last_targets = plan_content.normalize(last_version.content if last_version else {})
+    content = plan_content.normalize(content, indicators)
+    planned = {i.code for i in indicators}
+    codes = [i.code for i in indicators] + [  # targets set before the policy dropped them
+        c for c, t in content["targets"].items() if c not in planned and t["year"] is not None]
+    rows = []
+    for code in codes:
+        indicator = BY_CODE[code]
+        target = content["targets"][code]
+        rows.append(TargetRow(
+            code=code, label=str(indicator.label), is_count=indicator.is_count,
+            year=target["year"], months=target.get("months") or [],
+            last_actual=last_actuals.get(code),
+            last_target=plan_content.year_target(last_targets, code) if last_version else None,
+        ))
+    return rows
+
+
+def sections_with_comments(plan: AnnualPlan | None) -> list[SectionView]:
+    """Each section with its comments, oldest first, each knowing the version it was made
+    on (comments are kept across versions)."""
+    sections = {key: SectionView(key, str(label)) for key, label in SECTIONS}
+    if plan is not None:
+        comments = (PlanComment.objects.filter(plan=plan)
+                    .select_related("author", "on_version").order_by("created_at", "pk"))
+        for comment in comments:
+            sections[comment.section].comments.append(comment)
+    return list(sections.values())
+
+
+def plan_page(*, user, hub: Hub, fiscal_year: int) -> dict:
+    """Everything the plan page shows: the plan (or None), its content by section with the
+    comments, the targets table, the versions and the year's policy."""
+    policy = policy_for(fiscal_year)
+    indicators = plan_content.indicators_for(policy)
+    plan = plan_for(user=user, hub=hub, fiscal_year=fiscal_year)
+    content = plan_content.normalize(plan.content if plan else {}, indicators)
+    plan_versions = versions(plan) if plan else []
+    return {
+        "plan": plan,
+        "policy": policy,
+        "content": content,
+        "sections": sections_with_comments(plan),
+        "targets": target_rows(hub=hub, fiscal_year=fiscal_year, content=content,
+                               indicators=indicators),
+        "versions": plan_versions,
+        "latest_version": plan_versions[-1] if plan_versions else None,
+        "month_labels": plan_content.month_labels(),
+        "analysis_rows": [(label, content["analysis"][key])
+                          for key, label in plan_content.analysis_labels().items()],
+    }
+
+
+# --- Differences between versions ------------------------------------------------------------
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "+" added, "-" removed, " " unchanged
+    text: str
+
+
+def line_diff(old: list[str], new: list[str]) -> list[DiffLine]:
+    lines = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            lines.extend(DiffLine(" ", text) for text in old[a1:a2])
+            continue
+        lines.extend(DiffLine("-", text) for text in old[a1:a2])
+        lines.extend(DiffLine("+", text) for text in new[b1:b2])
+    return lines
+
+
+def section_diff(old_version: PlanVersion, new_version: PlanVersion
+                 ) -> list[tuple[str, list[DiffLine]]]:
+    """[(section label, lines)] comparing the plain-text renderings of two versions."""
+    return [
+        (str(label), line_diff(plan_content.render_section(old_version.content, key),
+                               plan_content.render_section(new_version.content, key)))
+        for key, label in SECTIONS
+    ]
+
+
+# --- The bureau's review queue ----------------------------------------------------------------
+@dataclass
+class QueueRow:
+    hub: Hub
+    plan: AnnualPlan | None
+    status: str  # AnnualPlan.Status or "" when not started
+    status_label: str
+    submitted_at: datetime | None
+    deadline: date | None
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.status in (AnnualPlan.Status.SUBMITTED, AnnualPlan.Status.IN_REVIEW)
+
+
+def review_queue(*, user, fiscal_year: int) -> list[QueueRow]:
+    """Every hub the user reviews plans of, with its plan's status for the year, when it was
+    last submitted and the policy's deadline; plans awaiting review first. Three queries."""
+    hub_ids = hub_access(user).hub_ids(REVIEW_PLAN)
+    hubs = Hub.objects.select_related("bureau").order_by("jis_code")
+    if hub_ids is not None:
+        hubs = hubs.filter(pk__in=sorted(hub_ids))
+    plans = (AnnualPlan.objects.for_user(user, REVIEW_PLAN).filter(fiscal_year=fiscal_year)
+             .annotate(last_submitted_at=Max("versions__submitted_at")))
+    by_hub = {plan.hub_id: plan for plan in plans}
+    policy = policy_for(fiscal_year)
+    deadline = policy.plan_deadline if policy else None
+    rows = []
+    for hub in hubs:
+        plan = by_hub.get(hub.pk)
+        rows.append(QueueRow(
+            hub=hub, plan=plan, status=plan.status if plan else "",
+            status_label=plan.get_status_display() if plan else _("Not started"),
+            submitted_at=plan.last_submitted_at if plan else None, deadline=deadline,
+        ))
+    rows.sort(key=lambda r: (not r.awaits_review, r.submitted_at is None,
+                             r.submitted_at or datetime.min, r.hub.jis_code))
+    return rows
+

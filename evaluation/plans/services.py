@@ -1,0 +1,227 @@
+"""Writes for annual plans. The chief coordinator and the implementing organization draft the
+plan together and each confirms it; the second confirmation submits it as a frozen version.
+The bureau starts the review, returns it with a comment or accepts it; an accepted plan can be
+reopened for a mid-year revision, whose submission is a new version reviewed again.
+
+Every function checks the actor's permission on the plan's hub and changes the status with a
+compare-and-set, so that two people clicking at once cannot both win."""
+
+import copy
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from hubs.access import hub_access
+from hubs.models import Appointment, Hub
+from hubs.roles import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, Role
+from hubs.services import EditConflict, WorkflowError
+
+from . import content as plan_content
+from .models import (
+    SECTIONS,
+    ActivityPolicy,
+    AnnualPlan,
+    PlanComment,
+    PlanNotification,
+    PlanVersion,
+)
+
+__all__ = ["EditConflict", "WorkflowError"]
+
+Status = AnnualPlan.Status
+UNDER_REVIEW = (Status.SUBMITTED, Status.IN_REVIEW)
+
+
+def _require(user, perm: str, hub_id: int) -> None:
+    if not hub_access(user).can(perm, hub_id):
+        raise WorkflowError(f"not allowed: {perm}")
+
+
+def _locked(plan: AnnualPlan) -> AnnualPlan:
+    return AnnualPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _refresh(plan: AnnualPlan) -> AnnualPlan:
+    """The caller's instance, brought up to date with what was saved."""
+    plan.refresh_from_db()
+    return plan
+
+
+def latest_version(plan: AnnualPlan) -> PlanVersion | None:
+    return plan.versions.order_by("-number").first()
+
+
+def _notify(version: PlanVersion, event: str) -> PlanNotification:
+    """One notification per version and event; the email goes out after the commit."""
+    from .tasks import plan_notify
+
+    notification, _created = PlanNotification.objects.get_or_create(version=version,
+                                                                     event=event)
+    pk = notification.pk
+    transaction.on_commit(lambda: plan_notify.delay(pk))
+    return notification
+
+
+def confirming_roles(*, user, hub_id: int) -> set[str]:
+    """Which confirmations the user gives: 'chief' and/or 'impl_org', from their appointments
+    in force today at the hub."""
+    return set(
+        Appointment.objects.active().filter(user=user, hub_id=hub_id,
+                                            role__in=[Role.CHIEF, Role.IMPL_ORG])
+        .values_list("role", flat=True)
+    )
+
+
+# --- Drafting ---------------------------------------------------------------------------------
+@transaction.atomic
+def plan_get_or_create(*, hub: Hub, fiscal_year: int, by) -> AnnualPlan:
+    """The hub's plan for the year; a new one is a draft with the empty skeleton for the
+    indicators of the year's activity policy."""
+    _require(by, EDIT_PLAN, hub.pk)
+    policy = ActivityPolicy.objects.filter(fiscal_year=fiscal_year).first()
+    plan, _created = AnnualPlan.objects.get_or_create(
+        hub=hub, fiscal_year=fiscal_year,
+        defaults={"content": plan_content.skeleton(plan_content.indicators_for(policy)),
+                  "updated_by": by},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: AnnualPlan, by, content: dict, version: int) -> AnnualPlan:
+    """Saves the draft if nobody saved since `version` was read; otherwise raises
+    EditConflict with the stored plan. A change withdraws both confirmations: each side
+    confirms what the plan now says."""
+    _require(by, EDIT_PLAN, plan.hub_id)
+    current = _locked(plan)
+    if not current.is_editable:
+        raise WorkflowError("only a draft or a returned plan is edited")
+    if current.version != version:
+        raise EditConflict(current)
+    content = plan_content.normalize(content)
+    if content == plan_content.normalize(current.content):
+        return _refresh(plan)  # nothing changed: confirmations stand
+    AnnualPlan.objects.filter(pk=plan.pk).update(
+        content=content, version=current.version + 1, updated_by=by,
+        updated_at=timezone.now(), chief_confirmed_by=None, org_confirmed_by=None,
+    )
+    return _refresh(plan)
+
+
+@transaction.atomic
+def plan_confirm(*, plan: AnnualPlan, by, version: int | None = None) -> AnnualPlan:
+    """The chief coordinator's or the implementing organization's confirmation. The second
+    one submits the plan: a frozen version for the bureau. With `version`, a plan changed
+    since the user read it raises EditConflict instead of being confirmed unseen."""
+    _require(by, EDIT_PLAN, plan.hub_id)
+    current = _locked(plan)
+    if not current.is_editable:
+        raise WorkflowError("only a draft or a returned plan is confirmed")
+    if version is not None and current.version != version:
+        raise EditConflict(current)
+    roles = confirming_roles(user=by, hub_id=current.hub_id)
+    if not roles:
+        raise WorkflowError("only the chief coordinator or the implementing organization")
+    if Role.CHIEF in roles:
+        current.chief_confirmed_by = by
+    if Role.IMPL_ORG in roles:
+        current.org_confirmed_by = by
+    if current.chief_confirmed_by_id and current.org_confirmed_by_id:
+        _submit(current, by)
+    else:
+        current.save(update_fields=["chief_confirmed_by", "org_confirmed_by", "updated_at"])
+    return _refresh(plan)
+
+
+def _submit(plan: AnnualPlan, by) -> PlanVersion:
+    number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PlanVersion.objects.create(plan=plan, number=number,
+                                         content=copy.deepcopy(plan.content), submitted_by=by)
+    plan.status = Status.SUBMITTED
+    plan.chief_confirmed_by = plan.org_confirmed_by = None
+    plan.version += 1
+    plan.save(update_fields=["status", "chief_confirmed_by", "org_confirmed_by", "version",
+                             "updated_at"])
+    _notify(version, "submitted")
+    return version
+
+
+# --- Review -----------------------------------------------------------------------------------
+def _transition(plan: AnnualPlan, *, allowed_from, to: str) -> AnnualPlan:
+    current = _locked(plan)
+    if current.status not in allowed_from:
+        raise WorkflowError("the plan's state does not allow this")
+    current.status = to
+    current.version += 1
+    current.save(update_fields=["status", "version", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def plan_start_review(*, plan: AnnualPlan, by) -> AnnualPlan:
+    _require(by, REVIEW_PLAN, plan.hub_id)
+    _transition(plan, allowed_from=(Status.SUBMITTED,), to=Status.IN_REVIEW)
+    return _refresh(plan)
+
+
+def _decide(plan: AnnualPlan, by, *, to: str) -> PlanVersion:
+    current = _transition(plan, allowed_from=UNDER_REVIEW, to=to)
+    version = latest_version(current)
+    if version is None:  # a submitted plan always has one; guards hand-edited data
+        raise WorkflowError("nothing was submitted")
+    version.outcome, version.decided_by, version.decided_at = to, by, timezone.now()
+    version.save(update_fields=["outcome", "decided_by", "decided_at"])
+    return version
+
+
+def _require_section(section: str, text: str) -> str:
+    if section not in dict(SECTIONS):
+        raise WorkflowError("unknown section")
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("a comment needs text")
+    return text
+
+
+@transaction.atomic
+def plan_return(*, plan: AnnualPlan, by, comment_text: str, section: str) -> AnnualPlan:
+    """Back to the hub for revision, with a comment on the section to revise."""
+    _require(by, REVIEW_PLAN, plan.hub_id)
+    text = _require_section(section, comment_text)
+    version = _decide(plan, by, to=Status.RETURNED)
+    PlanComment.objects.create(plan=plan, on_version=version, section=section, text=text,
+                               author=by)
+    _notify(version, "returned")
+    plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def plan_accept(*, plan: AnnualPlan, by) -> AnnualPlan:
+    _require(by, REVIEW_PLAN, plan.hub_id)
+    version = _decide(plan, by, to=Status.ACCEPTED)
+    _notify(version, "accepted")
+    plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def plan_revise(*, plan: AnnualPlan, by) -> AnnualPlan:
+    """Reopens an accepted plan as a draft for a mid-year revision. The content is kept; the
+    accepted version stays the yardstick until a revision is accepted."""
+    _require(by, EDIT_PLAN, plan.hub_id)
+    current = _transition(plan, allowed_from=(Status.ACCEPTED,), to=Status.DRAFT)
+    AnnualPlan.objects.filter(pk=current.pk).update(chief_confirmed_by=None,
+                                                    org_confirmed_by=None, updated_by=by)
+    return _refresh(plan)
+
+
+@transaction.atomic
+def comment_add(*, plan: AnnualPlan, by, section: str, text: str) -> PlanComment:
+    """A bureau's or HQ's comment on a section, attached to the latest submitted version (none
+    before the first submission). Comments stay as the plan moves on to later versions."""
+    _require(by, COMMENT_PLAN, plan.hub_id)
+    text = _require_section(section, text)
+    return PlanComment.objects.create(plan=plan, on_version=latest_version(plan),
+                                      section=section, text=text, author=by)

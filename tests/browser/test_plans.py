@@ -1,0 +1,94 @@
+"""Annual plans in the system Chromium: the bureau returns a plan with a comment, the chief
+coordinator revises it and, with the implementing organization, resubmits; the bureau sees
+what changed and accepts. Plus an axe sweep of the plan pages and dashboards."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from evaluation.plans import content as plan_content
+from evaluation.plans import services
+from evaluation.plans.models import AnnualPlan
+from yorozu import fiscal
+
+from .conftest import assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+
+YEAR = fiscal.current_fiscal_year()
+
+
+@pytest.fixture
+def submitted(users):
+    plan = services.plan_get_or_create(hub=users.hub, fiscal_year=YEAR, by=users.chief)
+    content = plan_content.normalize(plan.content)
+    content["initiatives"] = "専門家派遣を強化する。"
+    content["targets"]["new_clients"] = {"year": 60, "months": [5] * 12}
+    plan = services.plan_update(plan=plan, by=users.chief, content=content, version=plan.version)
+    services.plan_confirm(plan=plan, by=users.chief)
+    return services.plan_confirm(plan=AnnualPlan.objects.get(pk=plan.pk), by=users.impl_org)
+
+
+def _logout(page):
+    page.get_by_role("button", name="ログアウト").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def test_bureau_returns_the_chief_revises_and_the_bureau_accepts(page, users, submitted):
+    log_in(page, users.bureau)
+    queue = page.get_by_role("table", name="Annual plans to review").or_(
+        page.locator("table.plan-queue"))
+    expect(queue).to_contain_text("東京都よろず支援拠点")
+    queue.get_by_role("link", name="東京都よろず支援拠点").click()
+    page.get_by_role("button", name="審査を開始する").click()
+    returning = page.locator("form").filter(has_text="差し戻す")
+    returning.get_by_label("項目").select_option("targets")
+    returning.get_by_label("コメント").fill("新規相談者数の目標を前年度実績以上にしてください。")
+    assert_accessible(page)
+    page.get_by_role("button", name="このコメントを付けて差し戻す").click()
+    expect(page.locator(".messages")).to_contain_text("差し戻")
+    _logout(page)
+
+    log_in(page, users.chief)
+    page.goto(f"/evaluation/plans/{users.hub.jis_code}/{YEAR}/")
+    expect(page.locator("main")).to_contain_text("新規相談者数の目標を前年度実績以上にしてください。")
+    page.get_by_role("link", name="計画を編集").click()
+    assert_accessible(page)
+    page.get_by_label("新規相談者数: 4月").fill("８")  # full width, as typed with an IME
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text("保存")
+    page.get_by_role("button", name="現在の内容で計画を確認する").click()
+    _logout(page)
+    log_in(page, users.impl_org)
+    page.goto(f"/evaluation/plans/{users.hub.jis_code}/{YEAR}/")
+    page.get_by_role("button", name="現在の内容で計画を確認する").click()
+    expect(page.locator("main")).to_contain_text("提出済み")
+    _logout(page)
+
+    log_in(page, users.bureau)
+    page.goto(f"/evaluation/plans/{users.hub.jis_code}/{YEAR}/diff/")
+    expect(page.locator("main ins").first).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/evaluation/plans/{users.hub.jis_code}/{YEAR}/")
+    page.get_by_role("button", name="計画を受理する").click()
+    expect(page.locator("main")).to_contain_text("受理")
+    plan = AnnualPlan.objects.get(pk=submitted.pk)
+    assert plan.status == "accepted"
+    assert [v.outcome for v in plan.versions.order_by("number")] == ["returned", "accepted"]
+    assert plan.versions.get(number=2).content["targets"]["new_clients"]["months"][0] == 8
+
+
+@pytest.mark.parametrize(("role", "path", "text"), [
+    ("chief", "/evaluation/plans/13/{year}/", "事業計画"),
+    ("chief", "/evaluation/plans/dashboards/hub/13/", "相談対応件数"),
+    ("bureau", "/evaluation/plans/dashboards/bureau/", "東京都"),
+    ("hq", "/evaluation/plans/dashboards/national/", "相談対応件数"),
+    ("hq", "/evaluation/plans/policies/", "活動方針"),
+])
+def test_plan_page_is_accessible(page, users, submitted, role, path, text):
+    log_in(page, users.by_role()[role])
+    assert page.goto(path.format(year=YEAR)).status == 200
+    expect(page.locator("main")).to_contain_text(text)
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page)
