@@ -107,6 +107,9 @@ class QuickLog:
         self.duplicates = list(selectors.client_duplicates(
             hub=self.hub, corporate_number=data.get("corporate_number", ""),
             name=data.get("name", ""), phone=data.get("phone", "")))
+        for client in self.duplicates:  # the warning shows their phone numbers
+            services.personal_data_read_log(user=self.user, client=client, hub_id=self.hub.pk,
+                                            what="quick_log_duplicate")
         return not self.duplicates or self.confirm_duplicate
 
     @property

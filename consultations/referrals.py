@@ -63,6 +63,13 @@ def _send_link(referral: Referral, purpose: str, token: str) -> None:
 
 
 # --- The agency's side -----------------------------------------------------------------------
+def link_usable(*, token: str) -> bool:
+    """Whether the token is a link not yet opened and not expired. Changes nothing: mail
+    security scanners fetch links before people do, and must not use them up."""
+    return ReferralLink.objects.filter(token_hash=_hash(token), opened_at__isnull=True,
+                                       expires_at__gt=timezone.now()).exists()
+
+
 def link_open(*, token: str, session) -> bool:
     """Claims the link once and remembers the referral in the visitor's session. False for a
     wrong, used or expired token: the caller answers all three with the same 404."""
@@ -147,4 +154,6 @@ def link_reissue(*, referral: Referral, by) -> str:
         raise WorkflowError("nothing for the agency to do")
     purpose = (ReferralLink.Purpose.ACKNOWLEDGE if referral.status == Referral.Status.SENT
                else ReferralLink.Purpose.REPORT)
+    # Only the newest link works: an older email forwarded or left lying around does not.
+    referral.links.filter(opened_at__isnull=True).update(expires_at=timezone.now())
     return link_issue(referral=referral, purpose=purpose)

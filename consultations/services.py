@@ -27,6 +27,20 @@ def require_change(user, hub_id: int) -> None:
         raise WorkflowError("not allowed to change this hub's records")
 
 
+def require_hub_staff(hub_id: int, users) -> None:
+    """A case's lead and a session's coordinators are the hub's own coordinators or chief
+    coordinator in term (the forms offer only those; a service never trusts that alone)."""
+    from hubs.models import Appointment
+    from hubs.roles import Role
+
+    wanted = {u.pk for u in users if u is not None}
+    staff = set(Appointment.objects.active().filter(
+        hub_id=hub_id, role__in=[Role.COORDINATOR, Role.CHIEF], user_id__in=wanted,
+    ).values_list("user_id", flat=True))
+    if wanted - staff:
+        raise WorkflowError("not the hub's coordinators")
+
+
 def _save_new(obj, *, by):
     obj.created_by = by
     obj._history_user = by
@@ -72,6 +86,7 @@ def personal_data_read_log(*, user, client: Client | None, hub_id: int, what: st
 # --- Cases -----------------------------------------------------------------------------------
 def case_create(*, client: Client, by, lead, topics, depth: str, opened_on: date) -> Case:
     require_change(by, client.hub_id)
+    require_hub_staff(client.hub_id, [lead])
     case = _save_new(Case(hub_id=client.hub_id, client=client, lead=lead, depth=depth,
                           opened_on=opened_on), by=by)
     case.topics.set(topics)
@@ -82,6 +97,8 @@ def case_create(*, client: Client, by, lead, topics, depth: str, opened_on: date
 def case_update(*, case: Case, by, data: dict, topics, version: int) -> Case:
     if data.get("status") == Case.Status.OPEN:
         data = {**data, "closed_on": None}
+    if data.get("lead") is not None and data["lead"].pk != case.lead_id:
+        require_hub_staff(case.hub_id, [data["lead"]])
     save_versioned(case, by=by, data=data, fields=CASE_FIELDS, version=version)
     if topics is not None and set(topics) != set(case.topics.all()):
         case.topics.set(topics)
@@ -94,15 +111,19 @@ def session_create(*, case: Case, by, data: dict, coordinators) -> Session:
     require_change(by, case.hub_id)
     if case.status != Case.Status.OPEN:
         raise WorkflowError("case is closed")
+    coordinators = list(coordinators or [by])
+    require_hub_staff(case.hub_id, coordinators)
     session = Session(hub_id=case.hub_id, case=case,
                       **{f: data[f] for f in SESSION_FIELDS if f in data})
     _save_new(session, by=by)
-    session.coordinators.set(coordinators or [by])
+    session.coordinators.set(coordinators)
     return session
 
 
 @transaction.atomic
 def session_update(*, session: Session, by, data: dict, coordinators, version: int) -> Session:
+    if coordinators is not None:
+        require_hub_staff(session.hub_id, coordinators)
     save_versioned(session, by=by, data=data, fields=SESSION_FIELDS, version=version)
     if coordinators is not None:
         session.coordinators.set(coordinators)

@@ -20,10 +20,18 @@ from .services import WorkflowError
 @never_cache
 @ratelimit(key="ip", rate="20/h", block=True)
 def referral_open(request, token):
-    if len(token) > 100 or not referrals.link_open(token=token, session=request.session):
+    """GET shows a page with one button; only its POST uses the link up. Mail security
+    scanners fetch every link in an email before the agency does, and must not burn it."""
+    if len(token) > 100:
         raise Http404
-    # The token leaves the address bar at once: it is in no history, bookmark or Referer.
-    return redirect("referral_visit")
+    if request.method == "POST":
+        if not referrals.link_open(token=token, session=request.session):
+            raise Http404
+        # From here on the token is in no address bar, history, bookmark or Referer.
+        return redirect("referral_visit")
+    if not referrals.link_usable(token=token):
+        raise Http404
+    return _private(render(request, "consultations/referral_open.html"))
 
 
 @login_not_required

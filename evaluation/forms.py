@@ -43,6 +43,8 @@ def hq_users():
 
 
 class HearingForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Hearing
         fields = ["held_on", "lead", "attendees", "notes"]
@@ -54,6 +56,8 @@ class HearingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = hq_users()
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
 
 
 class ScoreForm(forms.Form):

@@ -178,7 +178,8 @@ def self_check_summary(*, hub: Hub, fiscal_year: int) -> dict:
     """The hub's self-checks of the year (both halves, submitted or reviewed), per area:
     {"areas": [{"code", "title", "average", "count"}], "overall", "responses"}. `count` is
     the number of self-checks rating the area; an average of fewer than MIN_RESPONSES is
-    None. Four queries. The caller has checked that the user may see the hub's summary."""
+    None, and so is that of an area with a thin item. Five queries. The caller has checked
+    that the user may see the hub's summary."""
     checks = _counted(SelfCheck.objects.filter(hub=hub), [fiscal_year])
     ratings = SelfRating.objects.filter(self_check__in=checks, level__isnull=False)
     by_area = {row["item__area__code"]: row for row in ratings
@@ -187,12 +188,23 @@ def self_check_summary(*, hub: Hub, fiscal_year: int) -> dict:
                .order_by()}
     overall = ratings.aggregate(avg=Avg("level"))["avg"]
     responses = checks.count()
+    thin = _areas_with_thin_items(ratings.values("item__area__code", "item__code"))
     areas = []
     for code, title in _area_titles([fiscal_year]):
         row = by_area.get(code, {"avg": None, "n": 0})
-        areas.append({"code": code, "title": title, "average": _average(row["avg"], row["n"]),
-                      "count": row["n"]})
-    return {"areas": areas, "overall": _average(overall, responses), "responses": responses}
+        average = None if code in thin else _average(row["avg"], row["n"])
+        areas.append({"code": code, "title": title, "average": average, "count": row["n"]})
+    return {"areas": areas, "responses": responses,
+            "overall": None if thin else _average(overall, responses)}
+
+
+def _areas_with_thin_items(grouped) -> set:
+    """The areas having an item rated by fewer than MIN_RESPONSES self-checks. Such an
+    area's average is withheld: otherwise the thin item's ratings could be worked out from it
+    and the other items' averages (e.g. the chief coordinator's own rating on an item only
+    chiefs rate)."""
+    counts = grouped.annotate(n=Count("self_check", distinct=True)).order_by()
+    return {row["item__area__code"] for row in counts if row["n"] < MIN_RESPONSES}
 
 
 def _self_check_items(fiscal_years) -> list[Item]:
@@ -236,12 +248,18 @@ def self_check_trend(*, user, hub: Hub, fiscal_year: int) -> dict:
                   for r in ratings.values(*period, "item__area__code", "item__code")
                   .annotate(**stats).order_by()}
 
+    thin_areas = {(fy, half, code) for (fy, half, code, _item), row in item_cells.items()
+                  if row["n"] < MIN_RESPONSES}
+
     def cells(found: dict, *key) -> list[dict]:
         result = []
         for fy, half in periods:
             row = found.get((fy, half, *key), {"avg": None, "n": 0})
-            result.append({"average": _average(row["avg"], row["n"]), "count": row["n"],
-                           "hidden": 0 < row["n"] < MIN_RESPONSES})
+            # An area with a thin item is withheld too: see _areas_with_thin_items.
+            thin = len(key) == 1 and (fy, half, key[0]) in thin_areas
+            result.append({"average": None if thin else _average(row["avg"], row["n"]),
+                           "count": row["n"],
+                           "hidden": thin or 0 < row["n"] < MIN_RESPONSES})
         return result
 
     areas: dict[str, dict] = {}

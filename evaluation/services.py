@@ -133,15 +133,25 @@ def hearing_schedule(*, hub: Hub, fiscal_year: int, held_on: date, lead, by,
     return hearing
 
 
-def hearing_update(*, hearing: Hearing, by, data: dict) -> Hearing:
+RECORD_FIELDS = ["held_on", "lead", "attendees", "notes"]
+
+
+@transaction.atomic
+def hearing_update(*, hearing: Hearing, by, data: dict, version: int) -> Hearing:
+    """Saves the hearing's record (date, lead, attendees, notes) and nothing else, so that it
+    can never undo a finalisation made meanwhile; a stale `version` raises EditConflict."""
     require_hq(by)
-    if hearing.is_locked:
+    current = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    if current.is_locked:
         raise WorkflowError("finalised")
-    for name in ("held_on", "lead", "attendees", "notes"):
-        setattr(hearing, name, data[name])
-    hearing.full_clean()
-    hearing.save()
-    return hearing
+    if current.version != version:
+        raise EditConflict(current)
+    for name in RECORD_FIELDS:
+        setattr(current, name, data[name])
+    current.version += 1
+    current.full_clean()
+    current.save(update_fields=[*RECORD_FIELDS, "version"])
+    return current
 
 
 @transaction.atomic

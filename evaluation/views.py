@@ -3,6 +3,7 @@ HQ's national view and each hub's published scores beside the national distribut
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,7 +65,10 @@ def guideline_start(request):
     year = fiscal.current_fiscal_year()
     if Guideline.objects.filter(fiscal_year=year).exists():
         return redirect("evaluation:guideline_detail", fiscal_year=year)
-    services.guideline_create_from_starter(fiscal_year=year, by=request.user)
+    try:
+        services.guideline_create_from_starter(fiscal_year=year, by=request.user)
+    except IntegrityError:  # a colleague started it at the same moment: show theirs
+        return redirect("evaluation:guideline_detail", fiscal_year=year)
     messages.success(request, _("Created a draft from the starter guideline. Edit it, then "
                                 "publish it."))
     return redirect("evaluation:guideline_detail", fiscal_year=year)
@@ -104,7 +108,7 @@ def guideline_copy(request, fiscal_year):
     try:
         copy = services.guideline_copy(source=source, fiscal_year=fiscal_year + 1,
                                        by=request.user)
-    except services.WorkflowError:
+    except (services.WorkflowError, IntegrityError):
         messages.error(request, _("The next fiscal year has a guideline already."))
         return redirect("evaluation:guideline_detail", fiscal_year=fiscal_year)
     messages.success(request, _("Started the next year's guideline as a draft copy."))

@@ -3,6 +3,8 @@ guideline item by item (saved as one goes, with htmx), finalise, reopen, publish
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +27,10 @@ def _hearing(request, pk) -> Hearing:
 def hearing_list(request):
     if not selectors.is_hq(request.user):
         raise PermissionDenied
-    year = int(request.GET.get("year") or fiscal.current_fiscal_year())
+    try:
+        year = int(request.GET.get("year") or fiscal.current_fiscal_year())
+    except ValueError as exc:
+        raise Http404 from exc
     return render(request, "evaluation/hearing_list.html", {
         "year": year, "year_label": fiscal.fiscal_year_label(year),
         "hubs": selectors.hubs_with_hearings(fiscal_year=year),
@@ -43,8 +48,12 @@ def hearing_schedule(request, jis_code):
                                                       "held_on": fiscal.today()})
     if request.method == "POST" and form.is_valid():
         try:
+            record = {name: form.cleaned_data[name] for name in services.RECORD_FIELDS}
             hearing = services.hearing_schedule(hub=hub, fiscal_year=year, by=request.user,
-                                                **form.cleaned_data)
+                                                **record)
+        except IntegrityError:  # a colleague scheduled it at the same moment: show theirs
+            return redirect("evaluation:hearing_detail",
+                            pk=Hearing.objects.get(hub=hub, fiscal_year=year).pk)
         except services.WorkflowError:
             messages.error(request, _("Publish this fiscal year's guideline before scheduling "
                                       "hearings: scores are given against it."))
@@ -59,10 +68,24 @@ def hearing_schedule(request, jis_code):
 def hearing_detail(request, pk):
     hearing = _hearing(request, pk)
     form = HearingForm(request.POST or None, instance=hearing)
-    if request.method == "POST" and not hearing.is_locked and form.is_valid():
-        services.hearing_update(hearing=hearing, by=request.user, data=form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("evaluation:hearing_detail", pk=hearing.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hearing_update(hearing=hearing, by=request.user, data=form.cleaned_data,
+                                    version=form.cleaned_data["version"] or 0)
+        except services.EditConflict as exc:
+            messages.warning(request, _(
+                "Someone else saved this hearing's record meanwhile. Your input is kept "
+                "below and the saved notes are shown above it: save again to replace them."))
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
+            hearing = exc.current
+        except services.WorkflowError:
+            messages.error(request, _("The scores were finalised meanwhile, so the record can "
+                                      "no longer be changed. Your input was not saved."))
+            return redirect("evaluation:hearing_detail", pk=hearing.pk)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("evaluation:hearing_detail", pk=hearing.pk)
     return render(request, "evaluation/hearing_detail.html", {
         "hearing": hearing, "form": form, "reopen_form": ReopenForm(),
         "evidence": selectors.evidence_pack(hub=hearing.hub, fiscal_year=hearing.fiscal_year),

@@ -107,6 +107,9 @@ def test_duplicate_client_is_warned_until_confirmed(client, cast):
     assert warned.status_code == 200
     assert "すでに登録されています" in warned.content.decode()
     assert Client.objects.count() == 1
+    # The warning shows the registered client's phone number: that read is logged.
+    assert PersonalDataRead.objects.filter(user=cast.coordinator,
+                                           what="quick_log_duplicate").count() == 1
 
     confirmed = _log(client, cast, confirm_duplicate="1")
     assert confirmed.status_code == 302
@@ -269,3 +272,16 @@ def test_bureau_sees_counts_on_the_hub_page_but_no_records(client, cast):
     assert "株式会社試験商事" not in response.content.decode()
     assert client.get(reverse("consultations:case_list",
                               args=[cast.hub.jis_code])).status_code == 404
+
+
+def test_services_refuse_another_hubs_coordinator_as_lead_or_present(cast):
+    from consultations import services
+
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    with pytest.raises(services.WorkflowError):
+        services.session_create(case=case, by=cast.coordinator, coordinators=[cast.outsider],
+                                data={"held_on": fiscal.today(), "summary": "相談"})
+    with pytest.raises(services.WorkflowError):
+        services.case_create(client=case.client, by=cast.coordinator, lead=cast.outsider,
+                             topics=[], depth="expert", opened_on=fiscal.today())
+    assert not Session.objects.exists() and Case.objects.count() == 1

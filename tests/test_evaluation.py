@@ -274,3 +274,51 @@ def test_evaluation_pages_run_a_fixed_number_of_queries(client, cast, guideline)
         large = _queries(client, url)
         assert small[name] == large, f"{name}: {small[name]} queries, then {large}"
         assert large <= budget, f"{name}: {large} queries, budget {budget}"
+
+
+def test_saving_the_hearing_record_never_undoes_a_finalisation(client, cast, guideline,
+                                                                second_hq):
+    hearing = _hearing(cast)
+    url = reverse("evaluation:hearing_detail", args=[hearing.pk])
+    client.force_login(second_hq)
+    opened = client.get(url).context["form"].initial["version"]
+    _score_all(hearing, cast.hq)
+    services.hearing_finalise(hearing=hearing, by=cast.hq)  # while second_hq was typing
+    data = {"held_on": fiscal.today().isoformat(), "lead": cast.hq.pk, "attendees": "",
+            "notes": "後から入力したメモ", "version": opened}
+    client.post(url, data)
+    hearing.refresh_from_db()
+    assert hearing.status == Hearing.Status.FINALISED and hearing.notes == ""
+
+
+def test_two_hq_users_editing_the_hearing_record_see_the_conflict(client, cast, guideline,
+                                                                   second_hq):
+    hearing = _hearing(cast)
+    url = reverse("evaluation:hearing_detail", args=[hearing.pk])
+    base = {"held_on": fiscal.today().isoformat(), "lead": cast.hq.pk, "attendees": "",
+            "version": hearing.version}
+    client.force_login(cast.hq)
+    assert client.post(url, {**base, "notes": "本部Aのメモ"}).status_code == 302
+    client.force_login(second_hq)
+    response = client.post(url, {**base, "notes": "本部Bのメモ"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "本部Aのメモ" in page and "本部Bのメモ" in page
+    hearing.refresh_from_db()
+    assert hearing.notes == "本部Aのメモ"
+
+
+def test_a_malformed_year_is_a_404_not_an_error(client, cast):
+    client.force_login(cast.hq)
+    assert client.get(reverse("evaluation:hearing_list"), {"year": "x"}).status_code == 404
+
+
+def test_hq_schedules_a_hearing_through_the_page(client, cast, guideline):
+    client.force_login(cast.hq)
+    response = client.post(reverse("evaluation:hearing_schedule", args=[cast.hub.jis_code]),
+                           {"held_on": fiscal.today().isoformat(), "lead": cast.hq.pk,
+                            "attendees": "チーフ、実施機関", "notes": ""})
+    hearing = Hearing.objects.get(hub=cast.hub, fiscal_year=YEAR)
+    assert response.url == reverse("evaluation:hearing_detail", args=[hearing.pk])
+    assert (hearing.attendees, hearing.lead, hearing.guideline) == ("チーフ、実施機関", cast.hq,
+                                                                     guideline)

@@ -115,9 +115,10 @@ MATRIX: dict[str, Row] = {
     # The rejected rows of an import: only those who may import at that hub.
     "consultations:import_rejected": Row("GET", "import_batch", "L 200 200 404 404 404 404",
                                          "L 404 404 404 404 404 404"),
-    # Support agencies have no account: a fresh one-time link opens for anyone (and moves to
-    # the tokenless page); that page without a visit in the session is a 404.
-    "referral_open": Row("GET", "referral_token", "302 302 302 302 302 302 302"),
+    # Support agencies have no account: a fresh one-time link shows anyone its "open" button
+    # (only the button's POST uses it up and moves to the tokenless page, which without a
+    # visit in the session is a 404).
+    "referral_open": Row("GET", "referral_token", "200 200 200 200 200 200 200"),
     "referral_visit": Row("GET", None, "404 404 404 404 404 404 404"),
     # Evaluation. Everyone with an appointment reads published guidelines; only HQ edits
     # drafts (403 for the rest: the page exists, the role may not use it). Hearings are HQ's

@@ -90,6 +90,14 @@ def test_impl_org_alone_confirming_does_not_submit(cast):
     assert not plan.versions.exists()
 
 
+def test_a_confirmation_without_the_version_read_is_refused(client, cast):
+    plan = new_plan(cast)
+    client.force_login(cast.chief)
+    assert client.post(url("plan_confirm", cast.hub)).status_code == 302
+    plan.refresh_from_db()
+    assert plan.chief_confirmed_by is None  # never a confirmation of a text not seen
+
+
 def test_chief_and_impl_org_confirming_submits_version_1(client, cast,
                                                          django_capture_on_commit_callbacks):
     plan = new_plan(cast)
@@ -98,7 +106,7 @@ def test_chief_and_impl_org_confirming_submits_version_1(client, cast,
                        {"version": plan.version}).status_code == 302
     client.force_login(cast.impl_org)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("plan_confirm", cast.hub))
+        response = client.post(url("plan_confirm", cast.hub), {"version": plan.version})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Status.SUBMITTED

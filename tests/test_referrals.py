@@ -56,7 +56,10 @@ def test_referral_loop_through_one_time_links(client, cast, case, agency,
     assert not ReferralLink.objects.filter(token_hash__contains=token).exists()  # hashed only
 
     agency_browser = client.__class__()
-    opened = agency_browser.get(ack_path)
+    # A mail scanner (or the agency) fetching the link uses nothing up: it shows a button.
+    assert agency_browser.get(ack_path).status_code == 200
+    assert client.__class__().get(ack_path).status_code == 200
+    opened = agency_browser.post(ack_path)
     assert opened.status_code == 302 and opened.url == reverse("referral_visit")  # token gone
     page = agency_browser.get(opened.url)
     assert page.status_code == 200
@@ -71,7 +74,7 @@ def test_referral_loop_through_one_time_links(client, cast, case, agency,
     report_path = _link_in(mail.outbox[1])  # a new link for reporting back later
 
     later = client.__class__()
-    assert later.get(report_path).status_code == 302
+    assert later.post(report_path).status_code == 302
     done = later.post(reverse("referral_visit"), {"action": "report",
                                                   "note": "保証付き融資を実行しました。"})
     assert done.status_code == 200
@@ -101,14 +104,16 @@ def test_reused_expired_and_wrong_tokens_answer_the_same_404(client, cast, case,
     expired = referrals.link_issue(referral=referral, purpose="acknowledge")
     ReferralLink.objects.filter(token_hash=referrals._hash(expired)).update(
         expires_at=timezone.now())
-    assert client.get(reverse("referral_open", args=[used])).status_code == 302
+    assert client.post(reverse("referral_open", args=[used])).status_code == 302
 
     stranger = client.__class__()
     answers = {
         "reused": stranger.get(reverse("referral_open", args=[used])),
+        "reused by POST": stranger.post(reverse("referral_open", args=[used])),
         "expired": stranger.get(reverse("referral_open", args=[expired])),
+        "expired by POST": stranger.post(reverse("referral_open", args=[expired])),
         "wrong": stranger.get(reverse("referral_open", args=["x" * 43])),
-        "tampered": stranger.get(reverse("referral_open", args=[used[:-1] + "A"])),
+        "tampered": stranger.post(reverse("referral_open", args=[used[:-1] + "A"])),
         "no visit": stranger.get(reverse("referral_visit")),
     }
     assert {name: r.status_code for name, r in answers.items()} == dict.fromkeys(answers, 404)
@@ -120,7 +125,7 @@ def test_reused_expired_and_wrong_tokens_answer_the_same_404(client, cast, case,
 def test_a_visit_expires(client, cast, case, agency, settings):
     referral = ReferralFactory(hub=cast.hub, case=case, agency=agency)
     token = referrals.link_issue(referral=referral, purpose="acknowledge")
-    client.get(reverse("referral_open", args=[token]))
+    client.post(reverse("referral_open", args=[token]))
     with time_machine.travel(timezone.now() + timedelta(
             seconds=settings.REFERRAL_VISIT_SECONDS + 1)):
         assert client.get(reverse("referral_visit")).status_code == 404
@@ -161,8 +166,11 @@ def test_overdue_follow_ups_show_on_coordinator_and_chief_home(client, cast, cas
 def test_resend_issues_a_new_link_for_the_current_step(client, cast, case, agency,
                                                        django_capture_on_commit_callbacks):
     referral = ReferralFactory(hub=cast.hub, case=case, agency=agency)
+    old = referrals.link_issue(referral=referral, purpose="acknowledge")
     client.force_login(cast.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("consultations:referral_resend", args=[referral.pk]))
     assert len(mail.outbox) == 1
-    assert ReferralLink.objects.get().purpose == "acknowledge"
+    newest = ReferralLink.objects.latest("pk")
+    assert newest.purpose == "acknowledge"
+    assert not referrals.link_usable(token=old)  # only the newest link works

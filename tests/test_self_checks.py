@@ -405,8 +405,8 @@ def test_the_year_summary_for_the_hearing_gives_area_averages(cast, rated_hub):
     assert summary == {
         "areas": [{"code": "A", "title": "経営課題の把握", "average": 3.0, "count": 4},
                   {"code": "B", "title": "拠点の運営", "average": None, "count": 1}],
-        # 1+2+3 + 3+4+3 + 4+4+2 + 4+2 = 32 over 11 ratings
-        "overall": 2.91,
+        # Withheld: with area A's average it would give away the chief's own B1 rating.
+        "overall": None,
         "responses": 4,
     }
     last_year = selfchecks.self_check_summary(hub=cast.hub, fiscal_year=YEAR - 1)
@@ -414,6 +414,28 @@ def test_the_year_summary_for_the_hearing_gives_area_averages(cast, rated_hub):
     assert (last_year["overall"], last_year["responses"]) == (2.33, 3)
     nothing = selfchecks.self_check_summary(hub=cast.other_hub, fiscal_year=YEAR - 1)
     assert nothing["overall"] is None and nothing["responses"] == 0
+
+
+def test_an_area_with_an_item_only_the_chief_rates_hides_its_average(cast, guideline):
+    """B1 is rated by the chief alone: area B is withheld, and so is the overall average,
+    which together with the other areas' averages would give the chief's B1 rating away."""
+    for levels in ([2, 2, 2], [3, 3, 3]):
+        user = UserFactory()
+        AppointmentFactory(user=user, role=Role.COORDINATOR, hub=cast.other_hub)
+        SelfCheckFactory(user=user, hub=cast.other_hub, guideline=guideline, half=1,
+                         status=SelfCheck.Status.SUBMITTED, levels=levels)
+    chief = UserFactory()
+    AppointmentFactory(user=chief, role=Role.CHIEF, hub=cast.other_hub)
+    SelfCheckFactory(user=chief, hub=cast.other_hub, guideline=guideline, half=1,
+                     role=Role.CHIEF, status=SelfCheck.Status.SUBMITTED, levels=[4, 1])
+    summary = selfchecks.self_check_summary(hub=cast.other_hub, fiscal_year=YEAR)
+    by_code = {area["code"]: area for area in summary["areas"]}
+    assert by_code["B"]["average"] is None and summary["overall"] is None
+    # A1 and A2 have two ratings each: area A is withheld as well.
+    assert by_code["A"]["average"] is None
+    trend = selfchecks.self_check_trend(user=cast.hq, hub=cast.other_hub, fiscal_year=YEAR)
+    for area in trend["areas"]:
+        assert all(cell["average"] is None for cell in area["cells"]), area["code"]
 
 
 def test_an_average_of_two_self_checks_is_hidden_as_each_could_work_out_the_other(cast,
@@ -491,7 +513,7 @@ def test_the_summary_page_runs_the_same_queries_whatever_the_number_of_self_chec
 def test_the_hearing_summary_runs_a_fixed_number_of_queries(cast, guideline,
                                                             django_assert_num_queries):
     _grow(cast, guideline, 5)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         selfchecks.self_check_summary(hub=cast.hub, fiscal_year=YEAR)
 
 

@@ -163,4 +163,5 @@ class SectionCommentForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required: a confirmation is of the plan as the user read it, never of a later text.
+    version = forms.IntegerField(widget=forms.HiddenInput)

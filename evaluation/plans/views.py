@@ -150,7 +150,11 @@ def _conflict_rows(mine: dict, saved: dict) -> list[ConflictRow]:
 def plan_confirm(request, jis_code, fiscal_year):
     hub, plan = _plan(request, jis_code, fiscal_year, EDIT_PLAN)
     form = ConfirmForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
+    if not form.is_valid():
+        messages.error(request, _("The plan was changed after you opened it. Read it as it "
+                                  "now stands, then confirm again."))
+        return _back(hub, fiscal_year)
+    version = form.cleaned_data["version"]
     try:
         plan = services.plan_confirm(plan=plan, by=request.user, version=version)
     except services.EditConflict:

@@ -149,6 +149,8 @@ def test_agency_acknowledges_and_reports_through_its_link(page, users):
     referral = _referral(users)
     token = referrals.link_issue(referral=referral, purpose="acknowledge")
     page.goto(f"/r/{token}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="ご紹介の内容を開く").click()
     expect(page).to_have_url(re.compile(r"/r/$"))  # the token has left the address bar
     expect(page.get_by_role("heading", name="よろず支援拠点からのご紹介")).to_be_visible()
     assert_accessible(page)
