@@ -44,6 +44,8 @@ PAGES = [
     # Annual plans and their dashboards (growing sessions, clients and referrals above).
     ("chief", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 17),
     ("bureau", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 16),
+    ("bureau", "evaluation:plan_diff", {"jis_code": "13", "plan": True}, 8),
+    ("coordinator", "consultations:session_import", {"jis_code": "13"}, 9),
     ("chief", "evaluation:plan_dashboard_hub", {"jis_code": "13"}, 12),
     ("bureau", "evaluation:plan_dashboard_bureau", {}, 11),
     ("hq", "evaluation:plan_dashboard_national", {}, 11),

@@ -177,16 +177,25 @@ def plan_confirm(request, jis_code, fiscal_year):
     return _back(plan)
 
 
-@require_POST
-def plan_start_review(request, jis_code, fiscal_year):
-    hub, plan = _plan(request, jis_code, fiscal_year, REVIEW_PLAN)
+def _transition(request, jis_code, fiscal_year, perm, service, done):
+    """The simple workflow steps: the step, or a message that the plan's state does not
+    allow it. Returns the plan and whether the step was taken."""
+    _hub, plan = _plan(request, jis_code, fiscal_year, perm)
     try:
-        services.plan_start_review(plan=plan, by=request.user)
+        service(plan=plan, by=request.user)
     except services.WorkflowError:
         _state_error(request)
-    else:
-        messages.success(request, _("Started the review. The hub sees that the bureau is "
-                                    "reviewing its plan."))
+        return plan, False
+    messages.success(request, done)
+    return plan, True
+
+
+@require_POST
+def plan_start_review(request, jis_code, fiscal_year):
+    plan, _done = _transition(request, jis_code, fiscal_year, REVIEW_PLAN,
+                              services.plan_start_review,
+                              _("Started the review. The hub sees that the bureau is "
+                                "reviewing its plan."))
     return _back(plan)
 
 
@@ -214,28 +223,21 @@ def plan_return(request, jis_code, fiscal_year):
 
 @require_POST
 def plan_accept(request, jis_code, fiscal_year):
-    hub, plan = _plan(request, jis_code, fiscal_year, REVIEW_PLAN)
-    try:
-        services.plan_accept(plan=plan, by=request.user)
-    except services.WorkflowError:
-        _state_error(request)
-    else:
-        messages.success(request, _("Accepted the plan. The hub is notified by email."))
+    plan, _done = _transition(request, jis_code, fiscal_year, REVIEW_PLAN,
+                              services.plan_accept,
+                              _("Accepted the plan. The hub is notified by email."))
     return _back(plan)
 
 
 @require_POST
 def plan_revise(request, jis_code, fiscal_year):
-    hub, plan = _plan(request, jis_code, fiscal_year, EDIT_PLAN)
-    try:
-        services.plan_revise(plan=plan, by=request.user)
-    except services.WorkflowError:
-        _state_error(request)
+    plan, done = _transition(request, jis_code, fiscal_year, EDIT_PLAN, services.plan_revise,
+                             _("Reopened the plan for a mid-year revision. The accepted "
+                               "version stays in force until the bureau accepts the "
+                               "revision."))
+    if not done:
         return _back(plan)
-    messages.success(request, _("Reopened the plan for a mid-year revision. The accepted "
-                                "version stays in force until the bureau accepts the "
-                                "revision."))
-    return redirect("evaluation:plan_edit", jis_code=hub.jis_code, fiscal_year=fiscal_year)
+    return redirect("evaluation:plan_edit", jis_code=jis_code, fiscal_year=fiscal_year)
 
 
 @require_POST
