@@ -257,3 +257,12 @@ from .plans.models import (  # noqa: E402, F401
     PlanNotification,
     PlanVersion,
 )
+
+# Surveys live in evaluation/surveys/ and are part of this app.
+from .surveys.models import (  # noqa: E402, F401
+    AgencyInvitation,
+    AgencyResponse,
+    AgencySurvey,
+    SatisfactionInvitation,
+    SatisfactionResponse,
+)

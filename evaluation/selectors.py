@@ -79,6 +79,8 @@ def evidence_pack(*, hub: Hub, fiscal_year: int) -> dict:
     follow = due.aggregate(total=Count("pk"), answered=Count("pk", filter=Q(
         status__in=[Referral.Status.REPORTED, Referral.Status.CLOSED])))
     from .selfchecks import self_check_summary
+    from .surveys.agency_selectors import agency_survey_for_year
+    from .surveys.satisfaction_selectors import satisfaction_summary
 
     return {
         "figures": figures,
@@ -88,6 +90,8 @@ def evidence_pack(*, hub: Hub, fiscal_year: int) -> dict:
         "follow_up": follow,
         "follow_up_rate": _share(follow["answered"], follow["total"]),
         "self_check": self_check_summary(hub=hub, fiscal_year=fiscal_year),
+        "satisfaction": satisfaction_summary(hub=hub, fiscal_year=fiscal_year),
+        "agency_survey": agency_survey_for_year(hub=hub, fiscal_year=fiscal_year),
     }
 
 

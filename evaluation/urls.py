@@ -32,6 +32,8 @@ urlpatterns = [
     path("self-checks/", include(selfcheck_urls)),
     path("plans/dashboards/", include("evaluation.plans.dashboard_urls")),
     path("plans/", include("evaluation.plans.urls")),
+    path("surveys/", include("evaluation.surveys.urls")),
+    path("reports/", include("evaluation.reports.urls")),
     path("plans/policies/", policy.policy_list, name="policy_list"),
     path("plans/policies/<int:fiscal_year>/", policy.policy_detail, name="policy_detail"),
     path("plans/policies/<int:fiscal_year>/edit/", policy.policy_edit, name="policy_edit"),

@@ -72,6 +72,9 @@ class Hub(models.Model):
             ("edit_plan", _("Can draft and confirm the hub's annual plan")),
             ("review_plan", _("Can return or accept the hub's annual plan")),
             ("comment_plan", _("Can comment on the hub's annual plan")),
+            ("run_agency_survey", _("Can run the hub's regional support-agency survey")),
+            ("view_satisfaction_detail", _("Can see satisfaction per coordinator and "
+                                           "clients' comments")),
         ]
 
     def __str__(self):

@@ -37,6 +37,10 @@ VIEW_PLAN = "view_plan"
 EDIT_PLAN = "edit_plan"  # draft and confirm: chief coordinator and implementing organization
 REVIEW_PLAN = "review_plan"  # comment, return, accept: the bureau
 COMMENT_PLAN = "comment_plan"  # the bureau and HQ
+# Surveys (evaluation/surveys).
+RUN_AGENCY_SURVEY = "run_agency_survey"  # the implementing organization
+# Satisfaction per coordinator, and clients' free comments: those who lead the hub's staff.
+VIEW_SATISFACTION_DETAIL = "view_satisfaction_detail"
 
 _HUB_STAFF = {VIEW_HUB, VIEW_AGGREGATES, VIEW_STAFF, VIEW_AGENCIES, VIEW_PLAN}
 
@@ -46,10 +50,12 @@ HUB_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.CHIEF: frozenset(
         _HUB_STAFF | {VIEW_RECORDS, CHANGE_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT,
-                      SELF_CHECK, REVIEW_SELF_CHECKS, VIEW_SELF_CHECK_SUMMARY, EDIT_PLAN}
+                      SELF_CHECK, REVIEW_SELF_CHECKS, VIEW_SELF_CHECK_SUMMARY, EDIT_PLAN,
+                      VIEW_SATISFACTION_DETAIL}
     ),
     Role.IMPL_ORG: frozenset(_HUB_STAFF | {VIEW_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT,
-                                           VIEW_SELF_CHECK_SUMMARY, EDIT_PLAN}),
+                                           VIEW_SELF_CHECK_SUMMARY, EDIT_PLAN,
+                                           RUN_AGENCY_SURVEY, VIEW_SATISFACTION_DETAIL}),
 }
 # Granted on every hub of the user's bureau. Bureaus see figures, never client records.
 BUREAU_HUB_PERMISSIONS = frozenset(_HUB_STAFF | {APPROVE_APPOINTMENT, REVIEW_PLAN,
@@ -59,4 +65,4 @@ BUREAU_PERMISSIONS = frozenset({"view_bureau"})
 # Model-level (global) permissions of HQ: every hub, read only. Reads of personal data are
 # logged where those records live.
 HQ_PERMISSIONS = frozenset(_HUB_STAFF | {VIEW_RECORDS, VIEW_SELF_CHECK_SUMMARY, EVALUATE,
-                                         COMMENT_PLAN})
+                                         COMMENT_PLAN, VIEW_SATISFACTION_DETAIL})

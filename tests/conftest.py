@@ -111,3 +111,12 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_media():
+    """Report files the tests' jobs wrote (MEDIA_ROOT is per test run)."""
+    yield
+    from django.conf import settings
+
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

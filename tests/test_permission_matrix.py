@@ -32,6 +32,7 @@ from hubs.models import Appointment
 from hubs.roles import Role
 from yorozu import fiscal
 
+from . import matrix_agency_survey, matrix_jobs, matrix_reports, matrix_satisfaction
 from .consultation_factories import CaseFactory, ReferralFactory, SessionFactory
 from .evaluation_factories import ItemFactory, SelfCheckFactory
 from .factories import AgencyFactory, AppointmentFactory, UserFactory
@@ -368,6 +369,13 @@ TARGETS = {"hub": _hub, "agency": _agency, "proposal": _proposal,
            "hearing_item": _hearing_item, "self_check": _self_check, "policy": _policy,
            **{f"plan_{state}": _plan(state)
               for state in ("none", "draft", "submitted", "accepted")}}
+
+
+# Rows and targets of the survey and report pages live beside their tests' other helpers;
+# each module has ROWS {name: (method, target, own, other)} and TARGETS {name: callable}.
+for _module in (matrix_jobs, matrix_satisfaction, matrix_agency_survey, matrix_reports):
+    MATRIX.update({name: Row(*row) for name, row in _module.ROWS.items()})
+    TARGETS.update(_module.TARGETS)
 
 
 def _admin_kwargs(pattern) -> dict:

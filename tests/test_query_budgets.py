@@ -42,13 +42,14 @@ PAGES = [
     ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 10),
     ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 9),
     # Annual plans and their dashboards (growing sessions, clients and referrals above).
-    ("chief", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 17),
-    ("bureau", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 16),
+    # The plan page also shows satisfaction actuals and the agency survey (this or last year).
+    ("chief", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 20),
+    ("bureau", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 18),
     ("bureau", "evaluation:plan_diff", {"jis_code": "13", "plan": True}, 8),
     ("coordinator", "consultations:session_import", {"jis_code": "13"}, 9),
-    ("chief", "evaluation:plan_dashboard_hub", {"jis_code": "13"}, 12),
-    ("bureau", "evaluation:plan_dashboard_bureau", {}, 11),
-    ("hq", "evaluation:plan_dashboard_national", {}, 11),
+    ("chief", "evaluation:plan_dashboard_hub", {"jis_code": "13"}, 13),
+    ("bureau", "evaluation:plan_dashboard_bureau", {}, 12),
+    ("hq", "evaluation:plan_dashboard_national", {}, 12),
 ]
 
 

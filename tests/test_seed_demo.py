@@ -11,7 +11,19 @@ from django.db.models import F
 
 from consultations.models import Case, Client, Referral, Session
 from consultations.validators import validate_corporate_number
-from evaluation.models import ActivityPolicy, AnnualPlan, Guideline, Hearing, PlanVersion, Score
+from evaluation.models import (
+    ActivityPolicy,
+    AgencyInvitation,
+    AgencyResponse,
+    AgencySurvey,
+    AnnualPlan,
+    Guideline,
+    Hearing,
+    PlanVersion,
+    SatisfactionInvitation,
+    SatisfactionResponse,
+    Score,
+)
 from hubs.models import Appointment, Bureau, Hub, HubGroupObjectPermission, SupportAgency
 from hubs.roles import Role
 from yorozu import fiscal
@@ -24,7 +36,8 @@ def _counts():
         get_user_model(), Appointment, SupportAgency, Hub, Bureau, Group,
         HubGroupObjectPermission, Client, Case, Session, Referral,
         Case.topics.through, Session.coordinators.through, Guideline, Hearing, Score,
-        AnnualPlan, PlanVersion, ActivityPolicy)}
+        AnnualPlan, PlanVersion, ActivityPolicy, SatisfactionResponse, SatisfactionInvitation,
+        AgencySurvey, AgencyInvitation, AgencyResponse)}
 
 
 def test_seed_demo_twice_gives_the_same_counts(db):
@@ -47,6 +60,21 @@ def test_seed_demo_twice_gives_the_same_counts(db):
     assert first["AnnualPlan"] == 8 and first["ActivityPolicy"] == 1
     assert set(AnnualPlan.objects.filter(fiscal_year=year).values_list("status", flat=True)) == {
         "submitted", "accepted", "returned", "draft"}
+
+
+def test_seed_demo_gives_surveys_with_results_to_show(db):
+    from evaluation.surveys.agency_selectors import agency_survey_summary
+    from evaluation.surveys.satisfaction_selectors import satisfaction_summary
+
+    call_command("seed_demo", stdout=StringIO())
+    tokyo = Hub.objects.get(jis_code="13")
+    year = fiscal.current_fiscal_year()
+    assert SatisfactionResponse.objects.filter(hub=tokyo).count() >= 20
+    agencies = agency_survey_summary(hub=tokyo, fiscal_year=year - 1)
+    assert agencies is not None and not agencies["withheld"]
+    assert AgencySurvey.objects.get(hub=tokyo, fiscal_year=year).status == "open"
+    summary = satisfaction_summary(hub=tokyo, fiscal_year=year - 1)
+    assert summary["n"] >= 5
 
 
 def test_seed_demo_gives_every_role_a_working_login(client, db):

@@ -14,6 +14,9 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("r/", include("consultations.public_urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("jobs/", include("yorozu.jobs.urls")),
+    # The survey links emailed to clients and support agencies (no account).
+    path("s/", include("evaluation.surveys.public_urls")),
     # Public so that the login page itself can switch language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz/", views.healthz, name="healthz"),

@@ -8,7 +8,7 @@ is not yet counted against the hub.
 
     monthly(hub_ids=..., fiscal_year=...)   -> {"sessions": [12 values, April..March], ...}
     yearly(hub_ids=..., fiscal_year=...)    -> {"sessions": total to date, "follow_up": rate}
-    tallies(hub_ids=..., fiscal_year=..., by_hub=True) -> {hub_id: Tally} (4 queries for all)
+    tallies(hub_ids=..., fiscal_year=..., by_hub=True) -> {hub_id: Tally} (5 queries for all)
     targets(plan_content)                   -> {"sessions": {"year": .., "months": [12]}, ...}
     hub_targets(hub_ids=..., fiscal_year=...) -> {hub_id: PlanTargets} (1 query)
 """
@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from numbers import Real
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models import JSONField as JSONOutput
 from django.db.models.functions import TruncMonth
@@ -28,6 +29,7 @@ from django.db.models.functions import TruncMonth
 from consultations.models import Case, Client, Referral, Session
 from yorozu import fiscal
 
+from ..surveys.satisfaction_selectors import monthly_counts
 from .indicators import BY_CODE, STANDARD
 from .models import AnnualPlan, PlanVersion
 
@@ -71,9 +73,11 @@ class Tally:
     referrals_followed: list[int] = field(default_factory=lambda: [0] * MONTHS)
     cases_opened: list[int] = field(default_factory=lambda: [0] * MONTHS)
     cases_expert: list[int] = field(default_factory=lambda: [0] * MONTHS)
+    answers: list[int] = field(default_factory=lambda: [0] * MONTHS)  # satisfaction survey
+    satisfied: list[int] = field(default_factory=lambda: [0] * MONTHS)
 
     COUNTERS = ("sessions", "new_clients", "referrals_due", "referrals_followed",
-                "cases_opened", "cases_expert")
+                "cases_opened", "cases_expert", "answers", "satisfied")
 
     def __add__(self, other: Tally) -> Tally:
         total = Tally(started=max(self.started, other.started))
@@ -89,7 +93,9 @@ class Tally:
         return {
             "sessions": upto(self.sessions),
             "new_clients": upto(self.new_clients),
-            "satisfaction": [None] * MONTHS,  # no survey data yet
+            "satisfaction": upto([_satisfaction(n, d) for n, d in zip(self.satisfied,
+                                                                      self.answers,
+                                                                      strict=True)]),
             "follow_up": upto([_rate(n, d) for n, d in zip(self.referrals_followed,
                                                           self.referrals_due, strict=True)]),
             "expert_share": upto([_rate(n, d) for n, d in zip(self.cases_expert,
@@ -104,7 +110,7 @@ class Tally:
         return {
             "sessions": sum(self.sessions),
             "new_clients": sum(self.new_clients),
-            "satisfaction": None,
+            "satisfaction": _satisfaction(sum(self.satisfied), sum(self.answers)),
             "follow_up": _rate(sum(self.referrals_followed), sum(self.referrals_due)),
             "expert_share": _rate(sum(self.cases_expert), sum(self.cases_opened)),
         }
@@ -120,10 +126,18 @@ def _grouped(queryset, *, month_expr, by_hub: bool, **counts):
             .annotate(**counts).order_by())
 
 
+def _satisfaction(satisfied: int, answers: int) -> float | None:
+    """Withheld below the minimum number of answers: a month with one or two answers would
+    show how those clients answered."""
+    if answers < settings.SATISFACTION_MIN_ANSWERS:
+        return None
+    return _rate(satisfied, answers)
+
+
 def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = False,
             today: date | None = None) -> dict[int | None, Tally]:
     """Raw monthly counts: {hub_id: Tally} when `by_hub`, else {None: Tally} for all of
-    `hub_ids` together (None = every hub). Four queries, whatever the data size. Hubs without
+    `hub_ids` together (None = every hub). Five queries, whatever the data size. Hubs without
     any record are missing from a by-hub answer: use `.get(pk) or empty_tally(...)`."""
     today = today or fiscal.today()
     hub_ids = None if hub_ids is None else list(hub_ids)
@@ -162,6 +176,8 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
                  month_expr=TruncMonth("opened_on"), by_hub=by_hub, n=Count("pk"),
                  expert=Count("pk", filter=Q(depth=Case.Depth.EXPERT))),
         [("cases_opened", "n"), ("cases_expert", "expert")])
+    add(monthly_counts(hub_ids=hub_ids, fiscal_year=fiscal_year, by_hub=by_hub, until=end),
+        [("answers", "n"), ("satisfied", "satisfied")])
     return found
 
 

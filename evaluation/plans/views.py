@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from consultations.conflicts import ConflictRow
+from evaluation.surveys.agency_selectors import agency_survey_for_year
 from hubs.access import hub_access
 from hubs.roles import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, VIEW_PLAN
 from hubs.scoping import hub_for_user_or_404, require_hub_perm
@@ -85,6 +86,8 @@ def _detail_page(request, jis_code, fiscal_year, *, comment_form=None, return_fo
         "can_comment": bool(plan and access.can(COMMENT_PLAN, hub.pk)),
         "comment_form": comment_form or SectionCommentForm(prefix="comment"),
         "return_form": return_form or SectionCommentForm(prefix="return"),
+        # What the prefecture's support agencies said, for the regional analysis.
+        "agency_survey": agency_survey_for_year(hub=hub, fiscal_year=fiscal_year),
     })
 
 

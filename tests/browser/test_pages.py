@@ -134,6 +134,7 @@ SWEEP = [
     ("bureau", "/hubs/appointments/", "承認", None),
     ("chief", "/hubs/13/appointments/propose/", "コーディネーターの任命申請", None),
     ("coordinator", "/accounts/password/change/", "パスワードの変更", None),
+    ("chief", "/jobs/", "あなたが開始した処理", None),
     ("coordinator", "/", "Welcome", _english),
 ]
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "yorozu.accounts",
+    "yorozu.jobs",
     "hubs",
     "consultations",
     "evaluation",
@@ -207,9 +209,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email ----------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
-)
+# Development writes one file per message under var/mail (see yorozu/mail.py).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "yorozu.mail.MessageFileBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -253,7 +254,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hubs.tasks.access_sync_all",
         "schedule": 60 * 60,
     },
+    # Jobs whose message was lost, or whose worker died, are enqueued again.
+    "jobs-sweep": {"task": "yorozu.jobs.tasks.jobs_sweep", "schedule": 60},
+    # Each of these records a job per day or month (a dedupe key makes a repeat harmless).
+    "referral-reminders-daily": {"task": "evaluation.tasks.referral_reminders_schedule",
+                                 "schedule": crontab(hour=8, minute=0)},
+    "satisfaction-catch-up-daily": {"task": "evaluation.tasks.satisfaction_dispatch_schedule",
+                                    "schedule": crontab(hour=10, minute=0)},
+    "survey-reminders-daily": {"task": "evaluation.tasks.survey_reminders_schedule",
+                               "schedule": crontab(hour=9, minute=0)},
+    "monthly-reports": {"task": "evaluation.tasks.monthly_reports_schedule",
+                        "schedule": crontab(day_of_month=1, hour=6, minute=0)},
 }
+# A running job that has not reported progress for this long is taken to have lost its
+# worker, and the sweeper enqueues it again (jobs report progress every few seconds).
+JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "300"))
+# A waiting job enqueued this long ago without a worker taking it is enqueued again.
+JOB_PENDING_GRACE_SECONDS = int(os.environ.get("JOB_PENDING_GRACE_SECONDS", "600"))
+JOB_MAX_ATTEMPTS = 3
+JOB_RETRY_SECONDS = 60
 
 LOGGING = {
     "version": 1,
@@ -268,6 +287,14 @@ LOGGING = {
 REFERRAL_LINK_DAYS = int(os.environ.get("REFERRAL_LINK_DAYS", "30"))
 REFERRAL_VISIT_SECONDS = int(os.environ.get("REFERRAL_VISIT_SECONDS", str(2 * 60 * 60)))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Surveys: how long an emailed link stays valid, how long the answer page stays usable after
+# the token has left the URL, and the fewest answers shown as an average (fewer could point
+# at one respondent).
+SURVEY_LINK_DAYS = int(os.environ.get("SURVEY_LINK_DAYS", "30"))
+SURVEY_VISIT_SECONDS = int(os.environ.get("SURVEY_VISIT_SECONDS", str(2 * 60 * 60)))
+SATISFACTION_MIN_ANSWERS = 5
+AGENCY_SURVEY_MIN_ANSWERS = 3
 
 # Demo seeding prints this password; it is not used for anything but seed_demo.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "yorozu-demo-2026")

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 from consultations.demo import seed_activity
 from evaluation.demo import seed_evaluation
 from evaluation.plans.demo import seed_plans
+from evaluation.surveys.demo_agency import seed_agency_surveys
+from evaluation.surveys.demo_satisfaction import seed_satisfaction
 from hubs.demo import seed_demo
 
 
@@ -16,6 +18,8 @@ class Command(BaseCommand):
         activity = seed_activity()
         evaluation = seed_evaluation()
         plans = seed_plans()
+        satisfaction = seed_satisfaction()
+        agency_surveys = seed_agency_surveys()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready. Logins (password: {settings.DEMO_PASSWORD}):"
         ))
@@ -31,3 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Annual plans: {plans['plans']} (this year's activity policy published; the Tokyo "
             "plan awaits the Kanto bureau's review).")
+        self.stdout.write(
+            f"Surveys: {satisfaction['responses']} client satisfaction answers at the demo "
+            f"hubs; {agency_surveys['surveys']} support-agency surveys added now (Tokyo and "
+            "Osaka: last year's closed, this year's open).")

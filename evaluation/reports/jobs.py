@@ -1,0 +1,74 @@
+"""The report job kinds. Each run builds its whole file again from database aggregates and
+replaces the job's result, so a run repeated after a crash (or on purpose) gives the same
+file for the same data; there is no partial state to resume."""
+
+import os
+import tempfile
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from hubs.roles import VIEW_AGGREGATES
+from yorozu import fiscal
+from yorozu.jobs.registry import register
+from yorozu.jobs.services import job_save_result
+
+# reminders registers the referral_reminders kind on import, as this module does its own.
+from . import reminders, selectors, workbooks  # noqa: F401
+
+HUB_MONTHLY = "report_hub_monthly"
+NATIONAL_FY = "report_national_fy"
+
+
+def _month_of(job) -> date:
+    return date(int(job.params["year"]), int(job.params["month"]), 1)
+
+
+def _describe_month(job) -> str:
+    return date_format(_month_of(job), "YEAR_MONTH_FORMAT")
+
+
+def _describe_year(job) -> str:
+    return fiscal.fiscal_year_label(int(job.params["fiscal_year"]))
+
+
+@register(HUB_MONTHLY, label=_("Monthly hub report"), perm=VIEW_AGGREGATES,
+          describe=_describe_month)
+def report_hub_monthly(job, progress) -> None:
+    month = _month_of(job)
+    period = selectors.month_period(month.year, month.month)
+    progress.total(3)
+    workbook = workbooks.hub_monthly(hub=job.hub, period=period, as_of=fiscal.today(),
+                                     progress=progress)
+    _store(job, workbook, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月.xlsx")
+    sessions = selectors.session_channel_counts(hub=job.hub, period=period)["total"]
+    progress.summary(gettext("Sessions in the month: %(n)s.") % {"n": sessions})
+
+
+@register(NATIONAL_FY, label=_("National fiscal-year roll-up"), perm=VIEW_AGGREGATES,
+          describe=_describe_year)
+def report_national_fy(job, progress) -> None:
+    year = int(job.params["fiscal_year"])
+    workbook = workbooks.national_fy(fiscal_year=year, as_of=fiscal.today(), progress=progress)
+    _store(job, workbook, f"よろず全国集計_{year}年度.xlsx")
+    sessions = selectors.session_count(period=selectors.fiscal_period(year))
+    progress.summary(gettext("Sessions in the fiscal year, all hubs: %(n)s.")
+                     % {"n": sessions})
+
+
+def _store(job, workbook, filename: str) -> None:
+    """Writes the workbook to a temporary file and makes it the job's result, in place of
+    any file an earlier run of the job left."""
+    previous = job.result.name if job.result else None
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
+        path = handle.name
+    try:
+        workbook.save(path)
+        job_save_result(job, path, filename)
+    finally:
+        os.unlink(path)
+    # Only once the new file is in place: a run that fails keeps the last good file.
+    if previous and previous != job.result.name:
+        job.result.storage.delete(previous)

@@ -1,0 +1,230 @@
+"""Reads for the reports. Every figure is a database aggregate (COUNT, AVG, GROUP BY): the
+reports never loop over sessions, cases or referrals in Python, so a file costs a handful of
+queries whatever the size of the hubs' history.
+
+Definitions (the workbooks' notes repeat them for readers):
+- A session belongs to the month of its date (held_on, a Tokyo calendar date).
+- A new client is a client whose first case (the earliest opened_on of all its cases) was
+  opened in the period. Clients entered without a case are not counted.
+- A referral is made on the Tokyo date of its creation (created_at is stored in UTC, so the
+  period's bounds are Tokyo midnights).
+- Follow-up: referrals whose follow-up date falls in the period; answered means reported back
+  or closed, lapsed means given up, overdue means still waiting for the agency (sent,
+  acknowledged or acting) with the follow-up date before the day the report was built.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
+
+from consultations.models import Case, Client, Referral, Session, Topic
+from evaluation.models import SatisfactionResponse
+from hubs.models import Hub
+from yorozu import fiscal
+from yorozu.jobs.models import Job
+
+ANSWERED = (Referral.Status.REPORTED, Referral.Status.CLOSED)
+WAITING = (Referral.Status.SENT, Referral.Status.ACKNOWLEDGED, Referral.Status.ACTING)
+CHANNELS = list(Session.Channel.values)
+RECENT_JOBS = 10
+# The first fiscal year of the yorozu support hubs: the national page offers no earlier one.
+FIRST_FISCAL_YEAR = 2014
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def dates(self) -> tuple[date, date]:
+        return self.start, self.end
+
+    def tokyo_bounds(self) -> tuple[datetime, datetime]:
+        """The period as instants: Tokyo midnight of its first day up to (excluding) Tokyo
+        midnight after its last."""
+        tokyo = ZoneInfo(settings.TIME_ZONE)
+        return (datetime.combine(self.start, time.min, tzinfo=tokyo),
+                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tokyo))
+
+
+def month_period(year: int, month: int) -> Period:
+    start = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return Period(start, following - timedelta(days=1))
+
+
+def fiscal_period(fiscal_year: int) -> Period:
+    return Period(fiscal.fiscal_year_start(fiscal_year), fiscal.fiscal_year_end(fiscal_year))
+
+
+def fiscal_months(fiscal_year: int) -> list[date]:
+    """The first days of the twelve months, April first."""
+    return [date(fiscal_year + (m < 4), m, 1) for m in (*range(4, 13), 1, 2, 3)]
+
+
+def previous_month(today: date) -> date:
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+# --- Pages -----------------------------------------------------------------------------------
+def report_months(*, today: date) -> list[date]:
+    """The months a hub report can be asked for, newest first: this fiscal year's so far, and
+    in April the whole of the year just ended too (last month is then in it)."""
+    last_month = previous_month(today)
+    first = fiscal.fiscal_year_start(fiscal.fiscal_year_of(last_month))
+    months, month = [], today.replace(day=1)
+    while month >= first:
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    return months
+
+
+def report_years(*, today: date) -> list[int]:
+    return list(range(fiscal.fiscal_year_of(today), FIRST_FISCAL_YEAR - 1, -1))
+
+
+def report_jobs(*, kind: str, hub=None):
+    """The latest report jobs of a kind at a hub (or the national ones). The caller has
+    checked the kind's permission at that hub, which is what lets a user see these jobs
+    (yorozu/jobs/selectors.py), so the filter here is the hub alone."""
+    jobs = Job.objects.filter(kind=kind, hub=hub) if hub else Job.objects.filter(
+        kind=kind, scope=Job.Scope.NATIONAL)
+    return list(jobs.select_related("started_by", "hub").order_by("-created_at", "-pk")
+                [:RECENT_JOBS])
+
+
+# --- Shared building blocks ------------------------------------------------------------------
+def _sessions(period: Period, hub=None):
+    sessions = Session.objects.filter(held_on__range=period.dates)
+    return sessions if hub is None else sessions.filter(hub=hub)
+
+
+def _new_clients(period: Period):
+    """Clients with a case opened in the period and none opened before it."""
+    in_period = Case.objects.filter(client=OuterRef("pk"), opened_on__range=period.dates)
+    earlier = Case.objects.filter(client=OuterRef("pk"), opened_on__lt=period.start)
+    return Client.objects.filter(Exists(in_period)).exclude(Exists(earlier))
+
+
+def _follow_up(period: Period, as_of: date) -> dict:
+    return {"due": Count("pk"),
+            "answered": Count("pk", filter=Q(status__in=ANSWERED)),
+            "lapsed": Count("pk", filter=Q(status=Referral.Status.LAPSED)),
+            "overdue": Count("pk", filter=Q(status__in=WAITING, follow_up_due__lt=as_of))}
+
+
+def _satisfaction() -> dict:
+    return {"n": Count("pk"),
+            "satisfied": Count("pk", filter=Q(overall__gte=SatisfactionResponse.SATISFIED)),
+            "average": Avg("overall")}
+
+
+def shown_satisfaction(figures: dict) -> dict | None:
+    """Satisfaction figures, or None when too few answers could point at one client."""
+    if figures["n"] < settings.SATISFACTION_MIN_ANSWERS:
+        return None
+    return {**figures, "share": figures["satisfied"] / figures["n"]}
+
+
+# --- The hub's monthly report ----------------------------------------------------------------
+def session_channel_counts(*, hub, period: Period) -> dict:
+    """{"total": sessions, channel: sessions, ...}: each session once."""
+    return _sessions(period, hub).aggregate(
+        total=Count("pk"), **{ch: Count("pk", filter=Q(channel=ch)) for ch in CHANNELS})
+
+
+def session_count(*, period: Period, hub=None) -> int:
+    return _sessions(period, hub).count()
+
+
+def hub_month_summary(*, hub, period: Period, as_of: date) -> dict:
+    sessions = session_channel_counts(hub=hub, period=period)
+    cases = (Case.objects.filter(hub=hub)
+             .filter(Q(opened_on__range=period.dates) | Q(closed_on__range=period.dates))
+             .aggregate(opened=Count("pk", filter=Q(opened_on__range=period.dates)),
+                        resolved=_closed_as(Case.Status.RESOLVED, period),
+                        closed=_closed_as(Case.Status.CLOSED, period)))
+    start, end = period.tokyo_bounds()
+    referrals_made = Referral.objects.filter(hub=hub, created_at__gte=start,
+                                             created_at__lt=end).count()
+    follow_up = (Referral.objects.filter(hub=hub, follow_up_due__range=period.dates)
+                 .aggregate(**_follow_up(period, as_of)))
+    satisfaction = (SatisfactionResponse.objects.filter(hub=hub,
+                                                        answered_on__range=period.dates)
+                    .aggregate(**_satisfaction()))
+    return {"sessions": sessions, "new_clients": _new_clients(period).filter(hub=hub).count(),
+            "cases": cases, "referrals_made": referrals_made, "follow_up": follow_up,
+            "satisfaction": satisfaction}
+
+
+def _closed_as(status: str, period: Period) -> Count:
+    return Count("pk", filter=Q(status=status, closed_on__range=period.dates))
+
+
+def topic_channel_counts(*, hub, period: Period) -> dict[tuple[int | None, str], int]:
+    """{(topic id, channel): sessions}. Joining the case's topics counts a session once per
+    topic of its case; a case without topics gives topic None."""
+    rows = (_sessions(period, hub).values("case__topics", "channel")
+            .annotate(n=Count("pk")).order_by())
+    return {(row["case__topics"], row["channel"]): row["n"] for row in rows}
+
+
+def topics_for_report(topic_ids) -> list[Topic]:
+    """Topics in use, and any retired topic that still has sessions in the period."""
+    return list(Topic.objects.filter(Q(is_active=True) | Q(pk__in=[t for t in topic_ids if t]))
+                .order_by("sort_order", "code"))
+
+
+def coordinator_counts(*, hub, period: Period) -> list[dict]:
+    """Per coordinator present: sessions in all, and per channel. A session with two
+    coordinators counts for each."""
+    rows = (_sessions(period, hub)
+            .values("coordinators", "coordinators__family_name", "coordinators__given_name")
+            .annotate(total=Count("pk"),
+                      **{ch: Count("pk", filter=Q(channel=ch)) for ch in CHANNELS})
+            .order_by("-total", "coordinators__family_name", "coordinators"))
+    # Sessions logged with nobody present group under None: they have no row of their own.
+    return [row for row in rows if row["coordinators"] is not None]
+
+
+# --- The national fiscal-year roll-up --------------------------------------------------------
+def national_detail_rows(*, period: Period):
+    """One row per hub, month, topic and channel that has sessions, in file order. Iterate it
+    with .iterator(): the database streams the groups, Python never holds them all."""
+    return (_sessions(period).annotate(month=TruncMonth("held_on"))
+            .values("hub_id", "month", "case__topics", "channel")
+            .annotate(n=Count("pk"))
+            .order_by("hub__jis_code", "month", "case__topics__sort_order", "case__topics",
+                      "channel"))
+
+
+def hubs_in_order():
+    return list(Hub.objects.order_by("jis_code"))
+
+
+def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
+    """Per hub id: sessions per month, new clients, follow-up and satisfaction counts."""
+    months = (_sessions(period).annotate(month=TruncMonth("held_on")).values("hub_id", "month")
+              .annotate(n=Count("pk")).order_by())
+    new_clients = _new_clients(period).values("hub_id").annotate(n=Count("pk")).order_by()
+    follow_up = (Referral.objects.filter(follow_up_due__range=period.dates).values("hub_id")
+                 .annotate(**_follow_up(period, as_of)).order_by())
+    satisfaction = (SatisfactionResponse.objects.filter(answered_on__range=period.dates)
+                    .values("hub_id").annotate(**_satisfaction()).order_by())
+    return {
+        "months": {(r["hub_id"], as_date(r["month"])): r["n"] for r in months},
+        "new_clients": {r["hub_id"]: r["n"] for r in new_clients},
+        "follow_up": {r["hub_id"]: r for r in follow_up},
+        "satisfaction": {r["hub_id"]: r for r in satisfaction},
+    }
+
+
+def as_date(value) -> date:
+    # TruncMonth of a DateField is a date on PostgreSQL and SQLite alike; a datetime would
+    # only come from a backend that truncates to timestamps.
+    return value.date() if isinstance(value, datetime) else value

@@ -1,0 +1,253 @@
+"""The report files. Sheet names, headers and labels are Japanese literals, like every file
+the hubs pass on (see consultations/exports.py): they read the same whatever language the
+person who asked for them uses. Sheets are written in openpyxl's write-only mode, so memory
+stays flat: the national detail sheet streams its rows from the database."""
+
+from datetime import date
+
+from django.conf import settings
+from openpyxl import Workbook
+
+from consultations.exports import CHANNEL_LABELS, DATE_FORMAT, cell, header_row
+from consultations.models import Topic
+
+from . import selectors
+from .selectors import CHANNELS, Period
+
+PERCENT = "0.0%"
+AVERAGE = "0.00"
+STREAM_CHUNK = 2000
+WITHHELD = "回答数が{n}件未満のため表示しません（回答者の特定を防ぐため）"
+NO_TOPIC = "（分野なし）"
+
+# Labels of the summary sheet's rows; the tests read the figures by them.
+SESSIONS = "相談対応数"
+NEW_CLIENTS = "新規相談者数"
+CASES_OPENED = "開始した案件"
+CASES_RESOLVED = "解決した案件"
+CASES_CLOSED = "終了した案件（未解決）"
+REFERRALS_MADE = "紹介・連携の件数"
+FOLLOW_UP_DUE = "フォロー期限がこの月の紹介"
+FOLLOW_UP_ANSWERED = "うち回答済み（報告あり・完了）"
+FOLLOW_UP_LAPSED = "うち立ち消え"
+FOLLOW_UP_OVERDUE = "うち未回答で期限超過"
+SATISFACTION_N = "満足度調査の回答数"
+SATISFACTION_SHARE = "満足の割合（総合4以上）"
+SATISFACTION_AVERAGE = "総合満足度の平均（5段階）"
+
+
+def channel_label(channel: str) -> str:
+    return f"{SESSIONS}（{CHANNEL_LABELS[channel]}）"
+
+
+def month_label(day: date) -> str:
+    return f"{day.year}年{day.month}月"
+
+
+# --- Hub monthly report ------------------------------------------------------------------------
+def hub_monthly(*, hub, period: Period, as_of: date, progress) -> Workbook:
+    workbook = Workbook(write_only=True)
+    _summary_sheet(workbook, hub=hub, period=period, as_of=as_of)
+    progress.set(1)
+    _topic_channel_sheet(workbook, hub=hub, period=period)
+    progress.set(2)
+    _coordinator_sheet(workbook, hub=hub, period=period)
+    progress.set(3, force=True)
+    return workbook
+
+
+def _summary_sheet(workbook, *, hub, period: Period, as_of: date) -> None:
+    sheet = workbook.create_sheet("概要")
+    figures = selectors.hub_month_summary(hub=hub, period=period, as_of=as_of)
+    for row in ([["拠点", f"{hub.prefecture_ja}よろず支援拠点"],
+                 ["対象月", month_label(period.start)],
+                 ["集計日", as_of], [], ["項目", "値", "注記"]]
+                + _summary_rows(figures)):
+        _write(sheet, row)
+
+
+def _summary_rows(figures: dict) -> list[list]:
+    sessions, cases, follow = figures["sessions"], figures["cases"], figures["follow_up"]
+    rows = [[SESSIONS, sessions["total"], "相談日がこの月の相談対応（来訪・出張・電話等の合計）"]]
+    rows += [[channel_label(ch), sessions[ch], ""] for ch in CHANNELS]
+    rows += [
+        [NEW_CLIENTS, figures["new_clients"],
+         "この月に初めて案件を開始した相談者（相談者ごとに最初の案件の開始日がこの月にあるもの）"],
+        [CASES_OPENED, cases["opened"], "開始日がこの月の案件"],
+        [CASES_RESOLVED, cases["resolved"], "終了日がこの月で、状況が「解決」の案件"],
+        [CASES_CLOSED, cases["closed"], "終了日がこの月で、状況が「終了（未解決）」の案件"],
+        [REFERRALS_MADE, figures["referrals_made"],
+         "紹介・連携を登録した日（日本時間）がこの月のもの"],
+        [FOLLOW_UP_DUE, follow["due"], "フォロー期限がこの月の紹介・連携"],
+        [FOLLOW_UP_ANSWERED, follow["answered"], "状況が「報告あり」または「完了」"],
+        [FOLLOW_UP_LAPSED, follow["lapsed"], "状況が「立ち消え」"],
+        [FOLLOW_UP_OVERDUE, follow["overdue"],
+         "紹介先の対応待ち（送付済み・受領済み・紹介先で対応中）で、フォロー期限が集計日より前のもの"],
+    ]
+    return rows + _satisfaction_rows(figures["satisfaction"])
+
+
+def _satisfaction_rows(satisfaction: dict) -> list[list]:
+    shown = selectors.shown_satisfaction(satisfaction)
+    n_row = [SATISFACTION_N, satisfaction["n"], "回答日がこの月の相談者満足度調査"]
+    if shown is None:
+        note = WITHHELD.format(n=settings.SATISFACTION_MIN_ANSWERS)
+        return [n_row, [SATISFACTION_SHARE, None, note], [SATISFACTION_AVERAGE, None, note]]
+    return [n_row, [SATISFACTION_SHARE, _Formatted(shown["share"], PERCENT), ""],
+            [SATISFACTION_AVERAGE, _Formatted(shown["average"], AVERAGE), ""]]
+
+
+class _Formatted:
+    """A number with its cell format, for rows written by the generic loop."""
+
+    def __init__(self, value, number_format: str):
+        self.value, self.number_format = value, number_format
+
+
+def _write(sheet, values: list) -> None:
+    cells = []
+    for value in values:
+        if isinstance(value, _Formatted):
+            cells.append(cell(sheet, value.value, number_format=value.number_format))
+        elif isinstance(value, date):
+            cells.append(cell(sheet, value, number_format=DATE_FORMAT))
+        else:
+            cells.append(cell(sheet, value))
+    sheet.append(cells)
+
+
+def _topic_channel_sheet(workbook, *, hub, period: Period) -> None:
+    sheet = workbook.create_sheet("相談分野×チャネル")
+    counts = selectors.topic_channel_counts(hub=hub, period=period)
+    topics = selectors.topics_for_report({topic for topic, _ch in counts})
+    sheet.append(header_row(sheet, ["相談分野", *(CHANNEL_LABELS[ch] for ch in CHANNELS), "計"]))
+    rows = [(topic.name_ja, topic.pk) for topic in topics]
+    if any(topic is None for topic, _ch in counts):
+        rows.append((NO_TOPIC, None))
+    for label, topic_id in rows:
+        values = [counts.get((topic_id, ch), 0) for ch in CHANNELS]
+        _write(sheet, [label, *values, sum(values)])
+    # The total counts each session once, however many topics its case has.
+    totals = selectors.session_channel_counts(hub=hub, period=period)
+    _write(sheet, ["合計（相談対応数）", *(totals[ch] for ch in CHANNELS), totals["total"]])
+    sheet.append([])
+    _write(sheet, ["注記：1件の相談の案件に複数の相談分野があるときは、分野ごとに数えています。"
+                   "合計の行は相談1件を1回だけ数えています。"])
+
+
+def _coordinator_sheet(workbook, *, hub, period: Period) -> None:
+    sheet = workbook.create_sheet("コーディネーター別")
+    sheet.append(header_row(sheet, ["コーディネーター", SESSIONS,
+                                    *(CHANNEL_LABELS[ch] for ch in CHANNELS)]))
+    for row in selectors.coordinator_counts(hub=hub, period=period):
+        name = f"{row['coordinators__family_name']} {row['coordinators__given_name']}".strip()
+        _write(sheet, [name, row["total"], *(row[ch] for ch in CHANNELS)])
+    sheet.append([])
+    _write(sheet, ["注記：同席したコーディネーターそれぞれに数えています"
+                   "（複数人で対応した相談は各人に1件）。"])
+
+
+# --- National fiscal-year roll-up ------------------------------------------------------------
+DETAIL_HEADERS = ["拠点コード", "都道府県", "年月", "相談分野", "チャネル", "相談対応数"]
+
+
+def national_fy(*, fiscal_year: int, as_of: date, progress) -> Workbook:
+    period = selectors.fiscal_period(fiscal_year)
+    hubs = selectors.hubs_in_order()
+    progress.total(2 * len(hubs))
+    workbook = Workbook(write_only=True)
+    # Created first so that the overview is the first tab; filled after the detail.
+    by_hub = workbook.create_sheet("拠点別")
+    _detail_sheet(workbook, hubs=hubs, period=period, progress=progress)
+    _hub_sheet(by_hub, hubs=hubs, fiscal_year=fiscal_year, as_of=as_of, progress=progress)
+    _notes_sheet(workbook, fiscal_year=fiscal_year, as_of=as_of)
+    return workbook
+
+
+def _detail_sheet(workbook, *, hubs, period: Period, progress) -> None:
+    sheet = workbook.create_sheet("明細")
+    sheet.freeze_panes = "A2"
+    sheet.append(header_row(sheet, DETAIL_HEADERS))
+    by_id = {hub.pk: hub for hub in hubs}
+    topics = {t.pk: t.name_ja for t in Topic.objects.all()}
+    rows = selectors.national_detail_rows(period=period)
+    seen_hubs: set[int] = set()
+    for count, row in enumerate(rows.iterator(chunk_size=STREAM_CHUNK), start=1):
+        hub = by_id[row["hub_id"]]
+        month = selectors.as_date(row["month"])
+        _write(sheet, [hub.jis_code, hub.prefecture_ja, f"{month:%Y-%m}",
+                       topics.get(row["case__topics"], NO_TOPIC),
+                       CHANNEL_LABELS[row["channel"]], row["n"]])
+        seen_hubs.add(hub.pk)
+        if count % STREAM_CHUNK == 0:
+            progress.set(len(seen_hubs))
+            progress.beat()
+    progress.set(len(hubs), force=True)
+
+
+def _hub_sheet(sheet, *, hubs, fiscal_year: int, as_of: date, progress) -> None:
+    months = selectors.fiscal_months(fiscal_year)
+    figures = selectors.national_hub_figures(period=selectors.fiscal_period(fiscal_year),
+                                             as_of=as_of)
+    sheet.freeze_panes = "C2"
+    sheet.append(header_row(sheet, [
+        "拠点コード", "都道府県", *(f"{m.month}月" for m in months), "相談対応数（年度計）",
+        NEW_CLIENTS, "フォロー期限が年度内の紹介", "うち回答済み", "フォロー率",
+        SATISFACTION_N, SATISFACTION_SHARE]))
+    totals = _Totals(months)
+    for done, hub in enumerate(hubs, start=len(hubs) + 1):
+        row = _hub_row(hub.pk, months, figures)
+        totals.add(row)
+        _write(sheet, [hub.jis_code, hub.prefecture_ja, *_hub_cells(row)])
+        progress.set(done)
+    _write(sheet, ["00", "全国", *_hub_cells(totals.row)])
+    sheet.append([])
+    _write(sheet, [f"注記：満足度は回答数が{settings.SATISFACTION_MIN_ANSWERS}件未満の拠点では"
+                   "表示しません（回答者の特定を防ぐため）。全国の行は全拠点の回答の合計です。"])
+
+
+def _hub_row(hub_id: int, months: list[date], figures: dict) -> dict:
+    follow = figures["follow_up"].get(hub_id, {})
+    satisfaction = figures["satisfaction"].get(hub_id, {})
+    return {"months": [figures["months"].get((hub_id, m), 0) for m in months],
+            "new_clients": figures["new_clients"].get(hub_id, 0),
+            "due": follow.get("due", 0), "answered": follow.get("answered", 0),
+            "n": satisfaction.get("n", 0), "satisfied": satisfaction.get("satisfied", 0)}
+
+
+def _hub_cells(row: dict) -> list:
+    rate = _Formatted(row["answered"] / row["due"], PERCENT) if row["due"] else None
+    shown = selectors.shown_satisfaction({"n": row["n"], "satisfied": row["satisfied"]})
+    share = _Formatted(shown["share"], PERCENT) if shown else None
+    return [*row["months"], sum(row["months"]), row["new_clients"], row["due"],
+            row["answered"], rate, row["n"], share]
+
+
+class _Totals:
+    """The 全国 row: sums of the hubs' aggregates (47 rows, not the records behind them)."""
+
+    def __init__(self, months):
+        self.row = {"months": [0] * len(months), "new_clients": 0, "due": 0, "answered": 0,
+                    "n": 0, "satisfied": 0}
+
+    def add(self, row: dict) -> None:
+        self.row["months"] = [a + b for a, b in zip(self.row["months"], row["months"],
+                                                    strict=True)]
+        for key in ("new_clients", "due", "answered", "n", "satisfied"):
+            self.row[key] += row[key]
+
+
+def _notes_sheet(workbook, *, fiscal_year: int, as_of: date) -> None:
+    sheet = workbook.create_sheet("注記")
+    for line in [
+        ["対象年度", f"{fiscal_year}年度（{fiscal_year}年4月1日〜{fiscal_year + 1}年3月31日）"],
+        ["集計日", as_of],
+        ["相談対応数", "相談日が対象期間内の相談対応。明細では案件の相談分野ごとに数えるため、"
+                     "分野が複数ある案件の相談は複数の行に現れます。拠点別の数は相談1件を1回だけ数えます。"],
+        [NEW_CLIENTS, "対象年度に初めて案件を開始した相談者"
+                      "（相談者ごとに最初の案件の開始日が年度内）"],
+        ["フォロー率", "フォロー期限が年度内の紹介・連携のうち、"
+                     "状況が「報告あり」または「完了」の割合"],
+        [SATISFACTION_SHARE, "相談者満足度調査で総合満足度が4以上の回答の割合"],
+    ]:
+        _write(sheet, line)

@@ -1,0 +1,62 @@
+"""Sending an invitation exactly once per recipient.
+
+The claim (a compare-and-set on the invitation row) and the send happen in one transaction:
+a second delivery of the same job blocks on the row lock and then finds it claimed; a worker
+killed before the commit leaves the row unclaimed, so the next run sends it. The one window
+left, a kill after the mail server took the message but before the commit, resends the same
+message: the same Message-ID, the same link (links.py derives it again), which mail systems
+and our development mailbox (yorozu/mail.py) treat as one message."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import links
+
+MAX_SEND_ATTEMPTS = 3
+
+
+def message_id(invitation, purpose: str) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "yorozu.localhost"
+    return (f"<{invitation._meta.model_name}-{invitation.pk}-{purpose}"
+            f"-{invitation.generation}@{domain}>")
+
+
+def send_once(model, pk: int, *, claim: dict, update: dict,
+              build: Callable[[object, str], EmailMessage]) -> bool:
+    """Claims the invitation (rows matching `claim` get `update`) and sends the message that
+    `build(invitation, url)` returns, in one transaction. Returns whether this call sent it.
+    A failed send is rolled back and counted; after MAX_SEND_ATTEMPTS the invitation is left
+    alone (the campaign page lists it)."""
+    try:
+        with transaction.atomic():
+            if not model.objects.filter(pk=pk, send_attempts__lt=MAX_SEND_ATTEMPTS,
+                                        **claim).update(**update):
+                return False
+            invitation = model.objects.get(pk=pk)
+            token = links.token_for(invitation)
+            model.objects.filter(pk=pk).update(token_hash=links.token_hash(token))
+            build(invitation, link_url(model, token)).send()
+    except Exception as exc:
+        model.objects.filter(pk=pk).update(send_attempts=F("send_attempts") + 1,
+                                           send_error=str(exc)[:300])
+        return False
+    return True
+
+
+def first_send_update(days: int) -> dict:
+    now = timezone.now()
+    return {"sent_at": now, "expires_at": now + timedelta(days=days), "send_error": ""}
+
+
+def link_url(model, token: str) -> str:
+    from django.urls import reverse
+
+    name = {"evaluation.satisfactioninvitation": "survey_satisfaction_open",
+            "evaluation.agencyinvitation": "survey_agency_open"}[model._meta.label_lower]
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[token])

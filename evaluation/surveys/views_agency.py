@@ -1,0 +1,119 @@
+"""Staff pages of the support-agency survey. The hub's figures readers (its staff, its bureau,
+HQ) see campaigns, counts and results; only the implementing organization drafts, starts,
+reminds and closes, and sees which agency has answered."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hubs.access import hub_access
+from hubs.roles import RUN_AGENCY_SURVEY, VIEW_AGGREGATES
+from hubs.scoping import (
+    get_for_user_or_403,
+    get_for_user_or_404,
+    hub_for_user_or_404,
+    require_hub_perm,
+)
+from yorozu import fiscal
+
+from . import agency, agency_selectors
+from .agency_forms import SurveyForm
+from .models import AgencySurvey
+
+SURVEYS = AgencySurvey.objects.select_related("hub", "hub__bureau")
+
+
+def agency_survey_list(request, jis_code):
+    hub = hub_for_user_or_404(request.user, jis_code, VIEW_AGGREGATES)
+    return render(request, "evaluation/surveys/agency_list.html", {
+        "hub": hub, "surveys": list(agency_selectors.survey_list(hub=hub)),
+        "can_run": hub_access(request.user).can(RUN_AGENCY_SURVEY, hub.pk)})
+
+
+def agency_survey_create(request, jis_code):
+    hub = hub_for_user_or_404(request.user, jis_code, VIEW_AGGREGATES)
+    require_hub_perm(request.user, RUN_AGENCY_SURVEY, hub.pk)
+    form = SurveyForm(request.POST or None, initial=agency.survey_defaults())
+    if request.method == "POST" and form.is_valid():
+        survey = agency.survey_create(hub=hub, by=request.user, data=form.cleaned_data)
+        messages.success(request, _("Saved the draft survey. Check it, then start it to send "
+                                    "the invitations."))
+        return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+    return render(request, "evaluation/surveys/agency_form.html", {"hub": hub, "form": form})
+
+
+def agency_survey_edit(request, pk):
+    survey = get_for_user_or_403(SURVEYS, request.user, read=VIEW_AGGREGATES,
+                                 write=RUN_AGENCY_SURVEY, pk=pk)
+    if survey.status != AgencySurvey.Status.DRAFT:
+        messages.error(request, _("Only a draft survey can be edited."))
+        return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+    form = SurveyForm(request.POST or None, instance=survey)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency.survey_update(survey=survey, by=request.user, data=form.cleaned_data,
+                                 version=form.cleaned_data["version"] or 0)
+        except agency.EditConflict as exc:
+            conflict = exc.current
+            # Keep what the user typed; saving again now knowingly replaces the stored version.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except agency.WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+        else:
+            messages.success(request, _("Saved the draft survey."))
+            return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+    return render(request, "evaluation/surveys/agency_form.html",
+                  {"hub": survey.hub, "form": form, "survey": survey, "conflict": conflict},
+                  status=409 if conflict else 200)
+
+
+def agency_survey_detail(request, pk):
+    survey = get_for_user_or_404(SURVEYS, request.user, VIEW_AGGREGATES, pk=pk)
+    can_run = hub_access(request.user).can(RUN_AGENCY_SURVEY, survey.hub_id)
+    started = survey.status != AgencySurvey.Status.DRAFT
+    return render(request, "evaluation/surveys/agency_detail.html", {
+        "survey": survey, "hub": survey.hub, "can_run": can_run,
+        "year_label": fiscal.fiscal_year_label(survey.fiscal_year),
+        "counts": agency_selectors.survey_counts(survey=survey),
+        "job": agency_selectors.survey_latest_job(survey=survey) if started else None,
+        "invitations": (list(agency_selectors.survey_invitations(survey=survey))
+                        if can_run and started else None),
+        "summary": agency_selectors.survey_results(survey=survey) if started else None,
+        "reminded_today": survey.last_reminded_on == fiscal.today(),
+    })
+
+
+def _action(request, pk, service, done_message):
+    survey = get_for_user_or_403(SURVEYS, request.user, read=VIEW_AGGREGATES,
+                                 write=RUN_AGENCY_SURVEY, pk=pk)
+    try:
+        service(survey=survey, by=request.user)
+    except agency.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done_message)
+    return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+
+
+@require_POST
+def agency_survey_start(request, pk):
+    return _action(request, pk, agency.survey_start,
+                   _("The survey has started. The invitations are being sent; this page shows "
+                     "how far it has got."))
+
+
+@require_POST
+def agency_survey_remind(request, pk):
+    return _action(request, pk, agency.survey_remind,
+                   _("Reminders are being sent to the agencies that have not answered. There "
+                     "is at most one reminder a day."))
+
+
+@require_POST
+def agency_survey_close(request, pk):
+    return _action(request, pk, agency.survey_close,
+                   _("The survey is closed. Its links no longer work."))
