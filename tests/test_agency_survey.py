@@ -7,6 +7,7 @@ number of answers."""
 import re
 from collections import Counter
 from datetime import timedelta
+from email.header import decode_header, make_header
 from statistics import mean
 from unittest import mock
 
@@ -101,7 +102,7 @@ def test_start_invites_each_agency_with_an_email_once_and_the_links_work(
     message = mail.outbox[0]
     assert draft.title in message.subject and "連携の改善に役立てます。" in message.body
     assert "一度だけ" in message.body and "アカウントやパスワードは不要" in message.body
-    assert cast.hub.name in message.from_email
+    assert str(make_header(decode_header(message.message()["From"]))).startswith(cast.hub.name)
     invitation = AgencyInvitation.objects.get(email=message.to[0])
     assert message.extra_headers["Message-ID"] == sending.message_id(invitation, "invite")
     for path in _links(mail.outbox).values():
@@ -241,7 +242,7 @@ def test_the_schedule_reminds_seven_and_two_days_ahead_and_closes_late_surveys(
         surveys[days] = survey
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert agency.survey_reminders_schedule() == {"reminded": 2, "closed": 1}
+        assert agency.survey_reminders_schedule() == {"reminded": 2, "closed": 1, "retried": 0}
     reminded = AgencySurvey.objects.filter(reminders_sent=1)
     assert set(reminded.values_list("pk", flat=True)) == {surveys[7].pk, surveys[2].pk}
     assert len(mail.outbox) == 6
@@ -392,6 +393,40 @@ def test_the_summary_partial_names_no_agency(client, cast, started, agencies):
     body = page.content.decode()
     assert "要望A" in body and "agency-survey-averages" in body
     assert not any(a.name in body or a.email in body for a in agencies)
+
+
+def test_the_results_appear_in_the_plan_and_the_hearing_evidence_pack(client, cast, started):
+    from evaluation import services as evaluation_services
+    from evaluation.models import AnnualPlan
+
+    _responses(started, [("chamber", 5, 4, 3, 2, "窓口の周知をお願いしたい"),
+                         ("financial", 4, 4, 4, 4, ""), ("municipality", 3, 3, 3, 3, "")])
+    year = started.fiscal_year
+    AnnualPlan.objects.create(hub=cast.hub, fiscal_year=year, content={})
+    client.force_login(cast.chief)
+    plan = client.get(reverse("evaluation:plan_detail", args=[cast.hub.jis_code, year]))
+    assert "agency-survey-averages" in plan.content.decode()
+    assert "窓口の周知をお願いしたい" in plan.content.decode()
+
+    draft = evaluation_services.guideline_create_from_starter(fiscal_year=year, by=cast.hq)
+    evaluation_services.guideline_publish(guideline=draft, by=cast.hq)
+    hearing = evaluation_services.hearing_schedule(hub=cast.hub, fiscal_year=year,
+                                                   held_on=fiscal.today(), lead=cast.hq,
+                                                   by=cast.hq)
+    client.force_login(cast.hq)
+    pack = client.get(reverse("evaluation:hearing_detail", args=[hearing.pk])).content.decode()
+    assert "agency-survey-averages" in pack and "窓口の周知をお願いしたい" in pack
+
+
+def test_next_years_plan_draws_on_last_years_survey(client, cast, started):
+    from evaluation.models import AnnualPlan
+
+    _responses(started, [("chamber", 5, 5, 5, 5, "来年度も連携を")] * 3)
+    AnnualPlan.objects.create(hub=cast.hub, fiscal_year=started.fiscal_year + 1, content={})
+    client.force_login(cast.chief)
+    page = client.get(reverse("evaluation:plan_detail",
+                              args=[cast.hub.jis_code, started.fiscal_year + 1]))
+    assert "来年度も連携を" in page.content.decode()
 
 
 # --- Staff pages ----------------------------------------------------------------------------
@@ -546,3 +581,54 @@ def test_demo_surveys_are_seeded_once_with_enough_answers_to_show(db):
     last_year = agency_selectors.agency_survey_summary(
         hub=tokyo.first().hub, fiscal_year=fiscal.current_fiscal_year() - 1)
     assert not last_year["withheld"] and last_year["requests"]
+
+
+# --- Found in review ----------------------------------------------------------------------------
+def test_invitations_given_up_in_an_outage_are_tried_again_the_next_day(
+        cast, draft, agencies, django_capture_on_commit_callbacks):
+    def outage(backend, messages):
+        raise OSError("421 service not available")
+
+    with mock.patch.object(EmailBackend, "send_messages", outage):
+        _start(draft, cast.impl_org, django_capture_on_commit_callbacks)
+    assert not mail.outbox
+    assert all(i.send_attempts == sending.MAX_SEND_ATTEMPTS for i in draft.invitations.all())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.survey_reminders_schedule()  # the next morning, the mail server is back
+    assert Counter(m.to[0] for m in mail.outbox) == Counter({a.email: 1 for a in agencies})
+
+
+def test_closing_the_survey_stops_a_send_in_progress(cast, draft, agencies,
+                                                    django_capture_on_commit_callbacks,
+                                                    monkeypatch):
+    monkeypatch.setattr(agency, "CHUNK", 1)
+    real_send = EmailBackend.send_messages
+
+    def close_after_first(backend, messages):
+        sent = real_send(backend, messages)
+        AgencySurvey.objects.filter(pk=draft.pk).update(status=AgencySurvey.Status.CLOSED)
+        return sent
+
+    with mock.patch.object(EmailBackend, "send_messages", close_after_first):
+        _start(draft, cast.impl_org, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+
+
+def test_a_sender_address_with_a_display_name_still_sends(cast, draft, agencies, settings,
+                                                         django_capture_on_commit_callbacks):
+    settings.DEFAULT_FROM_EMAIL = '"Yorozu, Secretariat" <noreply@example.jp>'
+    _start(draft, cast.impl_org, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == len(agencies)
+    assert "noreply@example.jp" in mail.outbox[0].from_email
+
+
+def test_not_even_the_survey_runner_sees_which_agency_answered(client, cast, started):
+    AgencyInvitation.objects.filter(survey=started).update(answered_at=timezone.now())
+    client.force_login(cast.impl_org)
+    body = client.get(reverse("evaluation:agency_survey_detail", args=[started.pk])
+                      ).content.decode()
+    table = body[body.index('id="agencies-heading"'):]
+    table = table[:table.index("</table>")]
+    assert table.count('scope="col"') == 5  # agency, type, sent, reminders, sending problem
+    assert "はい" not in table

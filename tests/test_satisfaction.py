@@ -164,8 +164,21 @@ def test_a_failing_mail_server_is_retried_then_given_up(
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
+        satisfaction.satisfaction_dispatch_schedule()  # the next day: a fresh set of tries
+    assert [m.to for m in mail.outbox] == [[invitation.email]]
+
+
+def test_an_invitation_older_than_its_link_is_not_retried(
+        cast, case, monkeypatch, django_capture_on_commit_callbacks, settings):
+    monkeypatch.setattr("django.core.mail.EmailMessage.send",
+                        lambda self, *a, **k: (_ for _ in ()).throw(OSError("down")))
+    end(case, cast.coordinator, django_capture_on_commit_callbacks)
+    monkeypatch.undo()
+    SatisfactionInvitation.objects.update(
+        created_at=timezone.now() - timedelta(days=settings.SURVEY_LINK_DAYS + 1))
+    with django_capture_on_commit_callbacks(execute=True):
         satisfaction.satisfaction_dispatch_schedule()
-    assert mail.outbox == []  # given up: not retried for ever
+    assert mail.outbox == []  # given up for good: it would have expired by now
 
 
 def test_the_daily_catch_up_sends_what_is_unsent_once_a_day(

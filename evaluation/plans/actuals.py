@@ -29,6 +29,7 @@ from django.db.models.functions import TruncMonth
 from consultations.models import Case, Client, Referral, Session
 from yorozu import fiscal
 
+from ..surveys.anonymity import withheld_cells
 from ..surveys.satisfaction_selectors import monthly_counts
 from .indicators import BY_CODE, STANDARD
 from .models import AnnualPlan, PlanVersion
@@ -93,14 +94,19 @@ class Tally:
         return {
             "sessions": upto(self.sessions),
             "new_clients": upto(self.new_clients),
-            "satisfaction": upto([_satisfaction(n, d) for n, d in zip(self.satisfied,
-                                                                      self.answers,
-                                                                      strict=True)]),
+            "satisfaction": upto(self._satisfaction_by_month()),
             "follow_up": upto([_rate(n, d) for n, d in zip(self.referrals_followed,
                                                           self.referrals_due, strict=True)]),
             "expert_share": upto([_rate(n, d) for n, d in zip(self.cases_expert,
                                                              self.cases_opened, strict=True)]),
         }
+
+    def _satisfaction_by_month(self) -> list[float | None]:
+        # Months of too few answers are withheld, and so are as many more as it takes for the
+        # year's figure minus the shown months not to reveal them.
+        hidden = withheld_cells(self.answers[:self.started], settings.SATISFACTION_MIN_ANSWERS)
+        return [None if i < len(hidden) and hidden[i] else _satisfaction(n, d)
+                for i, (n, d) in enumerate(zip(self.satisfied, self.answers, strict=True))]
 
     def yearly(self) -> dict[str, int | float | None]:
         """Totals for counts and rates over the year to date (not averages of months); None

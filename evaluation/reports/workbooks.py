@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from consultations.exports import CHANNEL_LABELS, DATE_FORMAT, cell, header_row
 from consultations.models import Topic
+from evaluation.surveys.anonymity import residual_too_small
 
 from . import selectors
 from .selectors import CHANNELS, Period
@@ -195,15 +196,22 @@ def _hub_sheet(sheet, *, hubs, fiscal_year: int, as_of: date, progress) -> None:
         NEW_CLIENTS, "フォロー期限が年度内の紹介", "うち回答済み", "フォロー率",
         SATISFACTION_N, SATISFACTION_SHARE]))
     totals = _Totals(months)
+    answers = []
     for done, hub in enumerate(hubs, start=len(hubs) + 1):
         row = _hub_row(hub.pk, months, figures)
         totals.add(row)
+        answers.append(row["n"])
         _write(sheet, [hub.jis_code, hub.prefecture_ja, *_hub_cells(row)])
         progress.set(done)
-    _write(sheet, ["00", "全国", *_hub_cells(totals.row)])
+    # The national share minus the shown hubs' must not reveal the withheld hubs' answers.
+    national = _hub_cells(totals.row)
+    if residual_too_small(answers, settings.SATISFACTION_MIN_ANSWERS):
+        national[-1] = None
+    _write(sheet, ["00", "全国", *national])
     sheet.append([])
     _write(sheet, [f"注記：満足度は回答数が{settings.SATISFACTION_MIN_ANSWERS}件未満の拠点では"
-                   "表示しません（回答者の特定を防ぐため）。全国の行は全拠点の回答の合計です。"])
+                   "表示しません（回答者の特定を防ぐため）。全国の行は全拠点の回答の合計です。"
+                   "表示しない拠点の回答が合わせて少ない場合は、全国の満足度も表示しません。"])
 
 
 def _hub_row(hub_id: int, months: list[date], figures: dict) -> dict:

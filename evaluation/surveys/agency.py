@@ -8,6 +8,7 @@ theirs. Reminder rounds: at most one a day per survey (a second click, or beat a
 return the day's job), each with a fresh link (the generation bump changes the token)."""
 
 from datetime import timedelta
+from email.utils import formataddr, parseaddr
 
 from celery import shared_task
 from django.conf import settings
@@ -217,8 +218,9 @@ def _message(survey, agency, *, reminder: bool):
             body = render_to_string("evaluation/surveys/email/agency_body.txt", context)
         headers = {"Message-ID": sending.message_id(invitation,
                                                     "remind" if reminder else "invite")}
-        # The hub's name as the sender's (Django encodes it when the message is built).
-        sender = f"{survey.hub.name} <{settings.DEFAULT_FROM_EMAIL}>"
+        # The hub's name as the sender's, at the system's own address (what the mail domain
+        # may send as); formataddr quotes a name with commas and the like.
+        sender = formataddr((str(survey.hub.name), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
         return EmailMessage(subject, body, sender, [invitation.email], headers=headers,
                             reply_to=[survey.hub.email] if survey.hub.email else None)
     return build
@@ -247,6 +249,10 @@ def _send_round(progress, *, survey, claim: dict, update, done, reminder: bool):
     count = finished()
     pending = survey.invitations.filter(send_attempts__lt=sending.MAX_SEND_ATTEMPTS, **claim)
     for ids in _chunks(pending):
+        if not AgencySurvey.objects.filter(pk=survey.pk,
+                                           status=AgencySurvey.Status.OPEN).exists():
+            progress.summary(_("The survey was closed before every invitation was sent."))
+            return  # closed meanwhile: its links no longer work, so stop sending them
         agencies = {i.pk: i.agency for i in AgencyInvitation.objects.filter(pk__in=ids)
                     .select_related("agency").only("pk", "agency__name",
                                                    "agency__contact_person")}
@@ -334,4 +340,18 @@ def survey_reminders_schedule() -> dict:
     for survey in open_surveys.filter(deadline__lt=today - timedelta(days=LINK_GRACE_DAYS)):
         survey_close(survey=survey, by=None)
         closed += 1
-    return {"reminded": reminded, "closed": closed}
+    retried = sum(_retry_unsent(survey, today) for survey in open_surveys)
+    return {"reminded": reminded, "closed": closed, "retried": retried}
+
+
+def _retry_unsent(survey: AgencySurvey, today) -> bool:
+    """Invitations that could not be sent (the mail server was down, say) get a fresh set of
+    tries each day while the survey is open: a short outage loses nobody."""
+    gave_up = survey.invitations.filter(sent_at__isnull=True,
+                                        send_attempts__gte=sending.MAX_SEND_ATTEMPTS)
+    if not gave_up.update(send_attempts=0):
+        return False
+    job_start(kind=SEND_KIND, by=None, hub=survey.hub,
+              params={"survey": survey.pk, "title": survey.title},
+              dedupe_key=f"{SEND_KIND}:{survey.pk}:retry:{today.isoformat()}")
+    return True

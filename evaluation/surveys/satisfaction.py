@@ -7,6 +7,7 @@ just ended, and the daily "satisfaction_dispatch" that catches up whatever is st
 job that gave up, a worker lost). Both claim each invitation with sending.send_once, so a job
 delivered twice, or both jobs at once, send each email once."""
 
+from datetime import timedelta
 from email.utils import formataddr, parseaddr
 
 from celery import shared_task
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from hubs.roles import VIEW_AGGREGATES
@@ -118,6 +119,12 @@ def satisfaction_send(job, progress) -> None:
           perm=VIEW_AGGREGATES,
           describe=lambda job: str(_("Unsent survey invitations of every hub")))
 def satisfaction_dispatch(job, progress) -> None:
+    # Invitations that gave up (a mail outage) get a fresh set of tries each day, for as long
+    # as their link would have lasted.
+    recent = timezone.now() - timedelta(days=settings.SURVEY_LINK_DAYS)
+    SatisfactionInvitation.objects.filter(
+        created_at__gte=recent, send_attempts__gte=sending.MAX_SEND_ATTEMPTS,
+        **SENDABLE).update(send_attempts=0)
     ids = list(SatisfactionInvitation.objects.filter(
         send_attempts__lt=sending.MAX_SEND_ATTEMPTS, **SENDABLE)
         .order_by("pk").values_list("pk", flat=True))

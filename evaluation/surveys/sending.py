@@ -10,6 +10,7 @@ and our development mailbox (yorozu/mail.py) treat as one message."""
 from collections.abc import Callable
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -29,19 +30,28 @@ def message_id(invitation, purpose: str) -> str:
 
 def send_once(model, pk: int, *, claim: dict, update: dict,
               build: Callable[[object, str], EmailMessage]) -> bool:
-    """Claims the invitation (rows matching `claim` get `update`) and sends the message that
-    `build(invitation, url)` returns, in one transaction. Returns whether this call sent it.
-    A failed send is rolled back and counted; after MAX_SEND_ATTEMPTS the invitation is left
-    alone (the campaign page lists it)."""
+    """Claims the invitation (if it matches `claim`, it gets `update`) and sends the message
+    that `build(invitation, url)` returns, in one transaction. Returns whether this call sent
+    it. A failed send is rolled back and counted; after MAX_SEND_ATTEMPTS the invitation is
+    left alone until a later round resets the count (the campaign page lists it)."""
     try:
         with transaction.atomic():
-            if not model.objects.filter(pk=pk, send_attempts__lt=MAX_SEND_ATTEMPTS,
-                                        **claim).update(**update):
+            # Lock the row, then test it: `claim` may follow relations (the client's consent),
+            # and PostgreSQL re-checks a locked row against the whole condition, whereas an
+            # UPDATE with a joined condition (WHERE id IN (subquery)) would not be re-checked
+            # and a second, concurrent run could claim the row again.
+            locked = (model.objects.select_for_update(of=("self",))
+                      .filter(pk=pk, send_attempts__lt=MAX_SEND_ATTEMPTS, **claim)
+                      .values_list("pk", flat=True).first())
+            if locked is None:
                 return False
+            model.objects.filter(pk=pk).update(**update)
             invitation = model.objects.get(pk=pk)
             token = links.token_for(invitation)
             model.objects.filter(pk=pk).update(token_hash=links.token_hash(token))
             build(invitation, link_url(model, token)).send()
+    except SoftTimeLimitExceeded:
+        raise  # the job is out of time: stop, do not count it against the recipient
     except Exception as exc:
         model.objects.filter(pk=pk).update(send_attempts=F("send_attempts") + 1,
                                            send_error=str(exc)[:300])

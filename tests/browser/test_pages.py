@@ -135,6 +135,7 @@ SWEEP = [
     ("chief", "/hubs/13/appointments/propose/", "コーディネーターの任命申請", None),
     ("coordinator", "/accounts/password/change/", "パスワードの変更", None),
     ("chief", "/jobs/", "あなたが開始した処理", None),
+    ("impl_org", "/evaluation/surveys/agencies/13/", "新しいアンケートを作成", None),
     ("coordinator", "/", "Welcome", _english),
 ]
 
