@@ -1,6 +1,11 @@
 """The support agency's pages. No account: a one-time link opens the referral in the visitor's
 session. A wrong, used or expired token, and a visit that has run out, all answer the same
-404 as any missing page, so a guesser learns nothing."""
+404 as any missing page, so a guesser learns nothing.
+
+What the hub handed over must not be kept by a shared computer's browser: never_cache sends
+Cache-Control: no-store. (The address never leaves in a Referer: SECURE_REFERRER_POLICY is
+same-origin. "no-referrer" would make browsers send "Origin: null" with the form, which CSRF
+protection rightly refuses.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -31,7 +36,7 @@ def referral_open(request, token):
         return redirect("referral_visit")
     if not referrals.link_usable(token=token):
         raise Http404
-    return _private(render(request, "consultations/referral_open.html"))
+    return render(request, "consultations/referral_open.html")
 
 
 @login_not_required
@@ -46,22 +51,14 @@ def referral_visit(request):
     if request.method == "POST":
         done = _act(request, referral, form)
         if done:
-            return _private(render(request, "consultations/referral_visit.html",
-                                   {"referral": done, "done": True}))
-    return _private(render(request, "consultations/referral_visit.html",
+            return render(request, "consultations/referral_visit.html",
+                          {"referral": done, "done": True})
+    return render(request, "consultations/referral_visit.html",
                   {"referral": referral, "form": form,
                    "can_acknowledge": referral.status == Referral.Status.SENT,
                    "can_report": referral.status in (Referral.Status.SENT,
                                                      Referral.Status.ACKNOWLEDGED,
-                                                     Referral.Status.ACTING)}))
-
-
-def _private(response):
-    # What the hub handed over must not be kept by a shared computer's browser. (Its address
-    # never leaves in a Referer: SECURE_REFERRER_POLICY is same-origin. "no-referrer" would
-    # make browsers send "Origin: null" with the form, which CSRF protection rightly refuses.)
-    response["Cache-Control"] = "no-store"
-    return response
+                                                     Referral.Status.ACTING)})
 
 
 def _act(request, referral, form):

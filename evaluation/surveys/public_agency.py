@@ -36,7 +36,7 @@ def agency_open(request, token):
         return redirect("survey_agency_answer")
     if not links.link_usable(AgencyInvitation, token):
         raise Http404
-    return _private(render(request, "evaluation/surveys/agency_open.html", {"survey": survey}))
+    return render(request, "evaluation/surveys/agency_open.html", {"survey": survey})
 
 
 @login_not_required
@@ -55,13 +55,7 @@ def agency_answer(request):
         links.visit_end(request.session)
         if not saved:
             raise Http404
-        return _private(render(request, "evaluation/surveys/agency_thanks.html",
-                               {"survey": survey}))
-    return _private(render(request, "evaluation/surveys/agency_answer.html",
-                           {"survey": survey, "form": form}))
+        return render(request, "evaluation/surveys/agency_thanks.html", {"survey": survey})
+    return render(request, "evaluation/surveys/agency_answer.html",
+                  {"survey": survey, "form": form})
 
-
-def _private(response):
-    # What the agency typed must not be kept by a shared computer's browser.
-    response["Cache-Control"] = "no-store"
-    return response

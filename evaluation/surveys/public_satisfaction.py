@@ -30,7 +30,7 @@ def satisfaction_open(request, token):
         return redirect("survey_satisfaction_answer")
     if not links.link_usable(SatisfactionInvitation, token):
         raise Http404
-    return _private(render(request, "evaluation/surveys/satisfaction_open.html"))
+    return render(request, "evaluation/surveys/satisfaction_open.html")
 
 
 @login_not_required
@@ -47,11 +47,7 @@ def satisfaction_answer(request):
         except AlreadyAnswered as exc:
             raise Http404 from exc
         links.visit_end(request.session)
-        return _private(render(request, "evaluation/surveys/satisfaction_thanks.html"))
-    return _private(render(request, "evaluation/surveys/satisfaction_answer.html",
-                           {"form": form, "invitation_hub": invitation.hub.name}))
+        return render(request, "evaluation/surveys/satisfaction_thanks.html")
+    return render(request, "evaluation/surveys/satisfaction_answer.html",
+                  {"form": form, "invitation_hub": invitation.hub.name})
 
-
-def _private(response):
-    response["Cache-Control"] = "no-store"
-    return response
