@@ -6,8 +6,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Emailed links (the agencies' one-time links, survey links) point at the server being run.
+SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run install setup messages compilemessages test lint check-deploy clean worker
+.PHONY: run serve install setup messages compilemessages test lint check-deploy clean worker
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,19 +25,32 @@ install: $(VENV)/.installed
 compilemessages: install
 	$(VENV)/bin/pybabel compile --statistics -d yorozu/locale -D django
 
+setup serve worker: export SITE_URL := $(SITE_URL)
+
 setup: compilemessages
 	mkdir -p var/mail var/celery/queue var/celery/processed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 
-# Web server and Celery worker (with beat) together; Ctrl-C stops both.
-run: setup
+# Web server and Celery worker (with beat) together; Ctrl-C stops both. Prerequisites are made
+# in order: setup first, then serve.
+.NOTPARALLEL:
+run: setup serve
+
+# Serve without setting up (run does both). A background job of a script ignores Ctrl-C, and
+# only Celery sets its own handler: so on INT the shell stops the web server itself and waits
+# for the worker's own shutdown; on TERM or exit it stops both. Each trap clears itself first
+# (a trap that signals its own process group runs again on its own signal, over and over). No
+# autoreloader: its child process would outlive the web server.
+serve:
 	@echo ""
 	@echo "Yorozu is starting at http://$(HOST):$(PORT)/  (demo logins above; Ctrl-C to stop)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT; kill $$web 2>/dev/null; wait; exit 0' INT; \
+		trap 'trap - INT TERM EXIT; kill $$worker $$web 2>/dev/null; wait' TERM EXIT; \
 		$(VENV)/bin/celery -A yorozu worker --beat --loglevel=INFO --concurrency=2 \
-			--schedule=var/celerybeat-schedule & \
-		$(PY) manage.py runserver $(HOST):$(PORT)
+			--schedule=var/celerybeat-schedule & worker=$$!; \
+		$(PY) manage.py runserver --noreload $(HOST):$(PORT) & web=$$!; \
+		wait
 
 worker: setup
 	$(VENV)/bin/celery -A yorozu worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule

@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "yorozu.accounts.middleware.SessionLifetimeMiddleware",
     # Deny by default: every view needs a login unless it is marked @login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's, except that a form posted without a login leads back to its page afterwards.
+    "yorozu.accounts.middleware.LoginRequiredMiddleware",
     "hubs.middleware.AccessSyncMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns django-ratelimit's refusals into RATELIMIT_VIEW's 429 page.
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hubs.context_processors.navigation",
+                "yorozu.accounts.context_processors.session_timer",
             ],
         },
     },
@@ -101,8 +103,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Persistent connections: a new PostgreSQL connection costs more than most of our queries.
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))
+    # No persistent connections by default: the development server runs each request in a new
+    # thread, and every thread would keep its own idle connection until PostgreSQL's limit is
+    # reached. production.py turns them on, for gunicorn's and Celery's long-lived workers.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write to the same file: WAL and immediate transactions
@@ -295,6 +299,9 @@ SURVEY_LINK_DAYS = int(os.environ.get("SURVEY_LINK_DAYS", "30"))
 SURVEY_VISIT_SECONDS = int(os.environ.get("SURVEY_VISIT_SECONDS", str(2 * 60 * 60)))
 SATISFACTION_MIN_ANSWERS = 5
 AGENCY_SURVEY_MIN_ANSWERS = 3
+# A hub's result shows how all hubs were scored on each item only over at least this many
+# hubs: with one or two, each could read the others' levels off it.
+GUIDELINE_DISTRIBUTION_MIN_HUBS = 5
 
 # Demo seeding prints this password; it is not used for anything but seed_demo.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "yorozu-demo-2026")
