@@ -24,5 +24,8 @@ RUN pip install -e . \
 
 USER yorozu
 EXPOSE 8000
+# gunicorn believes X-Forwarded-Proto (and SCRIPT_NAME, PATH_INFO headers) only from those in
+# FORWARDED_ALLOW_IPS (default: 127.0.0.1); docker-compose sets it to the TLS proxy's, like
+# TRUSTED_PROXIES. "*" would let anyone who reaches the port set them.
 CMD ["gunicorn", "yorozu.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--access-logfile", "-"]

@@ -9,7 +9,8 @@ PORT ?= 8000
 # Emailed links (the agencies' one-time links, survey links) point at the server being run.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve install setup messages compilemessages test lint check-deploy clean worker
+.PHONY: run serve install setup messages compilemessages test lint check-deploy clean worker \
+	backup restore
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -70,6 +71,16 @@ check-deploy: install
 		ALLOWED_HOSTS=yorozu.example.jp \
 		DJANGO_SETTINGS_MODULE=yorozu.settings.production \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# PostgreSQL (DATABASE_URL) only; docs/operations.md. `make backup` writes
+# var/backups/<database>-<date>-<time>.dump, or FILE=...; `make restore FILE=...` replaces the
+# configured database's contents after asking (stop web, worker and beat first).
+backup: install
+	$(PY) manage.py db_backup $(if $(FILE),--output "$(FILE)")
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/....dump"; exit 1; }
+	$(PY) manage.py db_restore "$(FILE)" --clean
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/celery var/staticfiles

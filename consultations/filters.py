@@ -46,3 +46,9 @@ class CaseFilter(django_filters.FilterSet):
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")}
+
+    def described(self) -> str:
+        """The filters in force as `name=value` pairs (records by their id), for the
+        personal-data read log of an export."""
+        return "; ".join(f"{name}={getattr(value, 'pk', value)}"
+                         for name, value in self.conditions().items())

@@ -12,7 +12,18 @@ from yorozu import fiscal
 
 from .models import Case, Client, Referral, Session, Topic
 from .services import CLIENT_FIELDS, SESSION_FIELDS
-from .validators import normalize_digits
+from .validators import (
+    MAX_MINUTES,
+    clean_text,
+    normalize_digits,
+    validate_minutes,
+    validate_not_before_hubs,
+    validate_not_far_ahead,
+)
+
+# The bounds the import checks too (validators.py), added to the model fields' own.
+RECORD_DATE = [validate_not_before_hubs]
+DUE_DATE = [validate_not_before_hubs, validate_not_far_ahead]
 
 
 class TimeInput(forms.TimeInput):
@@ -22,7 +33,39 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class VersionedForm(forms.ModelForm):
+def _clean_value(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [_clean_value(v) for v in value]
+    return value
+
+
+def clean_input(data):
+    """Submitted data with every text value cleaned (validators.clean_text)."""
+    if hasattr(data, "lists"):  # a QueryDict: keep every value of a repeated key
+        cleaned = data.copy()
+        for key, values in data.lists():
+            cleaned.setlist(key, _clean_value(values))
+        return cleaned
+    return {key: _clean_value(value) for key, value in data.items()}
+
+
+class CleanInput:
+    """Cleans what was typed before any field sees it: a name made only of invisible
+    characters is then empty, and lengths count what is stored. Bidi overrides and zero-width
+    characters would otherwise make one business look like another, or a name read backwards."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(None if data is None else clean_input(data), *args, **kwargs)
+
+
+def add_validators(form, bounds: dict) -> None:
+    for name, validators in bounds.items():
+        form.fields[name].validators = [*form.fields[name].validators, *validators]
+
+
+class VersionedForm(CleanInput, forms.ModelForm):
     """Carries the version the user started from; a stale one means someone saved since."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -100,6 +143,7 @@ class CaseForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = hub_coordinators(self.instance.hub)
+        add_validators(self, {"opened_on": RECORD_DATE, "closed_on": RECORD_DATE})
         self.fields["closed_on"].help_text = _("Needed when the case is resolved or closed.")
 
     def clean(self):
@@ -126,7 +170,10 @@ class SessionForm(VersionedForm):
     def __init__(self, *args, hub, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coordinators"].queryset = hub_coordinators(hub)
-        self.fields["duration_minutes"].widget.attrs.update({"min": 5, "max": 600, "step": 5})
+        self.fields["duration_minutes"].widget.attrs.update({"min": 5, "max": MAX_MINUTES,
+                                                              "step": 5})
+        add_validators(self, {"held_on": RECORD_DATE, "next_step_due": DUE_DATE,
+                              "duration_minutes": [validate_minutes]})
         if not self.instance.pk and not self.is_bound:
             # The usual case: today, logged by the coordinator who held it.
             self.initial["held_on"] = self.initial.get("held_on") or fiscal.today()
@@ -149,7 +196,7 @@ class SessionForm(VersionedForm):
         return data
 
 
-class QuickCaseForm(forms.Form):
+class QuickCaseForm(CleanInput, forms.Form):
     """The case part of the quick log: used when a new case is opened."""
 
     topics = forms.ModelMultipleChoiceField(
@@ -159,7 +206,7 @@ class QuickCaseForm(forms.Form):
                               initial=Case.Depth.EXPERT, widget=forms.RadioSelect)
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(CleanInput, forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["agency", "kind", "reason", "handed_over", "follow_up_due"]
@@ -175,6 +222,7 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args, hub, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = SupportAgency.objects.filter(hub=hub, is_active=True)
+        add_validators(self, {"follow_up_due": DUE_DATE})
         self.fields["agency"].help_text = _("Agencies of your hub's directory; the link is "
                                             "sent to the agency's email address.")
         if not self.is_bound:
@@ -187,7 +235,7 @@ class ReferralForm(forms.ModelForm):
         return due
 
 
-class ReferralCloseForm(forms.Form):
+class ReferralCloseForm(CleanInput, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("How did it end?"), widget=forms.RadioSelect, choices=[
         ("closed", _("Closed: the agency took it up and reported back")),
@@ -196,7 +244,7 @@ class ReferralCloseForm(forms.Form):
     note = forms.CharField(label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AgencyReportForm(forms.Form):
+class AgencyReportForm(CleanInput, forms.Form):
     note = forms.CharField(
         label=_("Your report"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What you did for the business and how it went. The hub's coordinator "

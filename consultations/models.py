@@ -14,7 +14,12 @@ from simple_history.models import HistoricalRecords
 from hubs.models import Hub, SupportAgency, localized
 from hubs.scoping import HubScopedQuerySet
 
-from .validators import validate_corporate_number, validate_not_future, validate_phone
+from .validators import (
+    client_name_key,
+    validate_corporate_number,
+    validate_not_future,
+    validate_phone,
+)
 
 
 class ReferenceData(models.Model):
@@ -65,6 +70,17 @@ class Versioned(models.Model):
         abstract = True
 
 
+class NameKeyField(models.CharField):
+    """The business name as the duplicate check compares it (validators.client_name_key).
+    Set from the name on every insert and save, bulk_create included (it calls pre_save too),
+    so that no way of writing a client leaves it stale."""
+
+    def pre_save(self, model_instance, add):
+        key = client_name_key(model_instance.name)
+        setattr(model_instance, self.attname, key)
+        return key
+
+
 class Client(Versioned):
     """A consulting business or would-be founder (相談者), owned by one hub."""
 
@@ -76,6 +92,8 @@ class Client(Versioned):
     hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="clients",
                             verbose_name=_("hub"))
     name = models.CharField(_("business name"), max_length=200)
+    name_key = NameKeyField(_("business name for comparison"), max_length=200, editable=False,
+                            default="")
     name_kana = models.CharField(_("business name (kana)"), max_length=200, blank=True)
     kind = models.CharField(_("business type"), max_length=20, choices=Kind.choices,
                             default=Kind.CORPORATION)
@@ -96,9 +114,14 @@ class Client(Versioned):
         _("agrees to satisfaction surveys"), default=False,
         help_text=_("Personal data is used only to support the business, to contact it about "
                     "this consultation and, with this consent, to ask about satisfaction."))
+    # Set when the personal fields were blanked (consultations/retention.py); the row and its
+    # cases and sessions stay, so that every count stays as it was.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True,
+                                         editable=False)
 
     objects = HubScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "name_key",
+                                                 "anonymised_at"])
 
     class Meta:
         verbose_name = _("client")
@@ -106,6 +129,7 @@ class Client(Versioned):
         ordering = ["name_kana", "name"]
         indexes = [
             models.Index(fields=["hub", "name_kana"]),
+            models.Index(fields=["hub", "name_key"]),
             models.Index(fields=["hub", "corporate_number"]),
             models.Index(fields=["hub", "phone"]),
             models.Index(fields=["hub", "-created_at"]),
@@ -314,6 +338,10 @@ class PersonalDataRead(models.Model):
                                null=True, blank=True)
     hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
     what = models.CharField(max_length=50)
+    # A file of many clients (an export) is one row, not one per client: how many rows it
+    # held and the filters that chose them say what was taken.
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -324,6 +352,37 @@ class PersonalDataRead(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.what} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ClientDataAction(models.Model):
+    """What was done with one client's personal data, by whom and when: a disclosure (export),
+    an anonymisation on the client's request, or one at the end of the retention period.
+    Written only by consultations/retention.py; read only in the admin."""
+
+    class Action(models.TextChoices):
+        EXPORTED = "exported", _("Data exported (disclosure request)")
+        ANONYMISED = "anonymised", _("Anonymised on request")
+        EXPIRED = "expired", _("Anonymised after the retention period")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="data_actions",
+                               verbose_name=_("client"))
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+",
+                            verbose_name=_("hub"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # Empty for the yearly retention job.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                           blank=True, related_name="+", verbose_name=_("done by"))
+    at = models.DateTimeField(_("date and time"), auto_now_add=True, db_index=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("personal-data action")
+        verbose_name_plural = _("personal-data actions")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["client", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.client_id} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ImportBatch(models.Model):

@@ -2,8 +2,14 @@
 is open already or opened now. A radio group named "target" says which:
   new            a new client (the client fields) and a new case
   client:<pk>    an existing client, new case
-  case:<pk>      an existing open case"""
+  case:<pk>      an existing open case
+Nothing is assumed: a submission without a choice is refused. The search box's results are
+redrawn as the user types; the choice already made travels with each search and is drawn
+again, checked, whatever the text."""
 
+from dataclasses import dataclass, field
+
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hubs.roles import CHANGE_RECORDS
@@ -11,6 +17,7 @@ from hubs.roles import CHANGE_RECORDS
 from . import selectors, services
 from .forms import ClientForm, QuickCaseForm, SessionForm
 from .models import Case, Client, Session
+from .validators import clean_text, client_name_key
 
 
 def with_targets(clients: list[Client]) -> list[Client]:
@@ -22,11 +29,64 @@ def with_targets(clients: list[Client]) -> list[Client]:
     return clients
 
 
+def parse_target(target: str) -> tuple[str, int | None]:
+    """("new", None), ("client", pk) or ("case", pk); ("", None) for no or a malformed choice."""
+    kind, _sep, pk = target.partition(":")
+    if kind == "new" and not pk:
+        return kind, None
+    if kind in ("client", "case") and pk.isdigit():
+        return kind, int(pk)
+    return "", None
+
+
+def chosen_client(target: str) -> Q | None:
+    """The client a target points to, as a condition on clients (no query of its own)."""
+    kind, pk = parse_target(target)
+    if kind == "client":
+        return Q(pk=pk)
+    if kind == "case":
+        return Q(pk__in=Case.objects.filter(pk=pk).values("client_id"))
+    return None
+
+
+@dataclass
+class Choices:
+    """What the search box offers: clients with their open cases, the checked target, and the
+    clients whose name is near-exactly the typed one."""
+
+    clients: list[Client]
+    chosen: str
+    same_name: list[Client] = field(default_factory=list)
+    defaulted: bool = False
+
+    @property
+    def undecided(self) -> bool:
+        return parse_target(self.chosen)[0] in ("new", "")
+
+
+def search_choices(*, user, hub, q: str, target: str) -> Choices:
+    """The choice already made is kept. Without one (or with "new", which is preselected when
+    the page opens), a single registered client whose name matches the typed one near-exactly
+    becomes the choice: its latest open case if it has one, else a new case for it. Choosing
+    "new" again then leads to the duplicate warning."""
+    clients = with_targets(list(selectors.client_search(user=user, hub=hub, q=q,
+                                                        chosen=chosen_client(target))))
+    key = client_name_key(q)
+    same_name = [c for c in clients if key and c.name_key == key]
+    choices = Choices(clients=clients, chosen=target, same_name=same_name)
+    if choices.undecided and len(same_name) == 1:
+        match = same_name[0]
+        choices.chosen = match.open_cases[0].target if match.open_cases else match.target
+        choices.defaulted = True
+    return choices
+
+
 class QuickLog:
     def __init__(self, request, hub):
         data = request.POST if request.method == "POST" else None
         self.hub, self.user = hub, request.user
-        self.target = (data or {}).get("target", "new")
+        # A new page starts on "new", in sight; a submission says what it is for or is refused.
+        self.target = data.get("target", "") if data is not None else "new"
         # Only the parts in use are validated; the others keep what was typed, unvalidated, so
         # that switching the choice back loses nothing.
         self.client_form = self._part(ClientForm, data, "client", self.target == "new", hub=hub)
@@ -50,12 +110,13 @@ class QuickLog:
 
     @property
     def candidates(self) -> list[Client]:
-        """The chosen client, shown again as a choice after a validation error."""
-        if self.client is None:
-            return []
-        self.client.open_cases = list(self.client.cases.filter(status=Case.Status.OPEN)
-                                      .prefetch_related("topics").order_by("-opened_on"))
-        return with_targets([self.client])
+        """After an error: what the search box offers for the typed name, the chosen client
+        first, and the clients the duplicate warning names, to be chosen right there."""
+        # Typed text of a part not in use is not cleaned by its form (a NUL fails in PostgreSQL).
+        name = clean_text(self.client_form["name"].value() or "")[:100]
+        clients = search_choices(user=self.user, hub=self.hub, q=name, target=self.target).clients
+        listed = {c.pk for c in clients}
+        return clients + with_targets([d for d in self.duplicates if d.pk not in listed])
 
     @property
     def is_new_client(self) -> bool:
@@ -78,17 +139,22 @@ class QuickLog:
         return model.objects.for_user(self.user, CHANGE_RECORDS).filter(hub=self.hub)
 
     def _resolve_target(self) -> bool:
-        kind, _sep, pk = self.target.partition(":")
+        kind, pk = parse_target(self.target)
         if kind == "new":
             return True
-        if kind == "client" and pk.isdigit():
+        if not kind:
+            self.target = ""
+            self.target_error = _("Choose whom to record this consultation for: a new client, "
+                                  "or a registered client or case from the search results.")
+            return False
+        if kind == "client":
             self.client = self._scoped(Client).filter(pk=pk).first()
-        elif kind == "case" and pk.isdigit():
+        else:
             self.case = (self._scoped(Case).select_related("client")
                          .filter(pk=pk, status=Case.Status.OPEN).first())
             self.client = self.case.client if self.case else None
         if self.client is None:
-            self.target = "new"
+            self.target = ""  # nothing is assumed in its place
             self.target_error = _("The chosen client or case is no longer available. Search "
                                   "again, or register a new client.")
             return False
@@ -106,7 +172,7 @@ class QuickLog:
         data = self.client_form.cleaned_data
         self.duplicates = list(selectors.client_duplicates(
             hub=self.hub, corporate_number=data.get("corporate_number", ""),
-            name=data.get("name", ""), phone=data.get("phone", "")))
+            name=data.get("name", "")))
         for client in self.duplicates:  # the warning shows their phone numbers
             services.personal_data_read_log(user=self.user, client=client, hub_id=self.hub.pk,
                                             what="quick_log_duplicate")

@@ -3,18 +3,31 @@ links without an account, and the coordinator closes the loop.
 
 Tokens are 256-bit random strings; only their SHA-256 is stored. A link works once: opening
 it claims it with a compare-and-set and moves the referral into the visitor's session, so the
-token leaves the address bar (and browser history and Referer headers) at once."""
+token leaves the address bar (and browser history and Referer headers) at once.
+
+The email with a link goes out through a job (`referral_link`), never inside the request: a
+mail server that is down leaves the referral saved and the job retrying, and the case page
+shows whether the link has gone. The job holds a random salt, not the token: the token is
+derived from it with SECRET_KEY, so a repeated run sends the same link."""
 
 import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
+
+from hubs.roles import VIEW_RECORDS
+from yorozu.jobs.models import Job
+from yorozu.jobs.registry import register
+from yorozu.jobs.services import job_start
+from yorozu.mail import delivered_before
 
 from .models import Case, Referral, ReferralLink
 from .services import WorkflowError, _save_new, require_change, save_versioned
@@ -40,26 +53,73 @@ def referral_create(*, case: Case, by, data: dict) -> Referral:
     return referral
 
 
+LINK_JOB = "referral_link"
+
+
 def link_issue(*, referral: Referral, purpose: str) -> str:
-    """Creates a link and emails it to the agency after the transaction commits. Returns the
-    token (for tests; it is stored nowhere)."""
-    token = secrets.token_urlsafe(32)
-    ReferralLink.objects.create(
-        referral=referral, purpose=purpose, token_hash=_hash(token),
+    """Creates a link and a job that emails it to the agency once the transaction commits.
+    Returns the token (for tests; it is stored nowhere)."""
+    salt = secrets.token_hex(16)
+    link = ReferralLink.objects.create(
+        referral=referral, purpose=purpose, token_hash="pending-" + salt,
         expires_at=timezone.now() + timedelta(days=settings.REFERRAL_LINK_DAYS))
+    token = _token(link.pk, salt)
+    ReferralLink.objects.filter(pk=link.pk).update(token_hash=_hash(token))
     if referral.agency.email:
-        transaction.on_commit(lambda: _send_link(referral, purpose, token))
+        job_start(kind=LINK_JOB, hub=referral.hub, total=1, dedupe_key=_job_key(link.pk),
+                  params={"link": link.pk, "salt": salt})
     return token
 
 
-def _send_link(referral: Referral, purpose: str, token: str) -> None:
+def _token(link_id: int, salt: str) -> str:
+    return salted_hmac("yorozu.referrals.link", f"{link_id}:{salt}",
+                       algorithm="sha256").hexdigest()
+
+
+def _job_key(link_id: int) -> str:
+    return f"{LINK_JOB}:{link_id}"
+
+
+@register(LINK_JOB, label=gettext_lazy("Referral link email"), perm=VIEW_RECORDS,
+          describe=lambda job: str(gettext_lazy("To a support agency")))
+def link_send(job, progress) -> None:
+    """Sends the link once. A failure raises, and the job framework retries it later."""
+    if job.done:
+        return  # sent on an earlier run that stopped before finishing
+    link = ReferralLink.objects.select_related("referral__agency", "referral__hub").get(
+        pk=job.params["link"])
+    message = _link_message(link, _token(link.pk, job.params["salt"]))
+    if not delivered_before(message):  # a run killed after its send, before recording it
+        message.send()
+    progress.set(1, force=True)
+
+
+def _link_message(link: ReferralLink, token: str) -> EmailMessage:
+    referral = link.referral
     url = settings.SITE_URL.rstrip("/") + reverse("referral_open", args=[token])
     with translation.override("ja"):  # agencies are Japanese organisations
-        context = {"referral": referral, "url": url, "purpose": purpose,
+        context = {"referral": referral, "url": url, "purpose": link.purpose,
                    "days": settings.REFERRAL_LINK_DAYS}
         subject = render_to_string("consultations/email/referral_subject.txt", context).strip()
         body = render_to_string("consultations/email/referral_link.txt", context)
-    send_mail(subject, body, None, [referral.agency.email])
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "yorozu.localhost"
+    # Fixed per link: a send repeated after a crash is the same message to the receiving side.
+    return EmailMessage(subject, body, None, [referral.agency.email],
+                        headers={"Message-ID": f"<referrallink-{link.pk}@{domain}>"})
+
+
+def link_deliveries(referrals: list[Referral]) -> None:
+    """Sets `link_job` on each referral: the email job of its newest link (None if no email
+    went out, e.g. the agency has no address). Two queries for the whole list."""
+    newest = {}
+    for link_id, referral_id in (ReferralLink.objects.filter(referral__in=referrals)
+                                 .order_by("pk").values_list("pk", "referral_id")):
+        newest[referral_id] = link_id
+    jobs = {job.dedupe_key: job for job in
+            Job.objects.filter(dedupe_key__in=[_job_key(pk) for pk in newest.values()])}
+    for referral in referrals:
+        link_id = newest.get(referral.pk)
+        referral.link_job = jobs.get(_job_key(link_id)) if link_id else None
 
 
 # --- The agency's side -----------------------------------------------------------------------

@@ -3,13 +3,25 @@ hub-owned rows; each returns a queryset whose query count does not grow with the
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from hubs.roles import VIEW_RECORDS
 from yorozu import fiscal
 
 from .models import Case, Client, Referral, Session, Topic
+from .validators import client_name_key, normalize_digits
 
 
 def _session_count():
@@ -78,7 +90,11 @@ def case_timeline(*, case: Case) -> list[tuple]:
     """Sessions, referrals and changes of one case, newest first: (when, kind, object)."""
     sessions = (case.sessions.prefetch_related("coordinators").select_related("created_by")
                 .order_by("-held_on", "-start_time"))
-    referrals = case.referrals.select_related("agency", "created_by").order_by("-created_at")
+    from .referrals import link_deliveries
+
+    referrals = list(case.referrals.select_related("agency", "created_by")
+                     .order_by("-created_at"))
+    link_deliveries(referrals)
     changes = _with_changed_fields(list(case.history.select_related("history_user")
                                         .order_by("-history_date")[:50]))
     items = [(s.held_on, "session", s) for s in sessions]
@@ -99,33 +115,54 @@ def _with_changed_fields(records: list) -> list:
     return records
 
 
-def client_search(*, user, hub, q: str, limit: int = 10):
-    """Search as you type: name or kana contains, or the corporate number starts with."""
+def _open_cases():
+    return Prefetch("cases", queryset=Case.objects.filter(status=Case.Status.OPEN)
+                    .prefetch_related("topics").order_by("-opened_on"), to_attr="open_cases")
+
+
+def _client_match(q: str) -> Q | None:
+    """What the search box matches: the name or kana containing the text, the name also with
+    width, spaces and the legal form set aside, or a corporate number starting with (or a phone
+    number containing) the digits, typed in full or half width."""
     q = q.strip()
     if not q:
-        return Client.objects.none()
+        return None
     match = Q(name__icontains=q) | Q(name_kana__icontains=q)
-    if q.isdigit():
-        match |= Q(corporate_number__startswith=q) | Q(phone__contains=q)
+    if key := client_name_key(q):
+        match |= Q(name_key__contains=key)
+    digits = normalize_digits(q)
+    if digits.replace("-", "").isdigit():
+        match |= (Q(corporate_number__startswith=digits.replace("-", ""))
+                  | Q(phone__contains=digits))
+    return match
+
+
+def client_search(*, user, hub, q: str, chosen: Q | None = None, limit: int = 10):
+    """Search as you type. `chosen` selects the client already chosen in the quick log: it is
+    listed first whatever the text, so that typing more never drops the choice."""
+    match, order = _client_match(q), ["name_kana", "name"]
+    if chosen is not None:
+        match = chosen if match is None else match | chosen
+        order.insert(0, SqlCase(When(chosen, then=Value(0)), default=Value(1)))
+    if match is None:
+        return Client.objects.none()
     return (Client.objects.for_user(user, VIEW_RECORDS).filter(hub=hub).filter(match)
-            .prefetch_related(Prefetch("cases", queryset=Case.objects.filter(
-                status=Case.Status.OPEN).prefetch_related("topics").order_by("-opened_on"),
-                to_attr="open_cases"))
-            .order_by("name_kana", "name")[:limit])
+            .prefetch_related(_open_cases()).order_by(*order)[:limit])
 
 
-def client_duplicates(*, hub, corporate_number: str, name: str, phone: str,
-                      exclude_pk: int | None = None):
+def client_duplicates(*, hub, corporate_number: str, name: str, exclude_pk: int | None = None):
     """Clients of the same hub that look like the same business: the same corporate number,
-    or the same name and phone."""
+    or the same name once width, spaces and the legal form are set aside (a name and phone
+    match is one of these). With their open cases, to be offered as choices."""
     match = Q()
     if corporate_number:
         match |= Q(corporate_number=corporate_number)
-    if name and phone:
-        match |= Q(name=name, phone=phone)
+    if key := client_name_key(name):
+        match |= Q(name_key=key)
     if not match:
         return Client.objects.none()
-    return Client.objects.filter(hub=hub).filter(match).exclude(pk=exclude_pk)[:5]
+    return (Client.objects.filter(hub=hub).filter(match).exclude(pk=exclude_pk)
+            .prefetch_related(_open_cases()).order_by("name_kana", "name")[:5])
 
 
 def referrals_overdue(*, user, hub=None, lead=None, today: date | None = None):
@@ -156,20 +193,3 @@ def followups(*, user, hub, today: date | None = None):
              .exclude(Exists(later))
              .select_related("case__client", "case__lead").order_by("next_step_due", "pk"))
     return referrals, steps
-
-
-def hub_figures(*, hub, fiscal_year: int) -> dict:
-    """Counts only (what a bureau may see): sessions, new clients and referral follow-up for
-    the fiscal year, aggregated in the database."""
-    start, end = fiscal.fiscal_year_start(fiscal_year), fiscal.fiscal_year_end(fiscal_year)
-    sessions = Session.objects.filter(hub=hub, held_on__range=(start, end)).aggregate(
-        total=Count("pk"),
-        expert=Count("pk", filter=Q(case__depth=Case.Depth.EXPERT)))
-    referrals = Referral.objects.filter(hub=hub, created_at__date__range=(start, end)).aggregate(
-        total=Count("pk"),
-        followed=Count("pk", filter=Q(status__in=[Referral.Status.REPORTED,
-                                                  Referral.Status.CLOSED])))
-    new_clients = Client.objects.filter(hub=hub, created_at__date__range=(start, end)).count()
-    return {"sessions": sessions["total"], "expert_sessions": sessions["expert"],
-            "new_clients": new_clients, "referrals": referrals["total"],
-            "referrals_followed": referrals["followed"]}

@@ -78,9 +78,13 @@ def client_update(*, client: Client, by, data: dict, version: int) -> Client:
     return save_versioned(client, by=by, data=data, fields=CLIENT_FIELDS, version=version)
 
 
-def personal_data_read_log(*, user, client: Client | None, hub_id: int, what: str) -> None:
-    """Every page or file that shows a client's contact details calls this."""
-    PersonalDataRead.objects.create(user=user, client=client, hub_id=hub_id, what=what)
+def personal_data_read_log(*, user, client: Client | None, hub_id: int, what: str,
+                           rows: int | None = None, detail: str = "") -> None:
+    """Every page or file that shows a client's contact details calls this. A file of many
+    clients gives `rows` (how many it held) and `detail` (what chose them) instead of a
+    client."""
+    PersonalDataRead.objects.create(user=user, client=client, hub_id=hub_id, what=what,
+                                    rows=rows, detail=detail[:500])
 
 
 # --- Cases -----------------------------------------------------------------------------------

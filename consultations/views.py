@@ -23,7 +23,8 @@ from .conflicts import conflict_rows
 from .filters import CaseFilter
 from .forms import CaseForm, ClientForm, ReferralCloseForm, ReferralForm, SessionForm
 from .models import Case, Client, Referral, Session
-from .quicklog import QuickLog, with_targets
+from .quicklog import QuickLog, search_choices
+from .validators import clean_text
 
 PAGE_SIZE = 50
 
@@ -59,10 +60,13 @@ def quick_log(request, jis_code):
 def client_search(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
     require_hub_perm(request.user, CHANGE_RECORDS, hub.pk)
-    q = (request.GET.get("q") or request.GET.get("client-name", ""))[:100]
-    clients = with_targets(list(selectors.client_search(user=request.user, hub=hub, q=q)))
+    # Cleaned like typed text: a NUL in the query would fail in PostgreSQL (a 500).
+    q = clean_text(request.GET.get("q") or request.GET.get("client-name", ""))[:100]
+    choices = search_choices(user=request.user, hub=hub, q=q,
+                             target=request.GET.get("target", ""))
     return render(request, "consultations/_client_results.html",
-                  {"clients": clients, "q": q, "chosen": request.GET.get("target", "new")})
+                  {"clients": choices.clients, "q": q, "chosen": choices.chosen,
+                   "choices": choices})
 
 
 # --- Lists -----------------------------------------------------------------------------------
@@ -70,11 +74,13 @@ def case_list(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
     case_filter = CaseFilter(request.GET or None, hub=hub)
     cases = selectors.case_list(user=request.user, hub=hub, filters=case_filter.conditions())
+    if request.GET.get("format") == "xlsx":
+        return exports.cases_xlsx(cases, filename=f"案件一覧_{hub.prefecture_ja}.xlsx",
+                                  by=request.user, hub_id=hub.pk,
+                                  filters=case_filter.described())
     if hub_access(request.user).is_national:
         services.personal_data_read_log(user=request.user, client=None, hub_id=hub.pk,
                                         what="case_list")
-    if request.GET.get("format") == "xlsx":
-        return exports.cases_xlsx(cases, filename=f"案件一覧_{hub.prefecture_ja}.xlsx")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "consultations/case_list.html", {
         "hub": hub, "filter": case_filter, "page": page,
@@ -194,8 +200,9 @@ def referral_create(request, pk):
     if request.method == "POST" and form.is_valid():
         referral = referrals.referral_create(case=case, by=request.user, data=form.cleaned_data)
         if referral.agency.email:
-            messages.success(request, _("Referred to %(agency)s. A link was emailed to the "
-                                        "agency to acknowledge and report back.")
+            messages.success(request, _("Referred to %(agency)s. A link to acknowledge and "
+                                        "report back is being emailed to the agency; the "
+                                        "timeline shows when it has gone.")
                              % {"agency": referral.agency})
         else:
             messages.warning(request, _("Referred to %(agency)s. The agency has no email "
@@ -241,7 +248,8 @@ def referral_resend(request, pk):
     except services.WorkflowError:
         messages.info(request, _("There is nothing for the agency to answer on this referral."))
     else:
-        messages.success(request, _("Sent a new link to %(agency)s.")
+        messages.success(request, _("A new link is being emailed to %(agency)s; the "
+                                    "timeline shows when it has gone.")
                          % {"agency": referral.agency})
     return redirect("consultations:case_detail", pk=referral.case_id)
 

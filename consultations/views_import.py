@@ -126,6 +126,7 @@ def import_rejected(request, pk):
         raise Http404
     # The rows hold clients' names and phone numbers.
     services.personal_data_read_log(user=request.user, client=None, hub_id=batch.hub_id,
-                                    what="import_rejected")
+                                    what="import_rejected", rows=batch.rejected,
+                                    detail=f"import {batch.pk}: {batch.filename}")
     return xlsx_response(content, filename=f"取込不可_{batch.pk}.xlsx",
                          fallback=f"rejected_{batch.pk}.xlsx")

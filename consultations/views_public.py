@@ -69,7 +69,7 @@ def _act(request, referral, form):
             referrals.agency_acknowledge(referral=referral, acting=action == "acting")
             referral.refresh_from_db()
             messages.success(request, _("Thank you. The hub has been told that you received "
-                                        "the referral. We have emailed you a link for reporting "
+                                        "the referral. We will email you a link for reporting "
                                         "back later; you can also report now below."))
             return None
         if action == "report" and form.is_valid():

@@ -175,7 +175,7 @@ class Hearing(models.Model):
                             verbose_name=_("hub"))
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="hearings")
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("hearing date"))
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="+", verbose_name=_("HQ lead"))
     attendees = models.TextField(_("attendees"), blank=True)

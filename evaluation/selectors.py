@@ -3,14 +3,14 @@ every function runs a fixed number of queries."""
 
 from collections import defaultdict
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.conf import settings
+from django.db.models import Avg, Count, Prefetch
 
-from consultations.models import Case, Referral
-from consultations.selectors import hub_figures
+from consultations import figures
 from hubs.access import hub_access
 from hubs.models import Hub
 from hubs.roles import EVALUATE
-from yorozu import fiscal
+from yorozu import years
 
 from .models import Area, Guideline, Hearing, Item, Score
 
@@ -41,6 +41,22 @@ def published_guideline(fiscal_year: int) -> Guideline | None:
                                     status=Guideline.Status.PUBLISHED).first()
 
 
+def published_guidelines() -> dict[int, Guideline]:
+    """Every published version by fiscal year (one a year, so a handful of rows): one query
+    that gives both the years an evaluation page offers and the version of the year shown."""
+    return {g.fiscal_year: g for g in Guideline.objects.filter(
+        status=Guideline.Status.PUBLISHED).defer("preface")}
+
+
+def evaluation_year(request, published: dict | None = None) -> years.YearPicker:
+    """The year an evaluation page shows: the one picked, else the current year, else (the
+    current year's guideline being unpublished until spring) the latest with a published
+    guideline. One query, none if `published` (published_guidelines()) is given."""
+    if published is None:
+        published = published_guidelines()
+    return years.year_picker(request, years_with_data=published)
+
+
 # --- Hearings --------------------------------------------------------------------------------
 def hubs_with_hearings(*, fiscal_year: int) -> list[Hub]:
     """Every hub with its hearing of the year (or None): HQ's planning list, two queries."""
@@ -67,36 +83,65 @@ def scoring_rows(hearing: Hearing) -> list[Area]:
 
 
 def evidence_pack(*, hub: Hub, fiscal_year: int) -> dict:
-    """What the hub's own records show for the year, to ground a hearing. Each figure says
-    what exists; later issues (plans, surveys) add theirs."""
-    start, end = fiscal.fiscal_year_start(fiscal_year), fiscal.fiscal_year_end(fiscal_year)
-    figures = hub_figures(hub=hub, fiscal_year=fiscal_year)
-    depth = Case.objects.filter(hub=hub, opened_on__range=(start, end)).aggregate(
-        total=Count("pk"), expert=Count("pk", filter=Q(depth=Case.Depth.EXPERT)),
-        policy=Count("pk", filter=Q(depth=Case.Depth.POLICY)))
-    # Referrals due in the year: how many were answered (reported back or closed).
-    due = Referral.objects.filter(hub=hub, follow_up_due__range=(start, min(end, fiscal.today())))
-    follow = due.aggregate(total=Count("pk"), answered=Count("pk", filter=Q(
-        status__in=[Referral.Status.REPORTED, Referral.Status.CLOSED])))
+    """What the hub's own records show for the year, to ground a hearing, beside the targets
+    of the hub's accepted plan. The counts are the plan dashboards' own (plans.actuals, which
+    counts by consultations/figures.py), so the two pages cannot disagree."""
+    from .plans import actuals
     from .selfchecks import self_check_summary
     from .surveys.agency_selectors import agency_survey_for_year
     from .surveys.satisfaction_selectors import satisfaction_summary
 
+    tally = actuals.tallies(hub_ids=[hub.pk], fiscal_year=fiscal_year)[None]
+    depth = {"total": sum(tally.cases_opened), "expert": sum(tally.cases_expert),
+             "policy": sum(tally.cases_policy)}
+    due, followed = sum(tally.referrals_due), sum(tally.referrals_followed)
     return {
-        "figures": figures,
+        "figures": {"sessions": sum(tally.sessions), "new_clients": sum(tally.new_clients)},
+        "plan": plan_against_actuals(hub=hub, fiscal_year=fiscal_year, tally=tally),
         "cases": depth,
         "expert_share": _share(depth["expert"], depth["total"]),
         "policy_share": _share(depth["policy"], depth["total"]),
-        "follow_up": follow,
-        "follow_up_rate": _share(follow["answered"], follow["total"]),
+        "follow_up": {"total": due, "answered": followed},
+        "follow_up_rate": figures.rate(followed, due),
         "self_check": self_check_summary(hub=hub, fiscal_year=fiscal_year),
         "satisfaction": satisfaction_summary(hub=hub, fiscal_year=fiscal_year),
         "agency_survey": agency_survey_for_year(hub=hub, fiscal_year=fiscal_year),
     }
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+def plan_against_actuals(*, hub: Hub, fiscal_year: int, tally) -> dict:
+    """Each standard indicator's target in the hub's accepted plan (the highest accepted
+    version, even while a revision is being drafted) against the actual to date, and the
+    rate of achievement of the target due by now. Without an accepted version, no targets:
+    a draft's or a submitted plan's are not yet the yardstick; `status` says where it is.
+    Two queries."""
+    from .plans import actuals
+    from .plans.indicators import STANDARD
+    from .plans.models import AnnualPlan
+
+    status = (AnnualPlan.objects.filter(hub=hub, fiscal_year=fiscal_year).order_by()
+              .values_list("status", flat=True).first())
+    plan = actuals.hub_targets(hub_ids=[hub.pk], fiscal_year=fiscal_year).get(hub.pk)
+    found = {"accepted": bool(plan and plan.accepted), "status": status,
+             "status_label": AnnualPlan.Status(status).label if status else "",
+             "version": plan.version if plan else None, "rows": []}
+    if not found["accepted"]:
+        return found
+    yearly, elapsed = tally.yearly(), actuals.months_elapsed(fiscal_year)
+    for indicator in STANDARD:
+        target = plan.targets[indicator.code]
+        # The dashboards' target to date, so that both pages set the same figures side by side.
+        to_date = actuals.target_to_date(indicator.code, target, elapsed)
+        actual = yearly[indicator.code]
+        found["rows"].append({
+            "indicator": indicator, "target_year": target["year"], "target_to_date": to_date,
+            "actual": actual,
+            "achievement": None if actual is None or to_date is None
+            else figures.rate(actual, to_date)})
+    return found
+
+
+_share = figures.rate  # every percentage the same way: one decimal, None with nothing to rate
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -154,15 +199,18 @@ def hub_result(*, hub: Hub, fiscal_year: int, user) -> Hearing | None:
 
 
 def result_rows(*, hearing: Hearing, user) -> list[Area]:
-    """Each item with the hub's level beside the national distribution (no hub names)."""
+    """Each item with the hub's level beside the national distribution (no hub names). The
+    distribution is None over fewer than GUIDELINE_DISTRIBUTION_MIN_HUBS hubs: a hub that
+    knows its own level would read the other one's (or few's) off it."""
     statuses = HQ_VISIBLE if is_hq(user) else PUBLIC
     spread = distribution(guideline=hearing.guideline, statuses=statuses)
+    minimum = settings.GUIDELINE_DISTRIBUTION_MIN_HUBS
     areas = scoring_rows(hearing)
     for area in areas:
         for item in area.items.all():
             counts = spread.get(item.pk, {1: 0, 2: 0, 3: 0, 4: 0})
             total = sum(counts.values())
-            item.spread = [(level, counts[level], _share(counts[level], total))
-                           for level in (1, 2, 3, 4)]
+            item.spread = ([(level, counts[level], _share(counts[level], total))
+                            for level in (1, 2, 3, 4)] if total >= minimum else None)
             item.national_total = total
     return areas

@@ -1,8 +1,8 @@
 """Self-checks (自己点検): services and selectors.
 
-Coordinators and chief coordinators rate themselves each half-year on the guideline items of
-their role; the chief coordinator reviews the hub's coordinators' self-checks; the hub, its
-implementing organization and HQ see only aggregates.
+Coordinators, chief coordinators and the implementing organization rate themselves each
+half-year on the guideline items of their role; the chief coordinator reviews the hub's
+coordinators' self-checks; the hub, its implementing organization and HQ see only aggregates.
 
 Self-checks are personal. A user reads one of their own, or, as the hub's chief coordinator,
 a coordinator's that has been submitted; nobody else reads an individual self-check. Every
@@ -26,7 +26,9 @@ from yorozu import fiscal
 from .models import Guideline, Item, SelfCheck, SelfRating
 
 # Roles that rate themselves, the stronger first: a user who is both at one hub rates as chief.
-SELF_CHECK_ROLES = (Role.CHIEF, Role.COORDINATOR)
+# The guideline names the implementing organization on items of hub management, so it rates
+# itself too.
+SELF_CHECK_ROLES = (Role.CHIEF, Role.COORDINATOR, Role.IMPL_ORG)
 # Self-checks that count in aggregates: drafts are work in progress.
 COUNTED = (SelfCheck.Status.SUBMITTED, SelfCheck.Status.REVIEWED)
 # Below this many self-checks an average is hidden. With one, it would be that person's own
@@ -140,8 +142,10 @@ def self_check_hubs(*, user) -> list[Hub]:
         if not access.can(SELF_CHECK, appointment.hub_id):
             continue
         hub = hubs.setdefault(appointment.hub_id, appointment.hub)
-        if getattr(hub, "self_check_role", None) != Role.CHIEF:
+        held, rank = getattr(hub, "self_check_role", None), SELF_CHECK_ROLES.index
+        if held is None or rank(appointment.role) < rank(held):
             hub.self_check_role = appointment.role
+            hub.self_check_role_label = Role(appointment.role).label
         hub.can_review = access.can(REVIEW_SELF_CHECKS, hub.pk)
         hub.can_see_summary = access.can(VIEW_SELF_CHECK_SUMMARY, hub.pk)
     return list(hubs.values())
@@ -298,7 +302,7 @@ def self_check_start(*, user, hub: Hub) -> SelfCheck:
         raise GuidelineNotPublished("HQ has not published the guideline of the year")
     role = self_check_role(user=user, hub=hub)
     if role is None:
-        raise WorkflowError("no coordinator appointment at this hub")
+        raise WorkflowError("no appointment that rates itself at this hub")
     try:
         with transaction.atomic():
             self_check = SelfCheck.objects.create(role=role, guideline=guideline, **key)

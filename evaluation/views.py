@@ -1,6 +1,7 @@
 """The guideline (everyone reads the published versions; HQ edits drafts), and the results:
 HQ's national view and each hub's published scores beside the national distribution."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
@@ -167,19 +168,14 @@ def item_delete(request, pk):
 
 
 # --- Results ---------------------------------------------------------------------------------
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", fiscal.current_fiscal_year()))
-    except ValueError as exc:
-        raise Http404 from exc
-
-
 def national(request):
     _require_hq(request)
-    year = _year(request)
-    guideline = selectors.published_guideline(year)
+    published = selectors.published_guidelines()
+    picker = selectors.evaluation_year(request, published)
+    year = picker.year
+    guideline = published.get(year)
     context = {"year": year, "year_label": fiscal.fiscal_year_label(year),
-               "guideline": guideline}
+               "guideline": guideline, "picker": picker}
     if guideline is not None:
         areas, rows = selectors.national_heat_map(guideline=guideline)
         items = selectors.guideline_with_items(guideline)
@@ -193,10 +189,14 @@ def national(request):
 
 def hub_result(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_HUB)
-    year = _year(request)
+    picker = selectors.evaluation_year(request)
+    year = picker.year
     hearing = selectors.hub_result(hub=hub, fiscal_year=year, user=request.user)
+    areas = selectors.result_rows(hearing=hearing, user=request.user) if hearing else []
     return render(request, "evaluation/hub_result.html", {
         "hub": hub, "year": year, "year_label": fiscal.fiscal_year_label(year),
-        "hearing": hearing,
-        "areas": selectors.result_rows(hearing=hearing, user=request.user) if hearing else [],
+        "picker": picker, "hearing": hearing, "areas": areas,
+        "distribution_withheld": any(item.spread is None
+                                     for area in areas for item in area.items.all()),
+        "distribution_min": settings.GUIDELINE_DISTRIBUTION_MIN_HUBS,
     })

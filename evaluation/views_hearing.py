@@ -4,7 +4,6 @@ guideline item by item (saved as one goes, with htmx), finalise, reopen, publish
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,14 +26,15 @@ def _hearing(request, pk) -> Hearing:
 def hearing_list(request):
     if not selectors.is_hq(request.user):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or fiscal.current_fiscal_year())
-    except ValueError as exc:
-        raise Http404 from exc
+    published = selectors.published_guidelines()
+    picker = selectors.evaluation_year(request, published)
+    year = picker.year
     return render(request, "evaluation/hearing_list.html", {
-        "year": year, "year_label": fiscal.fiscal_year_label(year),
+        "year": year, "year_label": fiscal.fiscal_year_label(year), "picker": picker,
         "hubs": selectors.hubs_with_hearings(fiscal_year=year),
-        "guideline": selectors.published_guideline(year),
+        "guideline": published.get(year),
+        # hearing_schedule schedules the current year's hearing only
+        "can_schedule": year == fiscal.current_fiscal_year(),
     })
 
 

@@ -20,6 +20,7 @@ from yorozu import fiscal
 
 from . import selfchecks
 from .models import SelfCheck
+from .selectors import evaluation_year
 
 COMMENT_MAX = 2000
 
@@ -221,6 +222,7 @@ def selfcheck_review_list(request, jis_code):
 
 def selfcheck_summary(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_SELF_CHECK_SUMMARY)
-    fiscal_year, _half = selfchecks.current_period()
-    trend = selfchecks.self_check_trend(user=request.user, hub=hub, fiscal_year=fiscal_year)
-    return render(request, "evaluation/selfcheck_summary.html", {"hub": hub, "trend": trend})
+    picker = evaluation_year(request)
+    trend = selfchecks.self_check_trend(user=request.user, hub=hub, fiscal_year=picker.year)
+    return render(request, "evaluation/selfcheck_summary.html",
+                  {"hub": hub, "trend": trend, "picker": picker})

@@ -120,5 +120,6 @@ def _pending_proposal(fy):
         user=user, role=Role.COORDINATOR, hub=hub, fiscal_year=fy,
         defaults={"starts_on": today, "ends_on": fiscal.fiscal_year_end(fy),
                   "status": Appointment.Status.PROPOSED, "proposed_by": chief,
+                  "proposed_name": "森 陽菜",
                   "note": "IT・DX分野の専門家として採用予定"},
     )

@@ -132,6 +132,10 @@ class Appointment(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REVOKED = "revoked", _("Revoked")
 
+    class Invitation(models.TextChoices):
+        SENT = "sent", _("Invitation email sent")
+        FAILED = "failed", _("The invitation email could not be sent")
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="appointments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -146,10 +150,19 @@ class Appointment(models.Model):
                               default=Status.APPROVED)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
+    # The name the proposing hub typed. An email that already has an account keeps that
+    # account's name, which the hub must not learn by proposing it (see shown_name).
+    proposed_name = models.CharField(_("name in the proposal"), max_length=101, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The email sent when the bureau approves (hubs.invitations): whether it went out, so that
+    # a failure shows on the appointments page with a way to send it again.
+    invitation = models.CharField(_("invitation"), max_length=10, blank=True,
+                                  choices=Invitation.choices)
+    invitation_at = models.DateTimeField(_("invitation sent or tried at"), null=True,
+                                         blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AppointmentQuerySet.as_manager()
@@ -183,6 +196,14 @@ class Appointment(models.Model):
     def __str__(self):
         where = self.hub or self.bureau or _("National HQ")
         return f"{self.user} · {self.get_role_display()} · {where} · {self.fiscal_year}"
+
+    def shown_name(self, *, sees_account: bool) -> str:
+        """Whom the appointment is for, as a viewer may see it: those who decide see the
+        account; the proposing hub sees the name it typed, since any hub can type anyone's
+        email."""
+        if sees_account or not self.proposed_name:
+            return str(self.user)
+        return self.proposed_name
 
     def clean(self):
         from django.core.exceptions import ValidationError

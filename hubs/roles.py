@@ -54,7 +54,7 @@ HUB_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                       VIEW_SATISFACTION_DETAIL}
     ),
     Role.IMPL_ORG: frozenset(_HUB_STAFF | {VIEW_RECORDS, MANAGE_AGENCIES, PROPOSE_APPOINTMENT,
-                                           VIEW_SELF_CHECK_SUMMARY, EDIT_PLAN,
+                                           SELF_CHECK, VIEW_SELF_CHECK_SUMMARY, EDIT_PLAN,
                                            RUN_AGENCY_SURVEY, VIEW_SATISFACTION_DETAIL}),
 }
 # Granted on every hub of the user's bureau. Bureaus see figures, never client records.

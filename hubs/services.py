@@ -13,6 +13,7 @@ from django.utils import timezone
 from yorozu import fiscal
 
 from .access import hub_access, hub_access_forget
+from .invitations import invitable, invitation_send
 from .models import (
     Appointment,
     Bureau,
@@ -172,7 +173,9 @@ def access_sync_all(*, today: date | None = None) -> int:
 def appointment_propose(*, hub: Hub, by, email: str, family_name: str, given_name: str,
                         starts_on: date, ends_on: date, note: str = "") -> Appointment:
     """A chief coordinator or implementing organization proposes a coordinator; the bureau
-    approves. A person without an account gets one, with no password until approval."""
+    approves. A person without an account gets one, with no password until approval. An
+    existing account keeps its name; the proposal keeps the one typed, which is all the hub
+    is shown (Appointment.shown_name)."""
     if not hub_access(by).can(PROPOSE_APPOINTMENT, hub.pk):
         raise WorkflowError("not allowed to propose")
     User = get_user_model()
@@ -183,7 +186,7 @@ def appointment_propose(*, hub: Hub, by, email: str, family_name: str, given_nam
     appointment = Appointment(
         user=user, role=Role.COORDINATOR, hub=hub, fiscal_year=fiscal.fiscal_year_of(starts_on),
         starts_on=starts_on, ends_on=ends_on, status=Appointment.Status.PROPOSED,
-        proposed_by=by, note=note,
+        proposed_by=by, proposed_name=f"{family_name} {given_name}".strip(), note=note,
     )
     appointment.full_clean()
     appointment.save()
@@ -208,8 +211,26 @@ def _decide(appointment: Appointment, *, by, perm: str, allowed_from: set[str],
 
 @transaction.atomic
 def appointment_approve(*, appointment: Appointment, by) -> Appointment:
-    return _decide(appointment, by=by, perm=APPROVE_APPOINTMENT,
-                   allowed_from={Appointment.Status.PROPOSED}, to=Appointment.Status.APPROVED)
+    appointment = _decide(appointment, by=by, perm=APPROVE_APPOINTMENT,
+                          allowed_from={Appointment.Status.PROPOSED},
+                          to=Appointment.Status.APPROVED)
+    # After the commit: no email for an approval that rolls back. Robust: the approval is
+    # made whatever happens to the email (hubs.invitations records a failure to send).
+    transaction.on_commit(lambda: invitation_send(appointment=appointment), robust=True)
+    return appointment
+
+
+def appointment_invite(*, appointment: Appointment, by) -> bool:
+    """Sends the invitation of an approved appointment again, for the bureau or the hub that
+    proposed it (the first one was lost, expired or could not be sent). Returns whether the
+    mail server took it."""
+    access = hub_access(by)
+    if not (access.can(APPROVE_APPOINTMENT, appointment.hub_id)
+            or access.can(PROPOSE_APPOINTMENT, appointment.hub_id)):
+        raise WorkflowError("not allowed")
+    if not invitable(appointment):
+        raise WorkflowError("not in force")
+    return invitation_send(appointment=appointment)
 
 
 @transaction.atomic

@@ -32,4 +32,5 @@ urlpatterns = [
     path("appointments/<int:pk>/withdraw/", views.appointment_withdraw,
          name="appointment_withdraw"),
     path("appointments/<int:pk>/revoke/", views.appointment_revoke, name="appointment_revoke"),
+    path("appointments/<int:pk>/invite/", views.appointment_invite, name="appointment_invite"),
 ]

@@ -11,6 +11,7 @@ from yorozu import fiscal
 from . import selectors, services
 from .access import hub_access
 from .forms import AgencyForm, DecisionNoteForm, ProposeForm
+from .invitations import invitable
 from .models import Appointment, SupportAgency
 from .roles import (
     APPROVE_APPOINTMENT,
@@ -23,7 +24,12 @@ from .roles import (
     VIEW_STAFF,
     Role,
 )
-from .scoping import get_for_user_or_403, hub_for_user_or_404, require_hub_perm
+from .scoping import (
+    get_for_user_or_403,
+    get_for_user_or_404,
+    hub_for_user_or_404,
+    require_hub_perm,
+)
 
 
 def _hub(request, jis_code, perm=VIEW_HUB):
@@ -46,7 +52,7 @@ def home(request):
         "queue": [],
     }
     if access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT):
-        context["queue"] = list(selectors.appointment_queue(user=request.user)[:10])
+        context["queue"] = _named(selectors.appointment_queue(user=request.user)[:10], access)
     if context["is_bureau"] or context["is_hq"]:
         context["hubs"] = list(selectors.hub_list(user=request.user))
     context.update(_consultation_work(request.user, appointments))
@@ -99,10 +105,10 @@ def _figures(hub, access) -> dict:
     these, never the records behind them)."""
     if not access.can(VIEW_AGGREGATES, hub.pk):
         return {}
-    from consultations.selectors import hub_figures
+    from consultations.figures import hub_year
 
     fy = fiscal.current_fiscal_year()
-    return {"figures": hub_figures(hub=hub, fiscal_year=fy),
+    return {"figures": hub_year(hub=hub, fiscal_year=fy),
             "fiscal_year_label": fiscal.fiscal_year_label(fy)}
 
 
@@ -152,15 +158,27 @@ def appointment_list(request):
     access = hub_access(request.user)
     if not (access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT)):
         raise PermissionDenied
-    queue = list(selectors.appointment_queue(user=request.user))
+    queue = _named(selectors.appointment_queue(user=request.user), access)
     for appointment in queue:
         appointment.can_decide = access.can(APPROVE_APPOINTMENT, appointment.hub_id)
         appointment.can_withdraw = access.can(PROPOSE_APPOINTMENT, appointment.hub_id)
+    recent = _named(selectors.appointment_recent(user=request.user), access)
+    for appointment in recent:
+        appointment.can_invite = invitable(appointment)
     return render(request, "hubs/appointment_list.html", {
         "queue": queue,
-        "recent": list(selectors.appointment_recent(user=request.user)),
+        "recent": recent,
         "note_form": DecisionNoteForm(),
     })
+
+
+def _named(appointments, access) -> list:
+    """Each with .name as this user may see it (Appointment.shown_name)."""
+    appointments = list(appointments)
+    for appointment in appointments:
+        appointment.name = appointment.shown_name(
+            sees_account=access.can(APPROVE_APPOINTMENT, appointment.hub_id))
+    return appointments
 
 
 def appointment_propose(request, jis_code):
@@ -170,12 +188,12 @@ def appointment_propose(request, jis_code):
     if request.method == "POST" and form.is_valid():
         appointment = services.appointment_propose(hub=hub, by=request.user, **form.cleaned_data)
         messages.success(request, _("Proposed %(name)s as coordinator. The bureau will review "
-                                    "the proposal.") % {"name": appointment.user})
+                                    "the proposal.") % {"name": appointment.proposed_name})
         return redirect("hubs:appointment_list")
     return render(request, "hubs/appointment_propose.html", {"hub": hub, "form": form})
 
 
-def _decision(request, pk, *, perm, service, done_message, with_note=False):
+def _decision(request, pk, *, perm, service, done_message, with_note=False, after=None):
     appointment = get_for_user_or_403(Appointment.objects.select_related("user", "hub"),
                                       request.user, read=VIEW_STAFF, write=perm, pk=pk)
     kwargs = {"note": request.POST.get("note", "").strip()[:1000]} if with_note else {}
@@ -185,8 +203,20 @@ def _decision(request, pk, *, perm, service, done_message, with_note=False):
         messages.error(request, _("This appointment was already decided by someone else. "
                                   "Its current state is shown below."))
     else:
-        messages.success(request, done_message % {"name": appointment.user})
+        name = _named([appointment], hub_access(request.user))[0].name
+        messages.success(request, done_message % {"name": name})
+        if after:
+            after(request, appointment, name)
     return redirect(_safe_next(request) or "hubs:appointment_list")
+
+
+def _say_if_not_invited(request, appointment, name) -> None:
+    # The invitation was sent as the approval committed, before we get here.
+    if appointment.invitation == Appointment.Invitation.FAILED:
+        messages.warning(request, _(
+            "The invitation email to %(name)s could not be sent. Once email works again, "
+            "send it with \"Resend invitation\" under Recent decisions on the Appointments "
+            "page.") % {"name": name})
 
 
 def _safe_next(request):
@@ -200,7 +230,8 @@ def _safe_next(request):
 @require_POST
 def appointment_approve(request, pk):
     return _decision(request, pk, perm=APPROVE_APPOINTMENT, service=services.appointment_approve,
-                     done_message=_("Approved the appointment of %(name)s."))
+                     done_message=_("Approved the appointment of %(name)s."),
+                     after=_say_if_not_invited)
 
 
 @require_POST
@@ -220,3 +251,27 @@ def appointment_withdraw(request, pk):
 def appointment_revoke(request, pk):
     return _decision(request, pk, perm=APPROVE_APPOINTMENT, service=services.appointment_revoke,
                      done_message=_("Revoked the appointment of %(name)s."), with_note=True)
+
+
+@require_POST
+def appointment_invite(request, pk):
+    """Sends an approved appointment's invitation again: the bureau or the proposing hub."""
+    appointment = get_for_user_or_404(Appointment.objects.select_related("user", "hub__bureau"),
+                                      request.user, VIEW_STAFF, pk=pk)
+    access = hub_access(request.user)
+    if not (access.can(APPROVE_APPOINTMENT, appointment.hub_id)
+            or access.can(PROPOSE_APPOINTMENT, appointment.hub_id)):
+        raise PermissionDenied
+    name = _named([appointment], access)[0].name
+    try:
+        sent = services.appointment_invite(appointment=appointment, by=request.user)
+    except services.WorkflowError:
+        messages.error(request, _("%(name)s's appointment is not in force, so no invitation "
+                                  "was sent.") % {"name": name})
+    else:
+        if sent:
+            messages.success(request, _("Sent the invitation email to %(name)s.")
+                             % {"name": name})
+        else:
+            _say_if_not_invited(request, appointment, name)
+    return redirect(_safe_next(request) or "hubs:appointment_list")

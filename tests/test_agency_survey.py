@@ -371,16 +371,19 @@ def test_the_summary_withholds_results_under_the_threshold(cast, started, settin
 
 def test_the_summary_shows_averages_and_rates_equal_to_a_direct_computation(cast, started):
     rows = [("chamber", 5, 4, 3, 2, "要望A"), ("financial", 4, 4, 2, 5, ""),
-            ("chamber", 3, 5, 4, 4, "要望C"), ("municipality", 2, 3, 5, 3, "要望B")]
+            ("chamber", 3, 5, 4, 4, "要望C"), ("municipality", 2, 3, 5, 3, "要望B"),
+            ("chamber", 1, 2, 5, 4, ""), ("financial", 3, 3, 3, 3, "")]
     _responses(started, rows)
     summary = agency_selectors.agency_survey_summary(hub=cast.hub,
                                                      fiscal_year=started.fiscal_year)
     assert not summary["withheld"]
-    assert (summary["invited"], summary["answered"]) == (3, 4)
-    assert summary["rate"] == round(4 * 100 / 3, 1)
+    assert (summary["invited"], summary["answered"], summary["counted"]) == (3, 6, 6)
+    assert summary["rate"] == round(6 * 100 / 3, 1)
     expected = [round(mean(r[i] for r in rows), 2) for i in range(1, 5)]
     assert [a["average"] for a in summary["averages"]] == expected
-    assert {row["count"] for row in summary["by_kind"]} == {2, 1}
+    # Three chambers on their own; two financial and one municipality only together.
+    assert [(row["count"], row["together"]) for row in summary["by_kind"]] == [(3, False),
+                                                                             (3, True)]
     assert summary["requests"] == ["要望A", "要望B", "要望C"]
     assert agency_selectors.agency_survey_summary(hub=cast.other_hub,
                                                   fiscal_year=started.fiscal_year) is None
@@ -630,5 +633,5 @@ def test_not_even_the_survey_runner_sees_which_agency_answered(client, cast, sta
                       ).content.decode()
     table = body[body.index('id="agencies-heading"'):]
     table = table[:table.index("</table>")]
-    assert table.count('scope="col"') == 5  # agency, type, sent, reminders, sending problem
+    assert table.count('scope="col"') == 4  # agency, type, sent, sending problem
     assert "はい" not in table

@@ -68,6 +68,7 @@ MATRIX: dict[str, Row] = {
     "set_language": Row("POST", None, "302 302 302 302 302 302 302"),
     "accounts:login": Row("GET", None, "200 302 302 302 302 302 302"),
     "accounts:logout": Row("POST", None, "L L L L L L L"),
+    "accounts:keep_alive": Row("POST", None, "L 200 200 200 200 200 200"),
     "accounts:password_change": Row("GET", None, "L 200 200 200 200 200 200"),
     "accounts:password_change_done": Row("GET", None, "L 200 200 200 200 200 200"),
     "accounts:password_reset": Row("GET", None, "200 200 200 200 200 200 200"),
@@ -75,6 +76,9 @@ MATRIX: dict[str, Row] = {
     "accounts:password_reset_confirm": Row("GET", "reset_token",
                                            "200 200 200 200 200 200 200"),
     "accounts:password_reset_complete": Row("GET", None, "200 200 200 200 200 200 200"),
+    # The invitation's link (public, like password reset): a wrong token shows the page that
+    # says the link is used up.
+    "accounts:activate": Row("GET", "reset_token", "200 200 200 200 200 200 200"),
     "hubs:hub_list": Row("GET", None, "L 200 200 200 200 200 200"),
     "hubs:hub_detail": Row("GET", "hub", "L 200 200 200 200 200 404",
                            "L 404 404 404 404 200 404"),
@@ -94,6 +98,9 @@ MATRIX: dict[str, Row] = {
     "hubs:appointment_withdraw": Row("POST", "proposal", "L 403 302 302 403 403 404",
                                      "L 404 404 404 404 403 404"),
     "hubs:appointment_revoke": Row("POST", "coordinator", "L 403 403 403 302 403 404",
+                                   "L 404 404 404 404 403 404"),
+    # Resending an approved appointment's invitation: the bureau and the proposing hub.
+    "hubs:appointment_invite": Row("POST", "coordinator", "L 403 302 302 302 403 404",
                                    "L 404 404 404 404 403 404"),
     # Consultations. Bureaus see counts only (404 on records); HQ and the implementing
     # organization read but do not write (403 on writes to a hub they can read).
@@ -143,14 +150,15 @@ MATRIX: dict[str, Row] = {
     "evaluation:hearing_finalise": Row("POST", "hearing", HQ_ONLY_ACTION, HQ_ONLY_ACTION),
     "evaluation:hearing_reopen": Row("POST", "hearing", HQ_ONLY_ACTION, HQ_ONLY_ACTION),
     "evaluation:hearing_publish": Row("POST", "hearing", HQ_ONLY_ACTION, HQ_ONLY_ACTION),
-    # Self-checks are personal: the owner, and their chief once submitted. The hub's summary
-    # (averages only) for its staff and HQ; bureaus see none of it.
-    "evaluation:selfcheck_mine": Row("GET", None, "L 200 200 403 403 403 403"),
+    # Self-checks are personal: the owner, and their chief once submitted. Coordinators, the
+    # chief and the implementing organization rate themselves. The hub's summary (averages
+    # only) for its staff and HQ; bureaus see none of it.
+    "evaluation:selfcheck_mine": Row("GET", None, "L 200 200 200 403 403 403"),
     "evaluation:selfcheck_edit": Row("GET", "self_check", "L 200 200 404 404 404 404",
                                      "L 404 404 404 404 404 404"),
     "evaluation:selfcheck_review": Row("POST", "self_check", "L 403 200 404 404 404 404",
                                        "L 404 404 404 404 404 404"),
-    "evaluation:selfcheck_start": Row("POST", "hub", "L 302 302 403 404 403 404",
+    "evaluation:selfcheck_start": Row("POST", "hub", "L 302 302 302 404 403 404",
                                       "L 404 404 404 404 403 404"),
     "evaluation:selfcheck_review_list": Row("GET", "hub", "L 403 200 403 404 403 404",
                                             "L 404 404 404 404 403 404"),
@@ -439,9 +447,9 @@ def test_get_on_an_action_is_refused(client, cast):
     assert Appointment.objects.get(pk=pk).status == Appointment.Status.PROPOSED
 
 
-# Per-request noise: the CSRF token, and the language switch's return address, which is the
-# path the user typed and so tells them nothing new.
-NOISE = re.compile(r'name="(csrfmiddlewaretoken|next)" value="[^"]*"')
+# Per-request noise: the CSRF token, the language switch's return address, which is the
+# path the user typed and so tells them nothing new, and the seconds the login has left.
+NOISE = re.compile(r'name="(csrfmiddlewaretoken|next)" value="[^"]*"|data-session-remaining="\d+"')
 
 
 def _same_page(a, b) -> bool:

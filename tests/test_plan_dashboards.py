@@ -95,9 +95,15 @@ def populate(cast, agency_here, agency_there):
                         status=status)
     ReferralFactory(hub=cast.other_hub, case=other_case, agency=agency_there,
                     follow_up_due=date(2025, 7, 7), status=Referral.Status.SENT)
+    # Clients on record but never consulted: not new clients, whenever they were entered.
     for moment in [datetime(2025, 4, 1, 0, 10, tzinfo=TOKYO),
                    datetime(2025, 8, 31, 23, 59, tzinfo=TOKYO)]:
         created_on(ClientFactory(hub=cast.hub), moment)
+
+
+def _first_session_on(client: Client):
+    return (Session.objects.filter(case__client=client).order_by("held_on")
+            .values_list("held_on", flat=True).first())
 
 
 def direct_counts(hub_ids, year):
@@ -109,7 +115,7 @@ def direct_counts(hub_ids, year):
         sessions.append(Session.objects.filter(hub__in=hub_ids,
                                                held_on__range=(start, last)).count())
         clients.append(sum(1 for c in Client.objects.filter(hub__in=hub_ids)
-                           if start <= c.created_at.astimezone(TOKYO).date() <= last))
+                           if start <= (_first_session_on(c) or date.max) <= last))
         due = Referral.objects.filter(hub__in=hub_ids, follow_up_due__range=(start, last))
         done = due.filter(status__in=["reported", "closed"]).count()
         follow.append(round(100 * done / due.count(), 1) if due.count() else None)
@@ -130,8 +136,8 @@ def test_monthly_actuals_equal_a_direct_count_per_month(today, cast):
         assert figures[code][7:] == [None] * 5, code  # November..March have not begun
     # April: 3 and 4 April, 20 and 21 April, and 1 April (a case opened on 31 March)
     assert figures["sessions"][:7] == [5, 0, 2, 0, 0, 0, 2]
-    # October: the five cases' clients, made today by the factories
-    assert figures["new_clients"][:7] == [1, 0, 0, 0, 1, 0, 5]
+    # First sessions: 3 and 20 April, 1 June, 1 October (31 March's client is FY2024's)
+    assert figures["new_clients"][:7] == [2, 0, 1, 0, 0, 0, 1]
     assert figures["follow_up"][:7] == [50.0, None, None, 33.3, None, None, None]
     assert figures["expert_share"][:7] == [50.0, None, 100.0, None, None, None, 0.0]
     assert figures["satisfaction"] == [None] * 12  # no survey answers in populate()
@@ -151,7 +157,7 @@ def test_yearly_totals_counts_and_rates_over_the_year_not_averages_of_months(tod
     # 9 sessions in April-October (the one of 31 March belongs to FY2024)
     assert year["sessions"] == Session.objects.filter(
         hub=cast.hub, held_on__range=(date(2025, 4, 1), date(2026, 3, 31))).count() == 9
-    assert year["new_clients"] == 7
+    assert year["new_clients"] == 4  # first consulted in the year; never by creation date
     assert year["follow_up"] == 40.0  # 2 of 5 referrals due; the monthly mean would be 41.7
     assert year["expert_share"] == 50.0  # 2 of 4 cases opened
     assert year["satisfaction"] is None  # no survey answers: nothing to rate
@@ -212,23 +218,20 @@ def test_fiscal_year_boundary_is_exact_on_tokyo_dates(cast):
         SessionFactory(hub=cast.hub, case__lead=lead, held_on=date(2025, 4, 1))
         SessionFactory(hub=cast.hub, case__lead=lead, held_on=date(2026, 3, 31))
         SessionFactory(hub=cast.hub, case__lead=lead, held_on=date(2026, 4, 1))
-        late = datetime(2026, 3, 31, 23, 30, tzinfo=TOKYO)  # 14:30 UTC the same day
-        after = datetime(2026, 4, 1, 0, 30, tzinfo=TOKYO)  # still 31 March in UTC
-        created_on(ClientFactory(hub=cast.hub), late)
-        created_on(ClientFactory(hub=cast.hub), after)
+        # Entered around midnight but never consulted: not new in either year.
+        created_on(ClientFactory(hub=cast.hub), datetime(2026, 3, 31, 23, 30, tzinfo=TOKYO))
+        created_on(ClientFactory(hub=cast.hub), datetime(2026, 4, 1, 0, 30, tzinfo=TOKYO))
         ids = [cast.hub.pk]
-        # The factories' cases (opened today) also made clients today: count them aside.
-        today_clients = Client.objects.filter(hub=cast.hub).exclude(
-            created_at__in=[late, after]).count()
         fy2024 = actuals.monthly(hub_ids=ids, fiscal_year=2024)
         fy2025 = actuals.monthly(hub_ids=ids, fiscal_year=2025)
         fy2026 = actuals.monthly(hub_ids=ids, fiscal_year=2026)
     assert fy2024["sessions"][11] == 1  # 31 March 2025
     assert fy2025["sessions"][0] == 1 and fy2025["sessions"][11] == 1
     assert fy2026["sessions"][0] == 1  # 1 April 2026
-    assert fy2025["new_clients"][11] == 1  # 23:30 on 31 March, Tokyo
-    assert fy2026["new_clients"][0] == 1  # 00:30 on 1 April, Tokyo
-    assert fy2026["new_clients"][1] == today_clients  # May: the factories' own clients
+    # Each session is its client's first: the client is new in the month of that date.
+    assert fy2024["new_clients"][11] == 1
+    assert fy2025["new_clients"][0] == 1 and fy2025["new_clients"][11] == 1
+    assert fy2026["new_clients"][:2] == [1, 0]  # May, when all were entered: none
 
 
 def test_months_after_today_are_none_and_a_future_year_is_empty(cast):
@@ -335,7 +338,7 @@ def test_hub_dashboard_shows_accepted_targets_against_actuals(today, client, cas
     assert response.status_code == 200
     sessions = next(p for p in response.context["panels"] if p.indicator.code == "sessions")
     assert sessions.target_year == 120
-    assert sessions.target_to_date == 70  # April..October, 10 a month
+    assert sessions.target_to_date == 65  # April..September, 10 a month, + 10 × 15/31
     assert sessions.actual_to_date == 9
     assert [m[2] for m in sessions.months][:7] == [5, 0, 2, 0, 0, 0, 2]
     assert sessions.chart["actual"] == [5, 0, 2, 0, 0, 0, 2] + [None] * 5
@@ -386,7 +389,8 @@ def test_bureau_sees_only_its_hubs(today, client, cast):
     client.force_login(cast.bureau)
     response = client.get(page_url("bureau", year=YEAR))
     assert response.status_code == 200
-    rows = {row.jis_code: row for _bureau, rows in response.context["sections"] for row in rows}
+    rows = {row.jis_code: row for section in response.context["sections"]
+            for row in section.rows}
     kanto = set(Hub.objects.filter(bureau=cast.hub.bureau).values_list("jis_code", flat=True))
     assert set(rows) == kanto and "04" not in rows
     tokyo = {i.code: (target, actual) for i, target, actual in rows["13"].cells}
@@ -399,7 +403,7 @@ def test_hq_sees_every_hub_grouped_by_bureau(today, client, cast):
     client.force_login(cast.hq)
     response = client.get(page_url("bureau", year=YEAR))
     sections = response.context["sections"]
-    assert sum(len(rows) for _bureau, rows in sections) == Hub.objects.count()
+    assert sum(len(section.rows) for section in sections) == Hub.objects.count()
     assert len(sections) == Hub.objects.values("bureau").distinct().count()
 
 
@@ -450,7 +454,7 @@ def test_hub_excel_has_japanese_headers_and_the_same_numbers(today, client, cast
     sessions = [r for r in rows[1:] if r[0] == "相談対応件数"]
     assert sessions[0] == ["相談対応件数", "件数", "2025年4月", 10, 5]
     assert [r[4] for r in sessions[:12]] == [5, 0, 2, 0, 0, 0, 2] + [None] * 5
-    assert sessions[12] == ["相談対応件数", "件数", "今日までの累計", 70, 9]
+    assert sessions[12] == ["相談対応件数", "件数", "今日までの累計（当月分は日割り）", 65, 9]
     assert sessions[13] == ["相談対応件数", "件数", "年間目標", 120, None]
     follow = [r for r in rows[1:] if r[0] == "紹介後のフォローアップ率"]
     assert follow[12] == ["紹介後のフォローアップ率", "％", "今日までの率", 80, 40.0]
@@ -469,11 +473,19 @@ def test_bureau_and_national_excel_have_japanese_headers(today, client, cast):
     tokyo = next(r for r in rows if r[1] == "東京都")
     assert tokyo[2] == "受理済み" and tokyo[3:5] == [120, 9]
     assert not any(r[1] == "宮城県" for r in rows)
+    months = _sheet_rows(client.get(page_url("bureau", year=YEAR, format="xlsx")),
+                         "経済産業局別の月次")
+    assert months[0] == ["経済産業局", "指標", "単位", "期間", "目標", "実績"]
+    assert [cast.hub.bureau.name_ja, "相談対応件数", "件数", "2025年4月", 10, 5] in months
     client.force_login(cast.hq)
     response = client.get(page_url("national", year=YEAR, format="xlsx"))
     national = _sheet_rows(response, "全国")
     assert national[0] == ["指標", "単位", "期間", "目標", "実績"]
-    assert ["相談対応件数", "件数", "今日までの累計", 70, 10] in national
+    # Only Tokyo has an accepted plan: Miyagi's session is not set against Tokyo's target.
+    assert ["相談対応件数", "件数", "今日までの累計（当月分は日割り）", 65, 9] in national
+    counted = _sheet_rows(response, "集計対象の拠点")
+    assert ["全国", "東京都", "受理済み", "含む"] in counted
+    assert ["全国", "宮城県", "計画なし", "含まない"] in counted
     by_bureau = _sheet_rows(response, "経済産業局別")
     assert by_bureau[0][:3] == ["経済産業局", "経済産業局", "受理済み計画／拠点数"]
     assert client.get(page_url("national", format="xlsx")).status_code == 200
@@ -520,3 +532,119 @@ def test_dashboards_run_the_same_queries_with_more_data(today, client, cast, rol
     large = _count(client, url)
     assert small == large, f"{url}: {small} queries with little data, {large} with more"
     assert large <= 13, f"{url}: {large} queries"
+
+
+# --- Like with like: targets and actuals over the same hubs -----------------------------------
+def _three_hubs(cast):
+    """Tokyo and Miyagi with accepted plans; Kanagawa (Tokyo's bureau) with a draft only, and
+    a session of its own that must not count against the accepted targets."""
+    populate(cast, AgencyFactory(hub=cast.hub), AgencyFactory(hub=cast.other_hub))
+    kanagawa = Hub.objects.get(jis_code="14")
+    SessionFactory(hub=kanagawa, case__lead=cast.outsider, held_on=date(2025, 6, 2))
+    make_plan(cast.hub, cast.chief, accepted=ACCEPTED)
+    make_plan(cast.other_hub, cast.outsider, accepted={"targets": {
+        "sessions": count_targets(60, [5] * 12), "follow_up": {"year": 60}}})
+    make_plan(kanagawa, cast.chief, draft={"targets": {"sessions": {"year": 1000}}})
+    return kanagawa
+
+
+def test_national_counts_actuals_only_of_hubs_with_an_accepted_plan(today, client, cast):
+    _three_hubs(cast)
+    client.force_login(cast.hq)
+    response = client.get(page_url("national", year=YEAR))
+    panels = {p.indicator.code: p for p in response.context["panels"]}
+    assert panels["sessions"].target_year == 180
+    assert panels["sessions"].actual_to_date == 10  # Tokyo 9 + Miyagi 1; not Kanagawa's
+    assert panels["sessions"].months[2][2] == 2  # June: Tokyo's two, not Kanagawa's
+    coverage = response.context["coverage"]
+    assert [h.jis_code for h in coverage.counted] == ["04", "13"]
+    missing = {h.jis_code: state for h, state in coverage.missing}
+    assert missing["14"] == "draft" and missing["11"] == "none" and "13" not in missing
+    html = response.content.decode()
+    counted = html.split('id="hubs-counted"')[1].split("</dd>")[0]
+    assert "東京都" in counted and "宮城県" in counted and "神奈川県" not in counted
+    not_counted = html.split('id="hubs-not-counted"')[1].split("</dd>")[0]
+    assert "神奈川県" in not_counted and "東京都" not in not_counted
+
+
+def test_a_bureaus_figures_count_only_its_hubs_with_an_accepted_plan(today, client, cast):
+    _three_hubs(cast)
+    client.force_login(cast.hq)
+    response = client.get(page_url("national", year=YEAR))
+    kanto = next(r for r in response.context["bureau_rows"] if r.name == cast.hub.bureau.name)
+    assert dict((i.code, (t, a)) for i, t, a in kanto.cells)["sessions"] == (120, 9)
+    client.force_login(cast.bureau)
+    response = client.get(page_url("bureau", year=YEAR))
+    (section,) = response.context["sections"]
+    assert [h.jis_code for h in section.coverage.counted] == ["13"]
+    assert "14" in {h.jis_code for h, _state in section.coverage.missing}
+    sessions = next(p for p in section.panels if p.indicator.code == "sessions")
+    assert sessions.target_year == 120 and sessions.actual_to_date == 9
+    html = response.content.decode()
+    counted = html.split(f'id="hubs-counted-{section.bureau.pk}"')[1].split("</dd>")[0]
+    assert "東京都" in counted and "神奈川県" not in counted
+    not_counted = html.split(f'id="hubs-not-counted-{section.bureau.pk}"')[1].split("</dd>")[0]
+    assert "神奈川県" in not_counted
+
+
+def test_with_no_accepted_plan_there_is_no_figure_to_compare(today, client, cast):
+    SessionFactory(hub=cast.hub, case__lead=cast.coordinator, held_on=date(2025, 5, 1))
+    client.force_login(cast.hq)
+    response = client.get(page_url("national", year=YEAR))
+    sessions = response.context["panels"][0]
+    assert sessions.target_year is None and sessions.actual_to_date is None
+    assert sessions.chart["actual"] == [None] * 12
+
+
+# --- Target to date ------------------------------------------------------------------------
+@pytest.fixture
+def first_of_november():
+    with time_machine.travel(datetime(2025, 11, 1, 9, 0, tzinfo=TOKYO), tick=False):
+        yield
+
+
+def test_target_to_date_prorates_the_current_month_on_its_first_day(first_of_november,
+                                                                     client, cast):
+    make_plan(cast.hub, cast.chief, accepted=ACCEPTED)
+    client.force_login(cast.coordinator)
+    response = client.get(hub_url(year=YEAR))
+    sessions = response.context["panels"][0]
+    assert sessions.target_to_date == 70  # April..October, 10 a month, + 1/30 of November
+    assert "当月分は日割り" in response.content.decode()
+
+
+def test_target_to_date_is_the_months_ended_plus_the_share_of_this_month():
+    target = count_targets(120, SESSIONS_MONTHS)
+    elapsed = actuals.months_elapsed(YEAR, date(2025, 10, 15))
+    assert elapsed == pytest.approx(6 + 15 / 31)
+    assert actuals.target_to_date("sessions", target, elapsed) == 65  # 60 + 10 × 15/31
+    assert actuals.months_elapsed(YEAR, date(2025, 4, 1)) == pytest.approx(1 / 30)
+    assert actuals.months_elapsed(YEAR, date(2026, 3, 31)) == 12
+    assert actuals.months_elapsed(YEAR, date(2027, 1, 1)) == 12
+    assert actuals.months_elapsed(YEAR, date(2025, 3, 31)) == 0
+    assert actuals.target_to_date("sessions", target, 12.0) == 120
+    assert actuals.target_to_date("sessions", target, 0.0) == 0  # the year has not begun
+    gap = count_targets(None, [10] * 6 + [None] * 6)
+    assert actuals.target_to_date("sessions", gap, elapsed) is None  # October's is not set
+    assert actuals.target_to_date("sessions", gap, 6.0) == 60
+    assert actuals.target_to_date("follow_up", {"year": 80, "months": [None] * 12},
+                                  elapsed) == 80
+
+
+# --- The bureau's charts -------------------------------------------------------------------
+def test_bureau_dashboard_draws_a_chart_with_its_table(today, client, cast):
+    populate(cast, AgencyFactory(hub=cast.hub), AgencyFactory(hub=cast.other_hub))
+    make_plan(cast.hub, cast.chief, accepted=ACCEPTED)
+    client.force_login(cast.bureau)
+    response = client.get(page_url("bureau", year=YEAR))
+    html = response.content.decode()
+    (section,) = response.context["sections"]
+    sessions = next(p for p in section.panels if p.indicator.code == "sessions")
+    dom_id = sessions.dom_id
+    assert f'data-chart-source="{dom_id}"' in html and 'role="img"' in html
+    assert f'id="{dom_id}" type="application/json"' in html
+    assert sessions.chart["actual"] == [5, 0, 2, 0, 0, 0, 2] + [None] * 5
+    assert sessions.chart["target"] == SESSIONS_MONTHS
+    assert "vendor/chartjs/chart.umd.min.js" in html and "js/plan_charts.js" in html
+    assert f'id="{dom_id}-title"' in html and "<caption>" in html
+    assert "<script>" not in html

@@ -502,3 +502,61 @@ def test_review_queue_lists_the_bureaus_hubs_awaiting_review_first(cast):
     html = render_to_string("evaluation/plans/plan_review_queue.html",
                             {"rows": rows, "year": YEAR})
     assert url("plan_detail", cast.hub) in html
+
+
+# --- Confirmations kept with the submitted version ---------------------------------------------
+def test_the_bureau_sees_who_confirmed_the_submitted_version_and_when(client, cast):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    chief_at = datetime(YEAR, 5, 12, 9, 30, tzinfo=tokyo)
+    org_at = datetime(YEAR, 5, 13, 16, 5, tzinfo=tokyo)
+    plan = new_plan(cast)
+    with time_machine.travel(chief_at, tick=False):
+        services.plan_confirm(plan=plan, by=cast.chief)
+    with time_machine.travel(org_at, tick=False):
+        services.plan_confirm(plan=plan, by=cast.impl_org)
+    version = plan.versions.get()
+    assert (version.chief_confirmed_by, version.chief_confirmed_at) == (cast.chief, chief_at)
+    assert (version.org_confirmed_by, version.org_confirmed_at) == (cast.impl_org, org_at)
+    client.force_login(cast.bureau)
+    html = client.get(url("plan_detail", cast.hub)).content.decode()
+    card = html.split('id="plan-actions"')[1].split("</section>")[0]
+    assert f"{cast.chief.get_full_name()}（{YEAR}年5月12日9:30）" in card
+    assert f"{cast.impl_org.get_full_name()}（{YEAR}年5月13日16:05）" in card
+    assert "未確認" not in card
+    versions = html.split('id="versions-heading"')[1]
+    assert cast.chief.get_full_name() in versions and f"{YEAR}年5月13日16:05" in versions
+
+
+def test_a_confirmation_records_its_time_and_an_edit_withdraws_both(cast):
+    plan = new_plan(cast)
+    plan = services.plan_confirm(plan=plan, by=cast.chief)
+    assert plan.chief_confirmed_at is not None and plan.org_confirmed_at is None
+    plan = services.plan_update(plan=plan, by=cast.chief,
+                                content=with_initiatives(plan, "変更"), version=plan.version)
+    assert plan.chief_confirmed_by is None and plan.chief_confirmed_at is None
+
+
+def test_older_versions_keep_the_submitters_own_confirmation_after_the_migration(client, cast):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("evaluation.migrations.0005_plan_confirmations_kept")
+    plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=YEAR, content={},
+                                     status=Status.SUBMITTED)
+    version = PlanVersion.objects.create(plan=plan, number=1, content={},
+                                         submitted_by=cast.impl_org)
+    migration.keep_the_submitters_confirmation(apps, None)
+    version.refresh_from_db()
+    assert (version.org_confirmed_by, version.org_confirmed_at) == (cast.impl_org,
+                                                                    version.submitted_at)
+    assert version.chief_confirmed_by is None  # not recorded at the time: left unknown
+    client.force_login(cast.bureau)
+    card = client.get(url("plan_detail", cast.hub)).content.decode().split(
+        'id="plan-actions"')[1].split("</section>")[0]
+    assert "記録なし" in card and cast.impl_org.get_full_name() in card

@@ -27,6 +27,7 @@ PAGES = [
     ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("chief", "hubs:agency_list", {"jis_code": "13"}, 8),
     ("bureau", "hubs:appointment_list", {}, 7),
+    ("chief", "hubs:appointment_list", {}, 8),  # recent decisions with their invitations
     # Consultations: lists, the case page and the quick log.
     ("coordinator", "consultations:case_list", {"jis_code": "13"}, 12),
     ("hq", "consultations:case_list", {"jis_code": "13"}, 12),  # the logged read, no own hub
@@ -38,8 +39,9 @@ PAGES = [
     ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
     # Self-checks (their growth with more self-checks is checked in test_self_checks.py).
     ("coordinator", "evaluation:selfcheck_mine", {}, 9),
-    ("impl_org", "evaluation:selfcheck_summary", {"jis_code": "13"}, 11),
-    ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 10),
+    # +1 for the year picker: the years with a published guideline.
+    ("impl_org", "evaluation:selfcheck_summary", {"jis_code": "13"}, 12),
+    ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 11),
     ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 9),
     # Annual plans and their dashboards (growing sessions, clients and referrals above).
     # The plan page also shows satisfaction actuals and the agency survey (this or last year).

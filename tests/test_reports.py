@@ -158,9 +158,11 @@ def _sql_sessions(hub_id, start, end, channel=None):
 
 
 def _sql_new_clients(hub_id, start, end):
+    """Clients whose first session, over all their cases, was held in the period."""
     return _one("SELECT count(*) FROM consultations_client c WHERE c.hub_id = %s AND "
-                "(SELECT min(k.opened_on) FROM consultations_case k WHERE k.client_id = c.id) "
-                "BETWEEN %s AND %s", hub_id, start, end)
+                "(SELECT min(s.held_on) FROM consultations_session s JOIN consultations_case k "
+                "ON k.id = s.case_id WHERE k.client_id = c.id) BETWEEN %s AND %s",
+                hub_id, start, end)
 
 
 def _sql_cases(hub_id, start, end):
@@ -173,6 +175,8 @@ def _sql_cases(hub_id, start, end):
 
 
 def _sql_follow_up(hub_id, start, end, today):
+    # Due in the period and by the day the report was built (today).
+    end = min(end, today)
     base = ("SELECT count(*) FROM consultations_referral WHERE hub_id = %s "
             "AND follow_up_due BETWEEN %s AND %s")
     return (_one(base, hub_id, start, end),
@@ -341,7 +345,7 @@ def test_national_per_hub_sheet_equals_sql_counts(data, django_capture_on_commit
         assert row[15] == _sql_new_clients(hub.pk, *FY2025)
         due, answered, _lapsed, _overdue = _sql_follow_up(hub.pk, *FY2025, today)
         assert (row[16], row[17]) == (due, answered)
-        assert row[18] == (answered / due if due else None)
+        assert row[18] == (round(100 * answered / due, 1) / 100 if due else None)
         n, satisfied, _average = _sql_satisfaction(hub.pk, *FY2025)
         assert row[19] == n
         assert row[20] == (satisfied / n if n >= settings.SATISFACTION_MIN_ANSWERS else None)

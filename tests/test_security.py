@@ -89,6 +89,7 @@ def test_a_new_view_needs_a_login_unless_marked_public():
 
     public = {"accounts:login", "accounts:password_reset", "accounts:password_reset_done",
               "accounts:password_reset_confirm", "accounts:password_reset_complete",
+              "accounts:activate",
               "set_language", "healthz", "admin:login"}
     marked = set()
     for name in public:

@@ -329,7 +329,7 @@ def test_no_one_but_the_owner_and_their_chief_opens_an_individual_self_check(cli
 
 
 @pytest.mark.parametrize(("role", "status"), [("coordinator", 200), ("chief", 200),
-                                              ("impl_org", 403), ("bureau", 403),
+                                              ("impl_org", 200), ("bureau", 403),
                                               ("hq", 403), ("admin", 403)])
 def test_my_self_checks_is_for_those_who_rate_themselves(client, cast, role, status):
     client.force_login(cast.by_role()[role])
@@ -337,7 +337,7 @@ def test_my_self_checks_is_for_those_who_rate_themselves(client, cast, role, sta
 
 
 def test_starting_needs_the_self_check_permission_at_that_hub(client, cast, guideline):
-    client.force_login(cast.impl_org)
+    client.force_login(cast.hq)  # sees the hub's summary, does not rate itself there
     assert _start(client, cast).status_code == 403
     client.force_login(cast.coordinator)
     assert _start(client, cast, cast.other_hub).status_code == 404
@@ -397,7 +397,9 @@ def test_the_trend_averages_submitted_self_checks_per_area_and_item(cast, rated_
     # Only the chief rates B1: one self-check, so no average that would be their own rating.
     assert _cells(area_b) == [(None, 0), (None, 0), (None, 1), (None, 0)]
     assert area_b["cells"][2]["hidden"]
-    assert [item["code"] for item in area_b["items"]] == ["B1"]  # no impl_org-only item
+    # The implementing organization rates itself on B9; nobody has yet.
+    assert [item["code"] for item in area_b["items"]] == ["B1", "B9"]
+    assert _cells(area_b["items"][1]) == [(None, 0)] * 4
 
 
 def test_the_year_summary_for_the_hearing_gives_area_averages(cast, rated_hub):

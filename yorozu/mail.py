@@ -7,6 +7,7 @@ Every delivery attempt is also appended to deliveries.log, so a repeat is visibl
 import os
 import re
 import tempfile
+from email import message_from_bytes
 from pathlib import Path
 
 from django.conf import settings
@@ -27,10 +28,23 @@ class MessageFileBackend(BaseEmailBackend):
             self._write(message)
         return len(email_messages)
 
+    def has_delivered(self, email) -> bool:
+        """Whether this very message (its Message-ID and its text) is in the mailbox already.
+        The text counts too: a database reset starts ids again, and an old message with the
+        same Message-ID but another link is not this one."""
+        target = self._target(email.message())
+        if not target.exists():
+            return False
+        return _text(message_from_bytes(target.read_bytes())) == _text(email.message())
+
+    def _target(self, message) -> Path:
+        message_id = message["Message-ID"].strip("<> ")
+        return self.folder / f"{UNSAFE.sub('_', message_id)}.eml"
+
     def _write(self, email) -> None:
         message = email.message()
         message_id = message["Message-ID"].strip("<> ")
-        target = self.folder / f"{UNSAFE.sub('_', message_id)}.eml"
+        target = self._target(message)
         handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             out.write(message.as_bytes(linesep="\n"))
@@ -38,3 +52,17 @@ class MessageFileBackend(BaseEmailBackend):
         with open(self.folder / "deliveries.log", "a", encoding="utf-8") as log:
             log.write(f"{timezone.now().isoformat()}\t{message_id}\t"
                       f"{','.join(email.recipients())}\n")
+
+
+def _text(message) -> list:
+    return [part.get_payload(decode=True) for part in message.walk()
+            if not part.is_multipart()]
+
+
+def delivered_before(email) -> bool:
+    """Whether the mail backend already took this message: a worker was killed after the send
+    and before the commit that records it, and the job runs again. Only a backend that keeps
+    what it delivered can tell (the development mailbox); SMTP cannot, and the message goes
+    out again with the same Message-ID, which receiving systems may use to drop the repeat."""
+    check = getattr(email.get_connection(), "has_delivered", None)
+    return bool(check and email.extra_headers.get("Message-ID") and check(email))

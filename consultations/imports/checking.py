@@ -16,7 +16,15 @@ from yorozu import fiscal
 from ..exports import CHANNEL_LABELS, DEPTH_LABELS, KIND_LABELS
 from ..forms import hub_coordinators
 from ..models import Case, Client, Topic
-from ..validators import normalize_digits, validate_corporate_number, validate_phone
+from ..validators import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    normalize_digits,
+    validate_corporate_number,
+    validate_not_before_hubs,
+    validate_not_far_ahead,
+    validate_phone,
+)
 from .columns import (
     CASE_KEY,
     CHANNEL,
@@ -45,8 +53,6 @@ from .columns import (
     _text,
 )
 from .reading import Row, Upload
-
-MAX_DURATION = 600
 
 
 @dataclass
@@ -109,9 +115,10 @@ def parse_time(value) -> time:
 
 def parse_minutes(value) -> int:
     text = unicodedata.normalize("NFKC", _text(value)).replace(",", "")
-    if not re.fullmatch(r"\d+", text) or not 1 <= int(text) <= MAX_DURATION:
-        raise _RowError(_("Enter the minutes as a whole number from 1 to %(max)s.")
-                        % {"max": MAX_DURATION})
+    # At most 4 digits: int() of a very long string is slow (and refused past 4,300 digits).
+    if not re.fullmatch(r"\d{1,4}", text) or not MIN_MINUTES <= int(text) <= MAX_MINUTES:
+        raise _RowError(_("Enter the minutes as a whole number from %(min)s to %(max)s.")
+                        % {"min": MIN_MINUTES, "max": MAX_MINUTES})
     return int(text)
 
 
@@ -179,7 +186,7 @@ class _Checker:
         data["summary"] = field_(SUMMARY, _text)
         data["proposal"] = field_(PROPOSAL, _text, default="")
         data["next_step"] = field_(NEXT_STEP, _text, default="")
-        data["next_step_due"] = field_(NEXT_STEP_DUE, parse_date)
+        data["next_step_due"] = field_(NEXT_STEP_DUE, self._due)
         data["case_key"] = field_(CASE_KEY, _text, default="")
         self._across_columns(row)
 
@@ -187,6 +194,13 @@ class _Checker:
         day = parse_date(value)
         if day > self.today:
             raise _RowError(_("This date is in the future. Record only what has happened."))
+        validate_not_before_hubs(day)
+        return day
+
+    def _due(self, value) -> date:
+        day = parse_date(value)
+        validate_not_before_hubs(day)
+        validate_not_far_ahead(day)
         return day
 
     def _corporate_number(self, value) -> str:

@@ -10,14 +10,17 @@ is not yet counted against the hub.
     yearly(hub_ids=..., fiscal_year=...)    -> {"sessions": total to date, "follow_up": rate}
     tallies(hub_ids=..., fiscal_year=..., by_hub=True) -> {hub_id: Tally} (5 queries for all)
     targets(plan_content)                   -> {"sessions": {"year": .., "months": [12]}, ...}
+    target_to_date(code, target, months_elapsed(fiscal_year)) -> the target due by today
     hub_targets(hub_ids=..., fiscal_year=...) -> {hub_id: PlanTargets} (1 query)
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from numbers import Real
 from zoneinfo import ZoneInfo
 
@@ -26,7 +29,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models import JSONField as JSONOutput
 from django.db.models.functions import TruncMonth
 
-from consultations.models import Case, Client, Referral, Session
+from consultations import figures
+from consultations.models import Case
 from yorozu import fiscal
 
 from ..surveys.anonymity import withheld_cells
@@ -38,7 +42,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 MONTHS = 12
 # The months of a fiscal year in order, as calendar month numbers: 4, 5, ..., 12, 1, 2, 3.
 CALENDAR_MONTHS = [(i + 3) % 12 + 1 for i in range(MONTHS)]
-FOLLOWED_UP = (Referral.Status.REPORTED, Referral.Status.CLOSED)
 
 
 def month_index(day) -> int:
@@ -56,10 +59,7 @@ def months_started(fiscal_year: int, today: date | None = None) -> int:
     return sum(1 for start in month_starts(fiscal_year) if start <= today)
 
 
-def _rate(numerator: int, denominator: int) -> float | None:
-    if not denominator:
-        return None
-    return round(100 * numerator / denominator, 1)
+_rate = figures.rate
 
 
 @dataclass
@@ -74,11 +74,12 @@ class Tally:
     referrals_followed: list[int] = field(default_factory=lambda: [0] * MONTHS)
     cases_opened: list[int] = field(default_factory=lambda: [0] * MONTHS)
     cases_expert: list[int] = field(default_factory=lambda: [0] * MONTHS)
+    cases_policy: list[int] = field(default_factory=lambda: [0] * MONTHS)  # evidence pack
     answers: list[int] = field(default_factory=lambda: [0] * MONTHS)  # satisfaction survey
     satisfied: list[int] = field(default_factory=lambda: [0] * MONTHS)
 
     COUNTERS = ("sessions", "new_clients", "referrals_due", "referrals_followed",
-                "cases_opened", "cases_expert", "answers", "satisfied")
+                "cases_opened", "cases_expert", "cases_policy", "answers", "satisfied")
 
     def __add__(self, other: Tally) -> Tally:
         total = Tally(started=max(self.started, other.started))
@@ -163,25 +164,22 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
             for attr, key in pairs:
                 getattr(tally, attr)[i] += row[key]
 
-    add(_grouped(_scoped(Session.objects, hub_ids).filter(held_on__range=(start, end)),
+    add(_grouped(figures.sessions_held(start=start, end=end, hub_ids=hub_ids),
                  month_expr=TruncMonth("held_on"), by_hub=by_hub, n=Count("pk")),
         [("sessions", "n")])
-    # A client counts on the Tokyo date of its creation: compare with Tokyo midnights.
-    since = datetime.combine(start, time.min, tzinfo=TOKYO)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=TOKYO)
-    add(_grouped(_scoped(Client.objects, hub_ids).filter(created_at__gte=since,
-                                                         created_at__lt=until),
-                 month_expr=TruncMonth("created_at", tzinfo=TOKYO), by_hub=by_hub,
-                 n=Count("pk")),
+    # New clients and follow-up as consultations/figures.py defines them for every page.
+    add(_grouped(figures.new_clients(start=start, end=end, hub_ids=hub_ids),
+                 month_expr=TruncMonth("first_held_on"), by_hub=by_hub, n=Count("pk")),
         [("new_clients", "n")])
-    add(_grouped(_scoped(Referral.objects, hub_ids).filter(follow_up_due__range=(start, end)),
-                 month_expr=TruncMonth("follow_up_due"), by_hub=by_hub, n=Count("pk"),
-                 done=Count("pk", filter=Q(status__in=FOLLOWED_UP))),
-        [("referrals_due", "n"), ("referrals_followed", "done")])
+    add(_grouped(figures.referrals_due(start=start, end=end, as_of=today, hub_ids=hub_ids),
+                 month_expr=TruncMonth("follow_up_due"), by_hub=by_hub,
+                 **figures.follow_up_counts()),
+        [("referrals_due", "due"), ("referrals_followed", "followed")])
     add(_grouped(_scoped(Case.objects, hub_ids).filter(opened_on__range=(start, end)),
                  month_expr=TruncMonth("opened_on"), by_hub=by_hub, n=Count("pk"),
-                 expert=Count("pk", filter=Q(depth=Case.Depth.EXPERT))),
-        [("cases_opened", "n"), ("cases_expert", "expert")])
+                 expert=Count("pk", filter=Q(depth=Case.Depth.EXPERT)),
+                 policy=Count("pk", filter=Q(depth=Case.Depth.POLICY))),
+        [("cases_opened", "n"), ("cases_expert", "expert"), ("cases_policy", "policy")])
     add(monthly_counts(hub_ids=hub_ids, fiscal_year=fiscal_year, by_hub=by_hub, until=end),
         [("answers", "n"), ("satisfied", "satisfied")])
     return found
@@ -237,15 +235,33 @@ def targets(plan_content) -> dict[str, dict]:
     return found
 
 
-def target_to_date(code: str, target: dict, started: int) -> int | float | None:
-    """The part of a year's target due by now: the sum of the monthly targets of the months
-    begun (None if they are not all set) for counts; the yearly rate for percentages."""
+def months_elapsed(fiscal_year: int, today: date | None = None) -> float:
+    """How much of the fiscal year has passed by the end of `today`, in months: the months
+    ended plus the share of the current month's days up to and including today (the actuals
+    count today's records). 0 before 1 April, 12 after 31 March."""
+    today = today or fiscal.today()
+    starts = month_starts(fiscal_year) + [date(fiscal_year + 1, 4, 1)]
+    for i, (start, end) in enumerate(itertools.pairwise(starts)):
+        if today < start:
+            return float(i)
+        if today < end:
+            return i + today.day / (end - start).days
+    return float(MONTHS)
+
+
+def target_to_date(code: str, target: dict, elapsed: float) -> int | float | None:
+    """The part of a year's target due after `elapsed` months (see months_elapsed): for
+    counts, the monthly targets of the months ended plus the current month's in proportion to
+    its days passed, rounded to a whole number (None if a month needed is not set); for
+    percentages, the yearly rate. Given a whole number of months, whole months count."""
     if not BY_CODE[code].is_count:
         return target["year"]
-    months = target["months"][:started]
-    if not started or any(v is None for v in months):
-        return None if started else 0
-    return sum(months)
+    whole, part = int(elapsed), elapsed - int(elapsed)
+    months = target["months"][:math.ceil(elapsed)]
+    if any(v is None for v in months):
+        return None
+    due = sum(months[:whole]) + (months[whole] * part if part else 0)
+    return math.floor(due + 0.5)  # half up: a count target is a whole number
 
 
 @dataclass(frozen=True)

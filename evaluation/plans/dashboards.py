@@ -1,10 +1,15 @@
 """Plan dashboards: targets of the accepted plan against what hubs actually did.
 
 - a hub (everyone who may see its plan): month by month, per standard indicator;
-- a bureau (its hubs; HQ sees every hub, grouped by bureau): the year's target against the
-  actual to date, per hub;
+- a bureau (its hubs; HQ sees every hub, grouped by bureau): the bureau's months against the
+  sum of its hubs' accepted targets, and each hub's year's target against its actual to date;
 - national (HQ): the network's months against the sum of the hubs' accepted targets, and a
   summary per bureau.
+
+A bureau's or the nation's total counts only the hubs with an accepted plan, actuals as well
+as targets (a target summed over some hubs set against the actuals of all of them would put
+the network at several times its target); the page names the hubs counted and those left out.
+Targets to date pro-rate the month under way by its days passed (actuals.months_elapsed).
 
 Every page is a chart (Chart.js, drawn by static/js/plan_charts.js from json_script data) with a
 table of the same numbers beside it, and downloads as Excel with ?format=xlsx. Each page runs a
@@ -12,6 +17,7 @@ fixed number of queries whatever the data size (actuals are GROUP BY queries).""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
@@ -26,6 +32,7 @@ from hubs.roles import EVALUATE, REVIEW_PLAN, VIEW_PLAN
 from hubs.scoping import hub_for_user_or_404
 from yorozu import fiscal
 
+from ..surveys.anonymity import withheld_cells
 from . import actuals
 from .indicators import STANDARD
 
@@ -85,15 +92,18 @@ class Panel:
     target_to_date: object
     actual_to_date: object
     chart: dict  # for json_script
+    key: str = ""  # tells apart the charts of several bureaus on one page
 
     @property
     def dom_id(self) -> str:
-        return f"chart-{self.indicator.code}"
+        return f"chart-{self.key}{self.indicator.code}"
 
 
-def _panels(year: int, tally: actuals.Tally, targets: dict | None) -> list[Panel]:
+def _panels(year: int, tally: actuals.Tally, targets: dict | None, *,
+            key: str = "") -> list[Panel]:
     labels = _month_labels(year)
     monthly, yearly = tally.monthly(), tally.yearly()
+    elapsed = actuals.months_elapsed(year)
     panels = []
     for indicator in STANDARD:
         code = indicator.code
@@ -106,34 +116,45 @@ def _panels(year: int, tally: actuals.Tally, targets: dict | None) -> list[Panel
             indicator=indicator,
             months=list(zip(labels, month_targets, monthly[code], strict=True)),
             target_year=target["year"],
-            target_to_date=(actuals.target_to_date(code, target, tally.started)
+            target_to_date=(actuals.target_to_date(code, target, elapsed)
                             if targets is not None else None),
             actual_to_date=yearly[code],
             chart={"labels": labels, "actual": monthly[code], "target": month_targets,
                    "unit": indicator.unit, "actualLabel": _("Actual"),
                    "targetLabel": _("Target")},
+            key=key,
         ))
     return panels
 
 
-def _month_sheet(workbook, title: str, year: int, panels: list[Panel]) -> None:
+def _month_sheet(workbook, title: str, year: int, groups: list[tuple[str, list[Panel]]], *,
+                 group_header: str | None = None) -> None:
+    """One row per indicator and month; with `group_header`, a first column names the group
+    (the bureau) of each block of panels."""
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
-    sheet.append(header_row(sheet, MONTH_HEADERS))
+    sheet.append(header_row(sheet, ([group_header] if group_header else []) + MONTH_HEADERS))
     labels = _month_labels_ja(year)
-    for panel in panels:
-        code, unit = panel.indicator.code, panel.indicator.unit
-        number_format = PERCENT_FORMAT if unit == "percent" else None
-        rows = [(label, target, actual) for label, (_label, target, actual)
-                in zip(labels, panel.months, strict=True)]
-        rows += [("今日までの累計" if unit == "count" else "今日までの率",
-                  panel.target_to_date, panel.actual_to_date),
-                 ("年間目標", panel.target_year, None)]
-        for label, target, actual in rows:
-            sheet.append([cell(sheet, INDICATOR_LABELS_JA[code]),
-                          cell(sheet, UNIT_LABELS_JA[unit]), cell(sheet, label),
-                          cell(sheet, target, number_format=number_format),
-                          cell(sheet, actual, number_format=number_format)])
+    for group, panels in groups:
+        for panel in panels:
+            for label, target, actual, number_format in _month_rows(labels, panel):
+                first = [cell(sheet, group)] if group_header else []  # a cell per row
+                sheet.append(first + [
+                    cell(sheet, INDICATOR_LABELS_JA[panel.indicator.code]),
+                    cell(sheet, UNIT_LABELS_JA[panel.indicator.unit]), cell(sheet, label),
+                    cell(sheet, target, number_format=number_format),
+                    cell(sheet, actual, number_format=number_format)])
+
+
+def _month_rows(labels: list[str], panel: Panel) -> list[tuple]:
+    unit = panel.indicator.unit
+    number_format = PERCENT_FORMAT if unit == "percent" else None
+    rows = [(label, target, actual) for label, (_label, target, actual)
+            in zip(labels, panel.months, strict=True)]
+    rows += [("今日までの累計（当月分は日割り）" if unit == "count" else "今日までの率",
+              panel.target_to_date, panel.actual_to_date),
+             ("年間目標", panel.target_year, None)]
+    return [(*row, number_format) for row in rows]
 
 
 # --- The hub ---------------------------------------------------------------------------------
@@ -145,7 +166,7 @@ def hub_dashboard(request, jis_code):
     panels = _panels(year, tally, plan.targets if plan else None)
     if _wants_xlsx(request):
         workbook = Workbook(write_only=True)
-        _month_sheet(workbook, "計画と実績", year, panels)
+        _month_sheet(workbook, "計画と実績", year, [("", panels)])
         return xlsx_response(
             workbook_bytes(workbook),
             filename=f"{hub.prefecture_ja}_{year}年度_計画と実績.xlsx",
@@ -199,17 +220,68 @@ def _summed_targets(plans: list) -> dict:
     return found
 
 
-def _bureau_row(bureau, hubs: list[Hub], plans: dict, tallies: dict, year: int) -> SummaryRow:
+# --- Which hubs a total counts ----------------------------------------------------------------
+@dataclass
+class Coverage:
+    """The hubs of a bureau's or the nation's total: those with an accepted plan (`counted`),
+    so that its actuals cover exactly the hubs whose targets are summed. The others are left
+    out of targets and actuals alike, and named on the page."""
+
+    counted: list[Hub]
+    drafts: list[Hub]  # a plan, not yet accepted
+    without: list[Hub]  # no plan for the year
+
+    @property
+    def missing(self) -> list[tuple[Hub, str]]:
+        return [(h, "draft") for h in self.drafts] + [(h, "none") for h in self.without]
+
+
+def _coverage(hubs: list[Hub], plans: dict) -> Coverage:
+    states = {hub.pk: _plan_state(plans.get(hub.pk)) for hub in hubs}
+    return Coverage(counted=[h for h in hubs if states[h.pk] == "accepted"],
+                    drafts=[h for h in hubs if states[h.pk] == "draft"],
+                    without=[h for h in hubs if states[h.pk] == "none"])
+
+
+@dataclass
+class Total:
+    """A bureau's or the nation's figures over the hubs it counts."""
+
+    coverage: Coverage
+    tally: actuals.Tally
+    targets: dict | None  # None when no hub has an accepted plan: nothing to compare
+
+
+def _total(hubs: list[Hub], plans: dict, tallies: dict, year: int) -> Total:
+    coverage = _coverage(hubs, plans)
+    if not coverage.counted:
+        # Tally(started=0) reads as "no figure" in every month and for the year.
+        return Total(coverage, actuals.Tally(started=0), None)
     tally = actuals.empty_tally(year)
-    for hub in hubs:
+    for hub in coverage.counted:
         tally = tally + tallies.get(hub.pk, actuals.empty_tally(year))
-    accepted = [plans[h.pk] for h in hubs if h.pk in plans and plans[h.pk].accepted]
-    targets = _summed_targets(accepted)
-    yearly = tally.yearly()
+    return Total(coverage, tally, _summed_targets([plans[h.pk] for h in coverage.counted]))
+
+
+def _bureau_row(bureau, hubs: list[Hub], total: Total) -> SummaryRow:
+    yearly = total.tally.yearly()
+    targets = total.targets or {}
     return SummaryRow(
         name=bureau.name, bureau_name=bureau.name, plan_state="",
-        accepted_plans=len(accepted), hubs=len(hubs),
-        cells=[(i, targets[i.code]["year"], yearly[i.code]) for i in STANDARD])
+        accepted_plans=len(total.coverage.counted), hubs=len(hubs),
+        cells=[(i, (targets.get(i.code) or {}).get("year"), yearly[i.code]) for i in STANDARD])
+
+
+def _withhold_satisfaction(rows: list[tuple[SummaryRow, actuals.Tally]]) -> None:
+    """Rows shown beside the total they add up to (hubs beside their bureau's, bureaus beside
+    the nation's): a row's satisfaction is withheld when the total minus the rows shown would
+    reveal a group of fewer answers than the minimum (anonymity.withheld_cells)."""
+    hidden = withheld_cells([sum(tally.answers) for _row, tally in rows],
+                            settings.SATISFACTION_MIN_ANSWERS)
+    for (row, _tally), hide in zip(rows, hidden, strict=True):
+        if hide:
+            row.cells = [(i, target, None if i.code == "satisfaction" else actual)
+                         for i, target, actual in row.cells]
 
 
 def _summary_headers() -> list[str]:
@@ -255,6 +327,33 @@ def _is_hq(user) -> bool:
     return hub_access(user).can(EVALUATE, None)
 
 
+@dataclass
+class BureauSection:
+    """A bureau on the bureau page: its months over the hubs it counts, and every hub."""
+
+    bureau: object
+    rows: list[SummaryRow]
+    coverage: Coverage
+    panels: list[Panel]
+
+    @property
+    def dom_suffix(self) -> str:
+        return f"-{self.bureau.pk}"
+
+
+def _coverage_sheet(workbook, sections: list[tuple[str, Coverage]]) -> None:
+    """Which hubs each total counts, as the page says it."""
+    sheet = workbook.create_sheet("集計対象の拠点")
+    sheet.append(header_row(sheet, ["集計", "拠点", "計画", "集計に含む"]))
+    for name, coverage in sections:
+        for hub in coverage.counted:
+            sheet.append([cell(sheet, name), cell(sheet, hub.prefecture_ja),
+                          cell(sheet, PLAN_LABELS_JA["accepted"]), cell(sheet, "含む")])
+        for hub, state in coverage.missing:
+            sheet.append([cell(sheet, name), cell(sheet, hub.prefecture_ja),
+                          cell(sheet, PLAN_LABELS_JA[state]), cell(sheet, "含まない")])
+
+
 def bureau_dashboard(request):
     access = hub_access(request.user)
     if _is_hq(request.user):
@@ -268,11 +367,23 @@ def bureau_dashboard(request):
     plans = actuals.hub_targets(hub_ids=hub_ids, fiscal_year=year)
     tallies = actuals.tallies(hub_ids=hub_ids, fiscal_year=year, by_hub=True)
     empty = actuals.empty_tally(year)
-    sections = [(bureau, [_hub_row(h, plans.get(h.pk), tallies.get(h.pk, empty))
-                          for h in hubs]) for bureau, hubs in groups]
+    sections = []
+    for bureau, hubs in groups:
+        total = _total(hubs, plans, tallies, year)
+        rows = [_hub_row(h, plans.get(h.pk), tallies.get(h.pk, empty)) for h in hubs]
+        _withhold_satisfaction([(row, tallies.get(h.pk, empty))
+                                for h, row in zip(hubs, rows, strict=True)
+                                if h in total.coverage.counted])  # the hubs in the total
+        sections.append(BureauSection(
+            bureau=bureau, rows=rows, coverage=total.coverage,
+            panels=_panels(year, total.tally, total.targets, key=f"b{bureau.pk}-")))
     if _wants_xlsx(request):
         workbook = Workbook(write_only=True)
-        _summary_sheet(workbook, "拠点別", [row for _b, rows in sections for row in rows])
+        _summary_sheet(workbook, "拠点別", [row for s in sections for row in s.rows])
+        _month_sheet(workbook, "経済産業局別の月次", year,
+                     [(s.bureau.name_ja, s.panels) for s in sections],
+                     group_header="経済産業局")
+        _coverage_sheet(workbook, [(s.bureau.name_ja, s.coverage) for s in sections])
         return xlsx_response(workbook_bytes(workbook),
                              filename=f"{year}年度_拠点別_計画と実績.xlsx",
                              fallback=f"plan-actuals-hubs-{year}.xlsx")
@@ -289,22 +400,25 @@ def national_dashboard(request):
     groups = _hubs_by_bureau(None)
     plans = actuals.hub_targets(hub_ids=None, fiscal_year=year)
     tallies = actuals.tallies(hub_ids=None, fiscal_year=year, by_hub=True)
-    total = actuals.empty_tally(year)
-    for tally in tallies.values():
-        total = total + tally
-    accepted = [p for p in plans.values() if p.accepted]
-    panels = _panels(year, total, _summed_targets(accepted))
-    bureau_rows = [_bureau_row(bureau, hubs, plans, tallies, year) for bureau, hubs in groups]
+    national = _total([h for _b, hubs in groups for h in hubs], plans, tallies, year)
+    panels = _panels(year, national.tally, national.targets)
+    totals = [_total(hubs, plans, tallies, year) for _b, hubs in groups]
+    bureau_rows = [_bureau_row(bureau, hubs, total)
+                   for (bureau, hubs), total in zip(groups, totals, strict=True)]
+    _withhold_satisfaction([(row, total.tally)
+                            for row, total in zip(bureau_rows, totals, strict=True)])
     if _wants_xlsx(request):
         workbook = Workbook(write_only=True)
-        _month_sheet(workbook, "全国", year, panels)
+        _month_sheet(workbook, "全国", year, [("", panels)])
         _summary_sheet(workbook, "経済産業局別", bureau_rows, first_header="経済産業局",
                        plan_header="受理済み計画／拠点数")
+        _coverage_sheet(workbook, [("全国", national.coverage)])
         return xlsx_response(workbook_bytes(workbook),
                              filename=f"{year}年度_全国_計画と実績.xlsx",
                              fallback=f"plan-actuals-national-{year}.xlsx")
     return render(request, "evaluation/plans/dashboard_national.html", {
         "year": year, "year_label": fiscal.fiscal_year_label(year), "panels": panels,
-        "bureau_rows": bureau_rows, "indicators": STANDARD,
-        "accepted_count": len(accepted), "hub_count": sum(len(h) for _b, h in groups),
+        "bureau_rows": bureau_rows, "indicators": STANDARD, "coverage": national.coverage,
+        "accepted_count": len(national.coverage.counted),
+        "hub_count": sum(len(h) for _b, h in groups),
     })

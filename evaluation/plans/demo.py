@@ -52,9 +52,12 @@ def seed_plans() -> dict:
     for jis, (status, sessions, new_clients) in PLANS.items():
         hub = Hub.objects.get(jis_code=jis)
         chief = users[f"chief.{SLUGS[jis]}@example.jp"]
+        org = users[f"org.{SLUGS[jis]}@example.jp"]
         bureau = users[f"bureau.{BUREAU_OF[jis]}@example.jp"]
-        _plan(hub, year - 1, "accepted", _content(hub, sessions - 5, new_clients), chief, bureau)
-        plan = _plan(hub, year, status, _content(hub, sessions, new_clients), chief, bureau)
+        _plan(hub, year - 1, "accepted", _content(hub, sessions - 5, new_clients),
+              (chief, org), bureau)
+        plan = _plan(hub, year, status, _content(hub, sessions, new_clients), (chief, org),
+                     bureau)
         if status == "returned" and not plan.comments.exists():
             PlanComment.objects.create(plan=plan, on_version=plan.versions.last(),
                                        section="targets", author=bureau,
@@ -62,13 +65,17 @@ def seed_plans() -> dict:
     return {"plans": AnnualPlan.objects.count()}
 
 
-def _plan(hub, year, status, content, chief, bureau) -> AnnualPlan:
+def _plan(hub, year, status, content, confirmers, bureau) -> AnnualPlan:
+    chief, org = confirmers
     plan, created = AnnualPlan.objects.get_or_create(
         hub=hub, fiscal_year=year,
         defaults={"status": status, "content": content, "updated_by": chief})
     if created and status != "draft":
         decided = status in ("accepted", "returned")
+        now = timezone.now()
         PlanVersion.objects.create(plan=plan, number=1, content=content, submitted_by=chief,
+                                   chief_confirmed_by=chief, chief_confirmed_at=now,
+                                   org_confirmed_by=org, org_confirmed_at=now,
                                    outcome=status if decided else "",
                                    decided_by=bureau if decided else None,
                                    decided_at=timezone.now() if decided else None)

@@ -60,6 +60,8 @@ class AnnualPlan(models.Model):
                                            null=True, blank=True, related_name="+")
     org_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                          null=True, blank=True, related_name="+")
+    chief_confirmed_at = models.DateTimeField(null=True, blank=True)
+    org_confirmed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)  # optimistic lock on the draft
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -84,7 +86,8 @@ class AnnualPlan(models.Model):
 
 
 class PlanVersion(models.Model):
-    """A frozen submission. The accepted one is the year's yardstick."""
+    """A frozen submission. The accepted one is the year's yardstick. It keeps the two
+    confirmations that submitted it (who and when), which the draft then gives up."""
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
@@ -92,6 +95,14 @@ class PlanVersion(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="+")
+    # Null on versions submitted before confirmations were kept (only the submitter's is
+    # known for those: see migration 0005).
+    chief_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                           null=True, blank=True, related_name="+")
+    chief_confirmed_at = models.DateTimeField(null=True, blank=True)
+    org_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                         null=True, blank=True, related_name="+")
+    org_confirmed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, blank=True)  # returned / accepted
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")

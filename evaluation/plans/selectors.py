@@ -30,7 +30,8 @@ def plan_for(*, user, hub: Hub, fiscal_year: int) -> AnnualPlan | None:
 
 
 def versions(plan: AnnualPlan) -> list[PlanVersion]:
-    return list(plan.versions.select_related("submitted_by", "decided_by").order_by("number"))
+    return list(plan.versions.select_related("submitted_by", "decided_by", "chief_confirmed_by",
+                                             "org_confirmed_by").order_by("number"))
 
 
 def accepted_version(plan: AnnualPlan | None) -> PlanVersion | None:
@@ -95,6 +96,36 @@ def sections_with_comments(plan: AnnualPlan | None) -> list[SectionView]:
     return list(sections.values())
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    label: str
+    by: object  # the user, or None
+    at: datetime | None
+
+
+def confirmations(source) -> list[Confirmation]:
+    """The chief coordinator's and the implementing organization's confirmations of a draft
+    or of a submitted version (the two that submitted it)."""
+    return [
+        Confirmation(_("Chief coordinator's confirmation"), source.chief_confirmed_by,
+                     source.chief_confirmed_at),
+        Confirmation(_("Implementing organization's confirmation"), source.org_confirmed_by,
+                     source.org_confirmed_at),
+    ]
+
+
+def confirmations_shown(plan: AnnualPlan | None, latest: PlanVersion | None
+                        ) -> tuple[PlanVersion | None, list[Confirmation]]:
+    """What the plan page shows under "where the plan stands": the draft's confirmations while
+    it is edited; once submitted, the draft's are withdrawn, so those that submitted the
+    latest version, with that version."""
+    if plan is None:
+        return None, []
+    if plan.is_editable or latest is None:
+        return None, confirmations(plan)
+    return latest, confirmations(latest)
+
+
 def plan_page(*, user, hub: Hub, fiscal_year: int) -> dict:
     """Everything the plan page shows: the plan (or None), its content by section with the
     comments, the targets table, the versions and the year's policy."""
@@ -103,6 +134,8 @@ def plan_page(*, user, hub: Hub, fiscal_year: int) -> dict:
     plan = plan_for(user=user, hub=hub, fiscal_year=fiscal_year)
     content = plan_content.normalize(plan.content if plan else {}, indicators)
     plan_versions = versions(plan) if plan else []
+    latest = plan_versions[-1] if plan_versions else None
+    confirmed_version, shown = confirmations_shown(plan, latest)
     return {
         "plan": plan,
         "policy": policy,
@@ -111,7 +144,9 @@ def plan_page(*, user, hub: Hub, fiscal_year: int) -> dict:
         "targets": target_rows(hub=hub, fiscal_year=fiscal_year, content=content,
                                indicators=indicators),
         "versions": plan_versions,
-        "latest_version": plan_versions[-1] if plan_versions else None,
+        "latest_version": latest,
+        "confirmed_version": confirmed_version,
+        "confirmations": shown,
         "month_labels": plan_content.month_labels(),
         "analysis_rows": [(label, content["analysis"][key])
                           for key, label in plan_content.analysis_labels().items()],

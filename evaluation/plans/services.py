@@ -31,6 +31,10 @@ __all__ = ["EditConflict", "WorkflowError"]
 
 Status = AnnualPlan.Status
 UNDER_REVIEW = (Status.SUBMITTED, Status.IN_REVIEW)
+# Who confirmed the draft and when; copied onto the version the two confirmations submit.
+CONFIRMATION_FIELDS = ("chief_confirmed_by", "chief_confirmed_at", "org_confirmed_by",
+                       "org_confirmed_at")
+NO_CONFIRMATIONS = dict.fromkeys(CONFIRMATION_FIELDS)
 
 
 def _require(user, perm: str, hub_id: int) -> None:
@@ -54,12 +58,15 @@ def latest_version(plan: AnnualPlan) -> PlanVersion | None:
 
 def _notify(version: PlanVersion, event: str) -> PlanNotification:
     """One notification per version and event; the email goes out after the commit."""
+    from yorozu.jobs.services import task_send
+
     from .tasks import plan_notify
 
     notification, _created = PlanNotification.objects.get_or_create(version=version,
                                                                      event=event)
     pk = notification.pk
-    transaction.on_commit(lambda: plan_notify.delay(pk))
+    # A broker outage must not undo the plan's step; the notification stays unsent (logged).
+    transaction.on_commit(lambda: task_send(plan_notify, pk))
     return notification
 
 
@@ -104,7 +111,7 @@ def plan_update(*, plan: AnnualPlan, by, content: dict, version: int) -> AnnualP
         return _refresh(plan)  # nothing changed: confirmations stand
     AnnualPlan.objects.filter(pk=plan.pk).update(
         content=content, version=current.version + 1, updated_by=by,
-        updated_at=timezone.now(), chief_confirmed_by=None, org_confirmed_by=None,
+        updated_at=timezone.now(), **NO_CONFIRMATIONS,
     )
     return _refresh(plan)
 
@@ -123,26 +130,30 @@ def plan_confirm(*, plan: AnnualPlan, by, version: int | None = None) -> AnnualP
     roles = confirming_roles(user=by, hub_id=current.hub_id)
     if not roles:
         raise WorkflowError("only the chief coordinator or the implementing organization")
+    now = timezone.now()
     if Role.CHIEF in roles:
-        current.chief_confirmed_by = by
+        current.chief_confirmed_by, current.chief_confirmed_at = by, now
     if Role.IMPL_ORG in roles:
-        current.org_confirmed_by = by
+        current.org_confirmed_by, current.org_confirmed_at = by, now
     if current.chief_confirmed_by_id and current.org_confirmed_by_id:
         _submit(current, by)
     else:
-        current.save(update_fields=["chief_confirmed_by", "org_confirmed_by", "updated_at"])
+        current.save(update_fields=[*CONFIRMATION_FIELDS, "updated_at"])
     return _refresh(plan)
 
 
 def _submit(plan: AnnualPlan, by) -> PlanVersion:
+    """Freezes the draft as the next version, with the two confirmations that submitted it
+    (the bureau sees who confirmed what and when); the draft starts again unconfirmed."""
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = PlanVersion.objects.create(plan=plan, number=number,
-                                         content=copy.deepcopy(plan.content), submitted_by=by)
+    version = PlanVersion.objects.create(
+        plan=plan, number=number, content=copy.deepcopy(plan.content), submitted_by=by,
+        **{name: getattr(plan, name) for name in CONFIRMATION_FIELDS})
     plan.status = Status.SUBMITTED
-    plan.chief_confirmed_by = plan.org_confirmed_by = None
+    for name, value in NO_CONFIRMATIONS.items():
+        setattr(plan, name, value)
     plan.version += 1
-    plan.save(update_fields=["status", "chief_confirmed_by", "org_confirmed_by", "version",
-                             "updated_at"])
+    plan.save(update_fields=["status", *CONFIRMATION_FIELDS, "version", "updated_at"])
     _notify(version, "submitted")
     return version
 
@@ -212,8 +223,7 @@ def plan_revise(*, plan: AnnualPlan, by) -> AnnualPlan:
     accepted version stays the yardstick until a revision is accepted."""
     _require(by, EDIT_PLAN, plan.hub_id)
     current = _transition(plan, allowed_from=(Status.ACCEPTED,), to=Status.DRAFT)
-    AnnualPlan.objects.filter(pk=current.pk).update(chief_confirmed_by=None,
-                                                    org_confirmed_by=None, updated_by=by)
+    AnnualPlan.objects.filter(pk=current.pk).update(**NO_CONFIRMATIONS, updated_by=by)
     return _refresh(plan)
 
 

@@ -4,13 +4,14 @@ queries whatever the size of the hubs' history.
 
 Definitions (the workbooks' notes repeat them for readers):
 - A session belongs to the month of its date (held_on, a Tokyo calendar date).
-- A new client is a client whose first case (the earliest opened_on of all its cases) was
-  opened in the period. Clients entered without a case are not counted.
+- A new client and the follow-up rate are those of consultations/figures.py, as on every
+  page: a client whose first session was held in the period; of the referrals whose
+  follow-up date falls in the period and not after the day the report was built, the share
+  reported back or closed.
 - A referral is made on the Tokyo date of its creation (created_at is stored in UTC, so the
   period's bounds are Tokyo midnights).
-- Follow-up: referrals whose follow-up date falls in the period; answered means reported back
-  or closed, lapsed means given up, overdue means still waiting for the agency (sent,
-  acknowledged or acting) with the follow-up date before the day the report was built.
+- Of those referrals, lapsed means given up, overdue means still waiting for the agency
+  (sent, acknowledged or acting) with the follow-up date before the day the report was built.
 """
 
 from dataclasses import dataclass
@@ -18,16 +19,16 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 
-from consultations.models import Case, Client, Referral, Session, Topic
+from consultations import figures
+from consultations.models import Case, Referral, Session, Topic
 from evaluation.models import SatisfactionResponse
 from hubs.models import Hub
 from yorozu import fiscal
 from yorozu.jobs.models import Job
 
-ANSWERED = (Referral.Status.REPORTED, Referral.Status.CLOSED)
 WAITING = (Referral.Status.SENT, Referral.Status.ACKNOWLEDGED, Referral.Status.ACTING)
 CHANNELS = list(Session.Channel.values)
 RECENT_JOBS = 10
@@ -100,20 +101,24 @@ def report_jobs(*, kind: str, hub=None):
 
 # --- Shared building blocks ------------------------------------------------------------------
 def _sessions(period: Period, hub=None):
-    sessions = Session.objects.filter(held_on__range=period.dates)
-    return sessions if hub is None else sessions.filter(hub=hub)
+    return figures.sessions_held(start=period.start, end=period.end,
+                                 hub_ids=None if hub is None else [hub.pk])
 
 
-def _new_clients(period: Period):
-    """Clients with a case opened in the period and none opened before it."""
-    in_period = Case.objects.filter(client=OuterRef("pk"), opened_on__range=period.dates)
-    earlier = Case.objects.filter(client=OuterRef("pk"), opened_on__lt=period.start)
-    return Client.objects.filter(Exists(in_period)).exclude(Exists(earlier))
+def _new_clients(period: Period, hub=None):
+    return figures.new_clients(start=period.start, end=period.end,
+                               hub_ids=None if hub is None else [hub.pk])
 
 
-def _follow_up(period: Period, as_of: date) -> dict:
-    return {"due": Count("pk"),
-            "answered": Count("pk", filter=Q(status__in=ANSWERED)),
+def _referrals_due(period: Period, as_of: date, hub=None):
+    return figures.referrals_due(start=period.start, end=period.end, as_of=as_of,
+                                 hub_ids=None if hub is None else [hub.pk])
+
+
+def _follow_up(as_of: date) -> dict:
+    """Aggregates over `_referrals_due`: due and followed (the rate's two terms), lapsed and
+    overdue."""
+    return {**figures.follow_up_counts(),
             "lapsed": Count("pk", filter=Q(status=Referral.Status.LAPSED)),
             "overdue": Count("pk", filter=Q(status__in=WAITING, follow_up_due__lt=as_of))}
 
@@ -152,12 +157,11 @@ def hub_month_summary(*, hub, period: Period, as_of: date) -> dict:
     start, end = period.tokyo_bounds()
     referrals_made = Referral.objects.filter(hub=hub, created_at__gte=start,
                                              created_at__lt=end).count()
-    follow_up = (Referral.objects.filter(hub=hub, follow_up_due__range=period.dates)
-                 .aggregate(**_follow_up(period, as_of)))
+    follow_up = _referrals_due(period, as_of, hub).aggregate(**_follow_up(as_of))
     satisfaction = (SatisfactionResponse.objects.filter(hub=hub,
                                                         answered_on__range=period.dates)
                     .aggregate(**_satisfaction()))
-    return {"sessions": sessions, "new_clients": _new_clients(period).filter(hub=hub).count(),
+    return {"sessions": sessions, "new_clients": _new_clients(period, hub).count(),
             "cases": cases, "referrals_made": referrals_made, "follow_up": follow_up,
             "satisfaction": satisfaction}
 
@@ -212,8 +216,8 @@ def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
     months = (_sessions(period).annotate(month=TruncMonth("held_on")).values("hub_id", "month")
               .annotate(n=Count("pk")).order_by())
     new_clients = _new_clients(period).values("hub_id").annotate(n=Count("pk")).order_by()
-    follow_up = (Referral.objects.filter(follow_up_due__range=period.dates).values("hub_id")
-                 .annotate(**_follow_up(period, as_of)).order_by())
+    follow_up = (_referrals_due(period, as_of).values("hub_id")
+                 .annotate(**_follow_up(as_of)).order_by())
     satisfaction = (SatisfactionResponse.objects.filter(answered_on__range=period.dates)
                     .values("hub_id").annotate(**_satisfaction()).order_by())
     return {

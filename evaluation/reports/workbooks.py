@@ -9,6 +9,7 @@ from django.conf import settings
 from openpyxl import Workbook
 
 from consultations.exports import CHANNEL_LABELS, DATE_FORMAT, cell, header_row
+from consultations.figures import rate
 from consultations.models import Topic
 from evaluation.surveys.anonymity import residual_too_small
 
@@ -32,6 +33,7 @@ FOLLOW_UP_DUE = "フォロー期限がこの月の紹介"
 FOLLOW_UP_ANSWERED = "うち回答済み（報告あり・完了）"
 FOLLOW_UP_LAPSED = "うち立ち消え"
 FOLLOW_UP_OVERDUE = "うち未回答で期限超過"
+FOLLOW_UP_RATE = "フォロー率"
 SATISFACTION_N = "満足度調査の回答数"
 SATISFACTION_SHARE = "満足の割合（総合4以上）"
 SATISFACTION_AVERAGE = "総合満足度の平均（5段階）"
@@ -73,14 +75,16 @@ def _summary_rows(figures: dict) -> list[list]:
     rows += [[channel_label(ch), sessions[ch], ""] for ch in CHANNELS]
     rows += [
         [NEW_CLIENTS, figures["new_clients"],
-         "この月に初めて案件を開始した相談者（相談者ごとに最初の案件の開始日がこの月にあるもの）"],
+         "この月に初めて相談を受けた相談者（相談者ごとに最初の相談日がこの月にあるもの）"],
         [CASES_OPENED, cases["opened"], "開始日がこの月の案件"],
         [CASES_RESOLVED, cases["resolved"], "終了日がこの月で、状況が「解決」の案件"],
         [CASES_CLOSED, cases["closed"], "終了日がこの月で、状況が「終了（未解決）」の案件"],
         [REFERRALS_MADE, figures["referrals_made"],
          "紹介・連携を登録した日（日本時間）がこの月のもの"],
-        [FOLLOW_UP_DUE, follow["due"], "フォロー期限がこの月の紹介・連携"],
-        [FOLLOW_UP_ANSWERED, follow["answered"], "状況が「報告あり」または「完了」"],
+        [FOLLOW_UP_DUE, follow["due"], "フォロー期限がこの月で、集計日までに期限が来た紹介・連携"],
+        [FOLLOW_UP_ANSWERED, follow["followed"], "状況が「報告あり」または「完了」"],
+        [FOLLOW_UP_RATE, _percent(follow["followed"], follow["due"]),
+         "フォロー期限が来た紹介・連携のうち回答済みの割合"],
         [FOLLOW_UP_LAPSED, follow["lapsed"], "状況が「立ち消え」"],
         [FOLLOW_UP_OVERDUE, follow["overdue"],
          "紹介先の対応待ち（送付済み・受領済み・紹介先で対応中）で、フォロー期限が集計日より前のもの"],
@@ -96,6 +100,12 @@ def _satisfaction_rows(satisfaction: dict) -> list[list]:
         return [n_row, [SATISFACTION_SHARE, None, note], [SATISFACTION_AVERAGE, None, note]]
     return [n_row, [SATISFACTION_SHARE, _Formatted(shown["share"], PERCENT), ""],
             [SATISFACTION_AVERAGE, _Formatted(shown["average"], AVERAGE), ""]]
+
+
+def _percent(part: int, whole: int):
+    """The rate as every page shows it (a percentage to one decimal), as a percent cell."""
+    shown = rate(part, whole)
+    return None if shown is None else _Formatted(shown / 100, PERCENT)
 
 
 class _Formatted:
@@ -193,7 +203,7 @@ def _hub_sheet(sheet, *, hubs, fiscal_year: int, as_of: date, progress) -> None:
     sheet.freeze_panes = "C2"
     sheet.append(header_row(sheet, [
         "拠点コード", "都道府県", *(f"{m.month}月" for m in months), "相談対応数（年度計）",
-        NEW_CLIENTS, "フォロー期限が年度内の紹介", "うち回答済み", "フォロー率",
+        NEW_CLIENTS, "フォロー期限が年度内の紹介", "うち回答済み", FOLLOW_UP_RATE,
         SATISFACTION_N, SATISFACTION_SHARE]))
     totals = _Totals(months)
     answers = []
@@ -219,16 +229,15 @@ def _hub_row(hub_id: int, months: list[date], figures: dict) -> dict:
     satisfaction = figures["satisfaction"].get(hub_id, {})
     return {"months": [figures["months"].get((hub_id, m), 0) for m in months],
             "new_clients": figures["new_clients"].get(hub_id, 0),
-            "due": follow.get("due", 0), "answered": follow.get("answered", 0),
+            "due": follow.get("due", 0), "answered": follow.get("followed", 0),
             "n": satisfaction.get("n", 0), "satisfied": satisfaction.get("satisfied", 0)}
 
 
 def _hub_cells(row: dict) -> list:
-    rate = _Formatted(row["answered"] / row["due"], PERCENT) if row["due"] else None
     shown = selectors.shown_satisfaction({"n": row["n"], "satisfied": row["satisfied"]})
     share = _Formatted(shown["share"], PERCENT) if shown else None
     return [*row["months"], sum(row["months"]), row["new_clients"], row["due"],
-            row["answered"], rate, row["n"], share]
+            row["answered"], _percent(row["answered"], row["due"]), row["n"], share]
 
 
 class _Totals:
@@ -252,10 +261,10 @@ def _notes_sheet(workbook, *, fiscal_year: int, as_of: date) -> None:
         ["集計日", as_of],
         ["相談対応数", "相談日が対象期間内の相談対応。明細では案件の相談分野ごとに数えるため、"
                      "分野が複数ある案件の相談は複数の行に現れます。拠点別の数は相談1件を1回だけ数えます。"],
-        [NEW_CLIENTS, "対象年度に初めて案件を開始した相談者"
-                      "（相談者ごとに最初の案件の開始日が年度内）"],
-        ["フォロー率", "フォロー期限が年度内の紹介・連携のうち、"
-                     "状況が「報告あり」または「完了」の割合"],
+        [NEW_CLIENTS, "対象年度に初めて相談を受けた相談者"
+                      "（相談者ごとに最初の相談日が年度内。相談の記録がまだない相談者は数えません）"],
+        [FOLLOW_UP_RATE, "フォロー期限が年度内で集計日までに期限が来た紹介・連携のうち、"
+                         "状況が「報告あり」または「完了」の割合"],
         [SATISFACTION_SHARE, "相談者満足度調査で総合満足度が4以上の回答の割合"],
     ]:
         _write(sheet, line)

@@ -189,9 +189,12 @@ def survey_close(*, survey: AgencySurvey, by) -> AgencySurvey:
 def response_save(*, invitation: AgencyInvitation, data: dict) -> bool:
     """Stores the answers and marks the invitation answered, together or not at all. False
     if it was answered meanwhile (another tab) or the survey closed. The answer keeps the
-    agency's type, never the agency."""
-    if not AgencySurvey.objects.filter(pk=invitation.survey_id,
-                                       status=AgencySurvey.Status.OPEN).exists():
+    agency's type, never the agency. The survey row stays locked until the answer is
+    committed, so that answers commit in the order of their ids, which the results' batches
+    rely on (agency_selectors.survey_results), and a close cannot cross an answer."""
+    if not (AgencySurvey.objects.select_for_update()
+            .filter(pk=invitation.survey_id, status=AgencySurvey.Status.OPEN)
+            .values_list("pk", flat=True).first()):
         return False
     if not links.claim_answer(AgencyInvitation, invitation.pk):
         return False

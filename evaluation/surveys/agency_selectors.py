@@ -1,15 +1,19 @@
 """Reads for the support-agency survey: campaign lists and counts for the staff pages, and
-the results (withheld below settings.AGENCY_SURVEY_MIN_ANSWERS answers, so that a handful of
-answers cannot be traced to the agency that gave them)."""
+the results. settings.AGENCY_SURVEY_MIN_ANSWERS protects every part of the results alike, so
+that no answer can be traced to the agency that gave it: the total (nothing below it), each
+type of agency (a type below it is shown only together with others), the comments (only with
+the results) and the results' changes over time (they move in whole batches of it)."""
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from hubs.models import SupportAgency
 from yorozu import fiscal
 from yorozu.jobs.models import Job
 
 from .agency import JOB_KINDS
+from .anonymity import counted_in_batches, withholding
 from .models import AgencyInvitation, AgencyResponse, AgencySurvey
 
 
@@ -29,15 +33,17 @@ def survey_counts(*, survey: AgencySurvey) -> dict:
         opened=Count("pk", filter=Q(opened_at__isnull=False)),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
         failed=Count("pk", filter=Q(send_attempts__gt=0)),
+        reminded=Count("pk", filter=Q(reminders_sent__gt=0)),
     )
 
 
 def survey_invitations(*, survey: AgencySurvey):
-    """Who was invited and how far each got: for those who run the survey only (the results
-    never name an agency)."""
+    """Who was invited and whether the invitation went out: for those who run the survey
+    only. Nothing that answering changes is read (answered, opened, reminded, a failed
+    reminder): beside the results, it would tell which agency said what."""
     return (AgencyInvitation.objects.filter(survey=survey).select_related("agency")
-            .only("pk", "email", "sent_at", "opened_at", "answered_at", "send_attempts",
-                  "send_error", "reminders_sent", "agency__name", "agency__kind")
+            .only("pk", "email", "sent_at", "send_attempts", "send_error", "agency__name",
+                  "agency__kind")
             .order_by("agency__kind", "agency__name"))
 
 
@@ -65,29 +71,46 @@ def agency_survey_summary(*, hub, fiscal_year: int) -> dict | None:
 
 def survey_results(*, survey: AgencySurvey) -> dict:
     """Counts, response rate, average per question, answers by type of agency and the free
-    texts. Only the counts when there are fewer answers than the threshold."""
+    texts, over the answers counted so far (anonymity.counted_in_batches: the first ones, in
+    whole batches of the minimum). Only the counts when there are fewer answers than that."""
     minimum = settings.AGENCY_SURVEY_MIN_ANSWERS
     invited = survey.invitations.filter(sent_at__isnull=False).count()
     responses = AgencyResponse.objects.filter(survey=survey)
-    figures = responses.aggregate(answered=Count("pk"),
-                                  **{q: Avg(q) for q in AgencyResponse.QUESTIONS})
-    answered = figures["answered"]
+    answered = responses.count()
+    counted = counted_in_batches(answered, minimum)
     result = {"survey": survey, "fiscal_year_label": fiscal.fiscal_year_label(survey.fiscal_year),
-              "invited": invited, "answered": answered, "minimum": minimum,
+              "invited": invited, "answered": answered, "counted": counted, "minimum": minimum,
               "rate": round(answered * 100 / invited, 1) if invited else None,
-              "withheld": answered < minimum}
+              "withheld": counted < minimum}
     if result["withheld"]:
         return result
+    # Answers arrive in pk order (agency.response_save locks the survey while it saves).
+    last = responses.order_by("pk").values_list("pk", flat=True)[counted - 1]
+    shown = responses.filter(pk__lte=last)
+    figures = shown.aggregate(**{q: Avg(q) for q in AgencyResponse.QUESTIONS})
     fields = {f.name: f for f in AgencyResponse._meta.fields}
     result["averages"] = [{"question": fields[q].verbose_name, "average": round(figures[q], 2)}
                           for q in AgencyResponse.QUESTIONS]
-    kinds = dict(SupportAgency.Kind.choices)
-    result["by_kind"] = [{"kind": kinds.get(row["agency_kind"], row["agency_kind"]),
-                          "count": row["n"]}
-                         for row in responses.values("agency_kind").annotate(n=Count("pk"))
-                         .order_by("-n", "agency_kind")]
-    result["requests"], result["good_practice"] = _texts(responses)
+    result["by_kind"] = _by_kind(shown, minimum)
+    result["requests"], result["good_practice"] = _texts(shown)
     return result
+
+
+def _by_kind(responses, minimum: int) -> list[dict]:
+    """Answers per type of agency. A type with fewer answers than the minimum (the
+    prefecture's one chamber of commerce, say) is not shown on its own, nor any type that
+    would let it be worked out as the total minus the others: those are one row together."""
+    rows = list(responses.values("agency_kind").annotate(n=Count("pk"))
+                .order_by("-n", "agency_kind"))
+    reasons = withholding([row["n"] for row in rows], minimum)
+    kinds = dict(SupportAgency.Kind.choices)
+    shown = [{"kind": kinds.get(row["agency_kind"], row["agency_kind"]), "count": row["n"],
+              "together": False}
+             for row, reason in zip(rows, reasons, strict=True) if reason is None]
+    together = sum(row["n"] for row, reason in zip(rows, reasons, strict=True) if reason)
+    if together:
+        shown.append({"kind": _("Other types, together"), "count": together, "together": True})
+    return shown
 
 
 def _texts(responses) -> tuple[list[str], list[str]]:

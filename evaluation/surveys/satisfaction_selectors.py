@@ -23,6 +23,7 @@ from hubs.models import Hub
 from hubs.roles import VIEW_RECORDS, VIEW_SATISFACTION_DETAIL
 from yorozu import fiscal
 
+from .anonymity import withholding
 from .models import SatisfactionResponse
 
 QUESTIONS = SatisfactionResponse.QUESTIONS
@@ -173,14 +174,14 @@ def _coordinator_rows(*, hub: Hub, fiscal_year: int, only) -> list[dict]:
 
 def _withhold_residual(rows: list[dict], *, hub_n: int) -> None:
     """The hub's figures minus the rows shown must not be a group of 1 to min-1 answers
-    (one withheld coordinator, say): withhold the smallest shown rows until it is not."""
-    shown = sorted((r for r in rows if r["n"] and not r["withheld"]), key=lambda r: r["n"])
-    residual = hub_n - sum(r["n"] for r in shown)
-    while shown and 0 < residual < min_answers():
-        row = shown.pop(0)
-        residual += row["n"]
-        row.update(withheld=True, share_satisfied=None,
-                   averages=dict.fromkeys(QUESTIONS))
+    (one withheld coordinator, say): the smallest shown rows are withheld until it is not.
+    Each withheld row keeps its reason, so that the page says why it is hidden."""
+    reasons = withholding([r["n"] for r in rows], min_answers(), total=hub_n)
+    for row, reason in zip(rows, reasons, strict=True):
+        row["withheld_reason"] = reason
+        if reason:
+            row.update(withheld=True, share_satisfied=None,
+                       averages=dict.fromkeys(QUESTIONS))
 
 
 def _comments(*, hub: Hub, fiscal_year: int) -> list[dict]:

@@ -5,7 +5,9 @@ a second delivery of the same job blocks on the row lock and then finds it claim
 killed before the commit leaves the row unclaimed, so the next run sends it. The one window
 left, a kill after the mail server took the message but before the commit, resends the same
 message: the same Message-ID, the same link (links.py derives it again), which mail systems
-and our development mailbox (yorozu/mail.py) treat as one message."""
+may treat as one message. Where the mail backend can say whether it already took the message
+(the development mailbox, yorozu/mail.py), the next run asks it first and only records the
+send, so the window closes there."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,6 +18,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+from yorozu.mail import delivered_before
 
 from . import links
 
@@ -49,7 +53,9 @@ def send_once(model, pk: int, *, claim: dict, update: dict,
             invitation = model.objects.get(pk=pk)
             token = links.token_for(invitation)
             model.objects.filter(pk=pk).update(token_hash=links.token_hash(token))
-            build(invitation, link_url(model, token)).send()
+            message = build(invitation, link_url(model, token))
+            if not delivered_before(message):  # reconcile a run killed after its send
+                message.send()
     except SoftTimeLimitExceeded:
         raise  # the job is out of time: stop, do not count it against the recipient
     except Exception as exc:

@@ -9,7 +9,9 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from consultations.models import Case
+from consultations.retention import client_anonymised
 
+from .models import SatisfactionInvitation
 from .satisfaction import invitation_create
 
 ENDED = (Case.Status.RESOLVED, Case.Status.CLOSED)
@@ -30,3 +32,10 @@ def _invite_when_ended(sender, instance: Case, created=False, raw=False, **kwarg
         return
     instance._satisfaction_was_open = False
     invitation_create(case=instance)
+
+
+@receiver(client_anonymised, dispatch_uid="satisfaction_client_anonymised")
+def _forget_email(sender, case_ids, **kwargs):
+    """An anonymised client's address goes from its invitations too (the answers never held
+    it); an unsent invitation is not sent, since consent was withdrawn with the rest."""
+    SatisfactionInvitation.objects.filter(case_id__in=case_ids).update(email="")

@@ -6,12 +6,11 @@ from django.shortcuts import render
 
 from hubs.roles import VIEW_AGGREGATES
 from hubs.scoping import hub_for_user_or_404
-from yorozu import fiscal
+from yorozu import fiscal, years
 
 from .satisfaction_selectors import satisfaction_results as results_for
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-YEARS_OFFERED = 5
+FIRST_YEAR, LAST_YEAR = years.FIRST_YEAR, years.LAST_YEAR
 
 
 def _year(request) -> int:
@@ -27,10 +26,7 @@ def _year(request) -> int:
 def satisfaction_results(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_AGGREGATES)
     year = _year(request)
-    current = fiscal.current_fiscal_year()
-    years = [(y, fiscal.fiscal_year_label(y))
-             for y in sorted({*range(current - YEARS_OFFERED + 1, current + 1), year},
-                             reverse=True)]
     return render(request, "evaluation/surveys/satisfaction_results.html", {
         "hub": hub, "year": year, "year_label": fiscal.fiscal_year_label(year),
-        "years": years, **results_for(user=request.user, hub=hub, fiscal_year=year)})
+        "picker": years.picker_for(year),
+        **results_for(user=request.user, hub=hub, fiscal_year=year)})

@@ -14,3 +14,12 @@ def fiscal_year(value):
 @register.simple_tag
 def current_fiscal_year():
     return fiscal.current_fiscal_year()
+
+
+@register.filter
+def year_picker(value):
+    """For templates/_year_picker.html on a page whose view chose the year itself: the
+    recent fiscal years and that one."""
+    from yorozu import years
+
+    return years.picker_for(int(value))

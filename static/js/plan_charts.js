@@ -2,7 +2,8 @@
    <script type="application/json" id="ID"> that Django's json_script wrote (the CSP forbids
    inline scripts). Bars are the actuals, the line is the target. The table beside every chart
    holds the same numbers and is what screen readers use; the canvas has role="img" and an
-   aria-label. Loaded with defer after vendor/chartjs/chart.umd.min.js. */
+   aria-label. Loaded with defer after vendor/chartjs/chart.umd.min.js. Each chart is drawn
+   when it comes near the viewport. */
 (function () {
   "use strict";
 
@@ -71,8 +72,23 @@
     });
   }
 
+  // HQ's bureau page holds a chart per indicator for each of nine bureaus: each is drawn as
+  // it comes near the viewport rather than all at once while the page loads.
   function drawAll() {
-    document.querySelectorAll("canvas[data-chart-source]").forEach(draw);
+    var canvases = document.querySelectorAll("canvas[data-chart-source]");
+    if (!("IntersectionObserver" in window)) {
+      canvases.forEach(draw);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          draw(entry.target);
+        }
+      });
+    }, {rootMargin: "400px 0px"});
+    canvases.forEach(function (canvas) { observer.observe(canvas); });
   }
 
   if (document.readyState === "loading") {

@@ -65,6 +65,7 @@ def test_impl_org_runs_a_campaign_agencies_answer_and_the_results_show(page, use
     held = []
     with mock.patch.object(job_run, "delay", side_effect=held.append):
         page.get_by_role("button", name=_ja("Start the survey and send the invitations")).click()
+        page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
         expect(page.locator(".job-progress")).to_be_visible()
     assert len(held) == 1 and not mail.outbox
     assert_accessible(page)

@@ -54,8 +54,10 @@ def test_hq_scores_a_hub_and_publishes_and_the_chief_sees_it(page, users, guidel
 
     page.get_by_role("link", name="ヒアリングに戻る").click()
     page.get_by_role("button", name="評価を確定する").click()
+    page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
     expect(page.locator(".messages")).to_contain_text("確定しました")
     page.get_by_role("button", name="拠点と経済産業局に公開する").click()
+    page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
     expect(page.locator(".messages")).to_contain_text("公開しました")
     page.get_by_role("button", name="ログアウト").click()
 
@@ -104,6 +106,7 @@ def test_self_check_pages_are_accessible(page, users, guideline):
     assert_accessible(page)
     page.locator("input[type=radio][value='3']").first.check()
     page.get_by_role("button", name="提出する").click()  # incomplete: errors beside items
+    page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
     expect(page.locator("#error-summary")).to_be_visible()
     assert_accessible(page)
     for role, path in (("chief", "/evaluation/self-checks/review/13/"),

@@ -172,6 +172,7 @@ def test_bureau_approves_proposal_in_browser(page, users):
     page.goto("/hubs/appointments/")
     row = page.get_by_role("row").filter(has_text=proposed.email)
     row.get_by_role("button", name="承認", exact=True).click()
+    page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
 
     expect(page.locator(".messages .alert-success")).to_contain_text("任命を承認しました")
     assert_accessible(page)

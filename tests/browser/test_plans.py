@@ -47,6 +47,7 @@ def test_bureau_returns_the_chief_revises_and_the_bureau_accepts(page, users, su
     returning.get_by_label("コメント").fill("新規相談者数の目標を前年度実績以上にしてください。")
     assert_accessible(page)
     page.get_by_role("button", name="このコメントを付けて差し戻す").click()
+    page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
     expect(page.locator(".messages")).to_contain_text("差し戻")
     _logout(page)
 
@@ -72,6 +73,7 @@ def test_bureau_returns_the_chief_revises_and_the_bureau_accepts(page, users, su
     assert_accessible(page)
     page.goto(f"/evaluation/plans/{users.hub.jis_code}/{YEAR}/")
     page.get_by_role("button", name="計画を受理する").click()
+    page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
     expect(page.locator("main")).to_contain_text("受理")
     plan = AnnualPlan.objects.get(pk=submitted.pk)
     assert plan.status == "accepted"
@@ -91,4 +93,29 @@ def test_plan_page_is_accessible(page, users, submitted, role, path, text):
     assert page.goto(path.format(year=YEAR)).status == 200
     expect(page.locator("main")).to_contain_text(text)
     page.wait_for_load_state("networkidle")
+    assert_accessible(page)
+
+
+CHARTS_DRAWN = """() => [...document.querySelectorAll('canvas[data-chart-source]')].map(c => {
+    if (!window.Chart || !Chart.getChart(c)) { return 0; }
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) { if (data[i]) { painted++; } }
+    return painted;
+})"""
+
+
+def test_bureau_dashboard_draws_its_charts(page, users, submitted):
+    services.plan_accept(plan=submitted, by=users.bureau)
+    log_in(page, users.bureau)
+    assert page.goto("/evaluation/plans/dashboards/bureau/").status == 200
+    canvases = page.locator("canvas[data-chart-source]")
+    expect(canvases.first).to_be_visible()
+    for i in range(canvases.count()):  # each chart is drawn as it nears the viewport
+        canvases.nth(i).scroll_into_view_if_needed()
+    page.wait_for_function("() => window.Chart && [...document.querySelectorAll("
+                           "'canvas[data-chart-source]')].every(c => Chart.getChart(c))")
+    painted = page.evaluate(CHARTS_DRAWN)
+    assert len(painted) == 5 and all(painted), painted  # one chart per indicator, each drawn
+    expect(page.locator("main")).to_contain_text("東京都")
     assert_accessible(page)

@@ -2,7 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from .forms import LoginForm
+from . import views
+from .forms import LoginForm, ResetForm
+from .views_activation import ActivationView
 
 app_name = "accounts"
 
@@ -19,6 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
@@ -34,6 +37,7 @@ urlpatterns = [
     path(
         "password/reset/",
         public(auth_views.PasswordResetView.as_view(
+            form_class=ResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
@@ -51,6 +55,12 @@ urlpatterns = [
             success_url=reverse_lazy("accounts:password_reset_complete")
         )),
         name="password_reset_confirm",
+    ),
+    # The link of the invitation emailed when the bureau approves an appointment.
+    path(
+        "activate/<uidb64>/<token>/",
+        public(ActivationView.as_view()),
+        name="activate",
     ),
     path(
         "password/reset/complete/",

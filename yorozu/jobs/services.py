@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError as BrokerUnreachable
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -55,7 +56,25 @@ def job_enqueue(job_id: int) -> None:
     from .tasks import job_run
 
     Job.objects.filter(pk=job_id).update(enqueued_at=timezone.now())
-    transaction.on_commit(lambda: job_run.delay(job_id))
+    transaction.on_commit(lambda: _enqueue_or_leave_waiting(job_run, job_id))
+
+
+def _enqueue_or_leave_waiting(task, job_id: int, countdown: int | None = None) -> None:
+    if not task_send(task, job_id, countdown=countdown):
+        # The job row is saved; the sweeper sends it on its next round (no enqueued_at).
+        Job.objects.filter(pk=job_id).update(enqueued_at=None)
+
+
+def task_send(task, *args, countdown: int | None = None) -> bool:
+    """Hands a task to the broker. False, logged, when the broker cannot be reached: the
+    caller's record is saved already, and an outage of the queue must not turn the user's
+    action into an error page. One try only, so that the request does not hang on it."""
+    try:
+        task.apply_async(args, countdown=countdown, retry_policy={"max_retries": 0})
+    except BrokerUnreachable as exc:
+        logger.warning("broker unreachable, %s%r left for the sweeper: %s", task.name, args, exc)
+        return False
+    return True
 
 
 class Progress:
@@ -140,7 +159,7 @@ def _retry_later(job: Job, exc: Exception) -> None:
     # Waiting again; the work done so far is kept, and the next run skips it.
     Job.objects.filter(pk=job.pk).update(status=Job.Status.PENDING, enqueued_at=timezone.now(),
                                          error=str(exc)[:500])
-    job_run.apply_async((job.pk,), countdown=settings.JOB_RETRY_SECONDS * job.attempts)
+    _enqueue_or_leave_waiting(job_run, job.pk, countdown=settings.JOB_RETRY_SECONDS * job.attempts)
 
 
 def job_save_result(job: Job, path, filename: str) -> None:

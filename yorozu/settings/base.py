@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything secret or site-specific comes from the
 environment; the defaults give a working development setup (SQLite, filesystem broker)."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on every response to a logged-in user.
+    "yorozu.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the consultation records' history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,6 +133,25 @@ else:
                           "LOCATION": str(VAR_DIR / "cache")}}
 RATELIMIT_VIEW = "yorozu.views.rate_limited"
 
+
+def env_networks(name: str) -> list[str]:
+    """Addresses or networks (CIDR); a typo must stop the start, not trust nobody silently."""
+    entries = env_list(name)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an address or network") \
+                from error
+    return entries
+
+
+# The proxies whose X-Forwarded-For is believed (yorozu/net.py). Empty: the header is ignored
+# and every connection counts as its own address. Rate limits and the login lockout both
+# count the address client_ip() gives.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+RATELIMIT_IP_META_KEY = "yorozu.net.client_ip"
+
 # --- Authentication and sessions ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -165,6 +188,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "yorozu.accounts.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "yorozu.net.client_ip"
 AXES_VERBOSE = False
 
 # django-guardian: no anonymous user row; anonymous visitors never hold object permissions.
@@ -269,6 +293,9 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=9, minute=0)},
     "monthly-reports": {"task": "evaluation.tasks.monthly_reports_schedule",
                         "schedule": crontab(day_of_month=1, hour=6, minute=0)},
+    # Yearly: clients past their retention period are anonymised, old read-log rows deleted.
+    "retention-yearly": {"task": "consultations.tasks.retention_schedule",
+                         "schedule": crontab(month_of_year=4, day_of_month=2, hour=3, minute=0)},
 }
 # A running job that has not reported progress for this long is taken to have lost its
 # worker, and the sweeper enqueues it again (jobs report progress every few seconds).
@@ -302,6 +329,15 @@ AGENCY_SURVEY_MIN_ANSWERS = 3
 # A hub's result shows how all hubs were scored on each item only over at least this many
 # hubs: with one or two, each could read the others' levels off it.
 GUIDELINE_DISTRIBUTION_MIN_HUBS = 5
+
+# Retention of personal data (consultations/retention.py, docs/operations.md). The periods are
+# the operator's decision under its privacy policy; these defaults are a starting point.
+# Clients: years after their last activity, then anonymised. Read log: years, then deleted.
+RETENTION_CLIENT_YEARS = int(os.environ.get("RETENTION_CLIENT_YEARS", "10"))
+RETENTION_READ_LOG_YEARS = int(os.environ.get("RETENTION_READ_LOG_YEARS", "3"))
+if min(RETENTION_CLIENT_YEARS, RETENTION_READ_LOG_YEARS) < 1:
+    raise ImproperlyConfigured("RETENTION_CLIENT_YEARS and RETENTION_READ_LOG_YEARS must be "
+                               "at least 1")
 
 # Demo seeding prints this password; it is not used for anything but seed_demo.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "yorozu-demo-2026")
