@@ -25,10 +25,12 @@ from .factories import AgencyFactory, AppointmentFactory, UserFactory
 YEAR = fiscal.current_fiscal_year()
 
 
-def confirm_message(page: str, action: str) -> str:
-    """The data-confirm message of the form posting to `action` (on the form or a button)."""
-    match = re.search(r'<form\b[^>]*action="' + re.escape(action) + r'"[^>]*>.*?</form>',
-                      page, re.S)
+def confirm_message(page: str, action: str | None) -> str:
+    """The data-confirm message of the form posting to `action` (None: the form posting to
+    the page itself), on the form or on a button."""
+    target = (r'action="' + re.escape(action) + r'"' if action
+              else r'method="post"(?![^>]*action=)')
+    match = re.search(r'<form\b[^>]*' + target + r'[^>]*>.*?</form>', page, re.S)
     assert match, f"no form posting to {action}"
     found = re.search(r'data-confirm="([^"]+)"', match.group(0))
     assert found, f"the form posting to {action} does not ask for confirmation"
@@ -145,6 +147,17 @@ def test_submitting_and_reviewing_a_self_check_ask_first(client, cast):
     page = client.get(url).content.decode()
     assert "取り消せません" in confirm_message(
         page, reverse("evaluation:selfcheck_review", args=[draft.pk]))
+
+
+def test_closing_a_referral_asks_first(client, cast):
+    from .consultation_factories import CaseFactory, ReferralFactory
+
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    referral = ReferralFactory(hub=cast.hub, case=case, agency=AgencyFactory(hub=cast.hub))
+    client.force_login(cast.coordinator)
+    url = reverse("consultations:referral_close", args=[referral.pk])
+    page = client.get(url).content.decode()
+    assert "再開できません" in confirm_message(page, None)
 
 
 def test_every_page_has_the_one_confirmation_dialog(client, cast):

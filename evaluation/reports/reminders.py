@@ -27,6 +27,7 @@ from consultations.selectors import referrals_overdue
 from hubs.roles import VIEW_AGGREGATES
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
+from yorozu.mail import delivered_before
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,9 @@ def _remind(*, job_pk: int, lead, day: date) -> str:
             # a hub is not sent its records.
             referrals = list(referrals_overdue(user=lead, lead=lead, today=day))
             if referrals:
-                digest_message(lead=lead, referrals=referrals, day=day).send()
+                message = digest_message(lead=lead, referrals=referrals, day=day)
+                if not delivered_before(message):  # a run killed after its send, unrecorded
+                    message.send()
             Job.objects.filter(pk=job_pk).update(params={**job.params, "sent": [*sent, lead.pk]})
     except Exception:
         logger.exception("referral reminder to user %s failed", lead.pk)

@@ -63,7 +63,10 @@ def test_impl_org_runs_a_campaign_agencies_answer_and_the_results_show(page, use
     # Hold the job back until the page shows it waiting, then let it run: the progress bar
     # must reach the end by polling, without the page being reloaded.
     held = []
-    with mock.patch.object(job_run, "delay", side_effect=held.append):
+    def hold(args, **_options):
+        held.append(args[0])
+
+    with mock.patch.object(job_run, "apply_async", side_effect=hold):
         page.get_by_role("button", name=_ja("Start the survey and send the invitations")).click()
         page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
         expect(page.locator(".job-progress")).to_be_visible()

@@ -22,7 +22,9 @@ def guideline(users):
     return services.guideline_publish(guideline=draft, by=users.hq)
 
 
-def test_hq_scores_a_hub_and_publishes_and_the_chief_sees_it(page, users, guideline):
+def test_hq_scores_a_hub_and_publishes_and_the_chief_sees_it(page, users, guideline, settings):
+    # One published hub: the national distribution shows only with the minimum lowered to it.
+    settings.GUIDELINE_DISTRIBUTION_MIN_HUBS = 1
     log_in(page, users.hq)
     page.get_by_role("navigation").get_by_role("link", name="ヒアリング").click()
     page.get_by_role("link", name="予定を登録（東京都）").click()

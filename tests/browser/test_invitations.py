@@ -48,8 +48,8 @@ def test_an_approved_coordinator_sets_a_password_from_the_email_and_logs_in(page
     assert page.url.endswith("/set-password/")  # the token has left the address bar
     expect(page.get_by_role("heading", name="パスワードの設定")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("新しいパスワード", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("新しいパスワード（確認用）").fill(NEW_PASSWORD)
+    page.locator('input[name="new_password1"]').fill(NEW_PASSWORD)
+    page.locator('input[name="new_password2"]').fill(NEW_PASSWORD)
     page.get_by_role("button", name="パスワードを設定").click()
     expect(page.locator(".messages")).to_contain_text("パスワードを設定しました")
     log_in(page, proposal.user, NEW_PASSWORD)

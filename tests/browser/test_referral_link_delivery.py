@@ -39,6 +39,7 @@ def test_the_timeline_shows_each_links_delivery(page, users):
     expect(page.get_by_text("自動で再送します")).to_be_visible()
     expect(page.get_by_text("電話で連絡してください")).to_be_visible()
     assert_accessible(page)
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.screenshot(path="/tmp/h12_case_1366.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path="/tmp/h12_case_390.png", full_page=True)

@@ -71,7 +71,7 @@ def test_a_client_answers_by_keyboard_and_sees_the_thanks(page, users):
     _choose(page, "speed", 3)
     tab_to(page, "form.satisfaction-form button[type=submit]")
     page.keyboard.press("Enter")
-    expect(page.locator("main [role=status]")).to_be_visible()
+    expect(page.locator("main .alert-success[role=status]")).to_be_visible()
     assert_accessible(page)
     answer = SatisfactionResponse.objects.get()
     assert [answer.overall, answer.understanding, answer.usefulness, answer.speed,

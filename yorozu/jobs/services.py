@@ -10,7 +10,6 @@ import time
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
-from kombu.exceptions import OperationalError as BrokerUnreachable
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -18,6 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from .models import Job
 from .registry import KINDS
