@@ -59,9 +59,10 @@ def test_killing_the_worker_mid_campaign_sends_each_invitation_exactly_once(
     monkeypatch.setenv("EMAIL_BACKEND", "yorozu.mail.MessageFileBackend")
     broker = Celery("test-client", broker=TEST_REDIS_URL)
     # Enqueue through the real broker, as production does, instead of eager mode.
-    monkeypatch.setattr(job_tasks.job_run, "delay",
-                        lambda job_id: broker.send_task("yorozu.jobs.tasks.job_run",
-                                                        args=[job_id]))
+    monkeypatch.setattr(job_tasks.job_run, "apply_async",
+                        lambda args, **options: broker.send_task(
+                            "yorozu.jobs.tasks.job_run", args=list(args),
+                            countdown=options.get("countdown")))
     survey = _campaign(cast)
     mail_dir = tmp_path / "mail"
     log = tmp_path / "worker.log"

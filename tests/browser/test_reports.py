@@ -28,7 +28,7 @@ def queued(monkeypatch):
     """Jobs are recorded and enqueued as usual, but no worker takes them: the test runs each
     one itself, while the page is open, as a worker would."""
     ids: list[int] = []
-    monkeypatch.setattr(tasks.job_run, "delay", ids.append)
+    monkeypatch.setattr(tasks.job_run, "apply_async", lambda args, **_options: ids.append(args[0]))
     return ids
 
 
