@@ -54,11 +54,13 @@ def smtp_down():
 
 
 @pytest.fixture
-def broker_down():
+def broker_down(monkeypatch):
     """A real Celery producer (eager mode off) pointed at a loopback port nobody listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # Celery prefers the CELERY_BROKER_URL environment variable (set in CI) to its conf.
+    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{port}/0")
     saved = {"task_always_eager": app.conf.task_always_eager,
              "broker_url": app.conf.broker_url}
     app.conf.update(task_always_eager=False, broker_url=f"redis://127.0.0.1:{port}/0")

@@ -83,9 +83,20 @@ def _describe(violation: dict) -> str:
     return f"- {violation['id']} ({violation['impact']}): {violation['help']}\n    {targets}"
 
 
+# Colours are checked as they end up, not halfway through a transition: Bootstrap's buttons
+# fade their colours for 0.15 s after a hover or click, and dialogs fade in.
+SETTLED = """async () => {
+  await new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const finite = document.getAnimations().filter(
+    a => a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+  await Promise.all(finite.map(a => a.finished.catch(() => null)));
+}"""
+
+
 def assert_accessible(page: Page) -> None:
     """No serious or critical axe violations, and no CSP violation in the console."""
     page.wait_for_load_state("load")
+    page.evaluate(SETTLED)
     page.evaluate(AXE_SOURCE)
     violations = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
