@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Prefetch
 
 from consultations import figures
+from hubs import rls
 from hubs.access import hub_access
 from hubs.models import Hub
 from hubs.roles import EVALUATE
@@ -146,10 +147,12 @@ _share = figures.rate  # every percentage the same way: one decimal, None with n
 
 # --- Results ---------------------------------------------------------------------------------
 def distribution(*, guideline: Guideline, statuses) -> dict[int, dict[int, int]]:
-    """Item id -> {level: number of hubs}, over the hearings in `statuses`."""
-    rows = (Score.objects.filter(item__area__guideline=guideline, level__isnull=False,
-                                 hearing__status__in=statuses)
-            .values("item_id", "level").annotate(n=Count("pk")).order_by())
+    """Item id -> {level: number of hubs}, over the hearings in `statuses`: every hub's, for a
+    hub's own page too (no names; result_rows withholds it below the minimum)."""
+    with rls.across_hubs():
+        rows = list(Score.objects.filter(item__area__guideline=guideline, level__isnull=False,
+                                         hearing__status__in=statuses)
+                    .values("item_id", "level").annotate(n=Count("pk")).order_by())
     result: dict[int, dict[int, int]] = defaultdict(lambda: {1: 0, 2: 0, 3: 0, 4: 0})
     for row in rows:
         result[row["item_id"]][row["level"]] = row["n"]

@@ -33,6 +33,11 @@ class HubAccess:
     def is_national(self) -> bool:
         return bool(self.everywhere)
 
+    @property
+    def visible_hub_ids(self) -> frozenset[int] | None:
+        """Every hub where the user holds anything (the database's second wall); None: all."""
+        return None if self.is_national else frozenset(self.by_hub)
+
 
 NO_ACCESS = HubAccess()
 

@@ -1,5 +1,7 @@
 from yorozu import fiscal
 
+from . import rls
+from .access import hub_access
 from .services import access_sync_for_user
 
 
@@ -15,3 +17,31 @@ class AccessSyncMiddleware:
         if user.is_authenticated and user.access_synced_on != fiscal.today():
             access_sync_for_user(user=user)
         return self.get_response(request)
+
+
+class HubWallMiddleware:
+    """Raises the database's second wall (hubs.rls) around the view of a logged-in user who
+    sees only some hubs. Superusers (the Django admin) and HQ see every hub. Public pages (the
+    single-use link pages) find their one row by its token, whoever happens to be logged in,
+    so they run without it, as for a visitor with no login."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            token = request.__dict__.pop("_hub_wall", None)
+            if token is not None:
+                rls.leave(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "login_required", True) and not hasattr(request, "_hub_wall"):
+            request._hub_wall = rls.enter(_wall_of(request.user))
+
+
+def _wall_of(user):
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    return hub_access(user).visible_hub_ids

@@ -11,6 +11,15 @@ def load_reference_data(sender, using="default", **kwargs):
     role_groups_regrant()
 
 
+def install_hub_wall(sender, using="default", **kwargs):
+    from django.db import connections
+
+    from . import rls
+
+    if rls.enabled(connections[using]) and not rls.installed(connections[using]):
+        rls.install(connections[using])
+
+
 @receiver(post_save, sender=Appointment)
 @receiver(post_delete, sender=Appointment)
 def appointment_changed(sender, instance, **kwargs):

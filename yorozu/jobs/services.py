@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
+from hubs import rls
+from hubs.models import Hub
+
 from .models import Job
 from .registry import KINDS
 
@@ -130,7 +133,8 @@ def job_execute(job_id: int) -> str:
         return "skipped"
     progress = Progress(job)
     try:
-        KINDS[job.kind].run(job, progress)
+        with rls.hub_wall(_wall_of(job)):
+            KINDS[job.kind].run(job, progress)
     except SoftTimeLimitExceeded:
         _fail(job, _("The job took longer than allowed and was stopped."))
         return Job.Status.FAILED
@@ -146,6 +150,15 @@ def job_execute(job_id: int) -> str:
         status=Job.Status.DONE, done=F("total") if job.total is not None else job.done,
         summary=job.summary, error="", finished_at=timezone.now())
     return Job.Status.DONE
+
+
+def _wall_of(job: Job):
+    """A hub's job sees that hub's rows only, a bureau's job its hubs'; national jobs all."""
+    if job.hub_id is not None:
+        return [job.hub_id]
+    if job.bureau_id is not None:
+        return Hub.objects.filter(bureau_id=job.bureau_id).values_list("pk", flat=True)
+    return None
 
 
 def _fail(job: Job, message: str) -> None:

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Django's, except that a form posted without a login leads back to its page afterwards.
     "yorozu.accounts.middleware.LoginRequiredMiddleware",
     "hubs.middleware.AccessSyncMiddleware",
+    # The database's second wall: PostgreSQL shows the request only its user's hubs (hubs.rls).
+    "hubs.middleware.HubWallMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns django-ratelimit's refusals into RATELIMIT_VIEW's 429 page.
     "django_ratelimit.middleware.RatelimitMiddleware",
