@@ -9,7 +9,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
-        from . import referrals, retention  # noqa: F401  (register their jobs' kinds)
+        from . import referrals, reminders, retention  # noqa: F401  (register their jobs' kinds)
         from .reference import load_after_migrate
 
         # Topics and industries are reference data: back after every test flush too.

@@ -2,11 +2,11 @@ from django.apps import AppConfig
 
 
 class EvaluationConfig(AppConfig):
+    """The guideline, self-checks and hearings. Plans, surveys and reports are apps of their
+    own nested under this folder (evaluation.plans, evaluation.surveys, evaluation.reports)."""
+
     default_auto_field = "django.db.models.BigAutoField"
     name = "evaluation"
 
     def ready(self):
-        # Job kinds register themselves on import (yorozu/jobs/registry.py); the satisfaction
-        # survey listens for cases that end.
-        from .reports import jobs as report_jobs  # noqa: F401
-        from .surveys import agency, satisfaction, signals  # noqa: F401
+        from . import permissions  # noqa: F401  (registers the guideline permissions on hubs)

@@ -247,22 +247,3 @@ class HearingEvent(models.Model):
 
     def __str__(self):
         return f"{self.hearing} {self.action}"
-
-
-# Annual plans live in evaluation/plans/ and are part of this app.
-from .plans.models import (  # noqa: E402, F401
-    ActivityPolicy,
-    AnnualPlan,
-    PlanComment,
-    PlanNotification,
-    PlanVersion,
-)
-
-# Surveys live in evaluation/surveys/ and are part of this app.
-from .surveys.models import (  # noqa: E402, F401
-    AgencyInvitation,
-    AgencyResponse,
-    AgencySurvey,
-    SatisfactionInvitation,
-    SatisfactionResponse,
-)

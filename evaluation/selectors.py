@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db.models import Avg, Count, Prefetch
 
 from consultations import figures
+from evaluation.permissions import EVALUATE
 from hubs import rls
 from hubs.access import hub_access
 from hubs.models import Hub
-from hubs.roles import EVALUATE
 from yorozu import years
 
 from .models import Area, Guideline, Hearing, Item, Score

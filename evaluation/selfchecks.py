@@ -17,9 +17,10 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.permissions import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY
 from hubs.access import hub_access
 from hubs.models import Appointment, Hub
-from hubs.roles import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY, Role
+from hubs.roles import Role
 from hubs.services import WorkflowError
 from yorozu import fiscal
 

@@ -6,9 +6,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from evaluation.permissions import EVALUATE
 from hubs.access import hub_access
 from hubs.models import Hub
-from hubs.roles import EVALUATE
 from hubs.services import EditConflict, WorkflowError
 
 from .models import Area, Guideline, Hearing, HearingEvent, Item, Score

@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from . import selfcheck_urls, views, views_hearing
-from .plans import policy
 
 app_name = "evaluation"
 
@@ -30,13 +29,6 @@ urlpatterns = [
     path("national/", views.national, name="national"),
     path("results/<jis:jis_code>/", views.hub_result, name="hub_result"),
     path("self-checks/", include(selfcheck_urls)),
-    path("plans/dashboards/", include("evaluation.plans.dashboard_urls")),
-    path("plans/", include("evaluation.plans.urls")),
-    path("surveys/", include("evaluation.surveys.urls")),
-    path("reports/", include("evaluation.reports.urls")),
-    path("plans/policies/", policy.policy_list, name="policy_list"),
-    path("plans/policies/<int:fiscal_year>/", policy.policy_detail, name="policy_detail"),
-    path("plans/policies/<int:fiscal_year>/edit/", policy.policy_edit, name="policy_edit"),
-    path("plans/policies/<int:fiscal_year>/publish/", policy.policy_publish_view,
-         name="policy_publish"),
+    # /evaluation/plans/, /evaluation/surveys/ and /evaluation/reports/ are the apps of those
+    # names, included in yorozu/urls.py.
 ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hubs.roles import EVALUATE
+from evaluation.permissions import EVALUATE
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
 from yorozu import fiscal
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from evaluation.permissions import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY
 from hubs.access import hub_access
-from hubs.roles import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY
 from hubs.scoping import hub_for_user_or_404, require_hub_perm
 from yorozu import fiscal
 

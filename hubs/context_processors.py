@@ -6,14 +6,15 @@ from .access import hub_access
 from .roles import (
     APPROVE_APPOINTMENT,
     CHANGE_RECORDS,
-    EVALUATE,
     PROPOSE_APPOINTMENT,
-    REVIEW_PLAN,
-    SELF_CHECK,
     VIEW_AGENCIES,
     VIEW_HUB,
     VIEW_RECORDS,
 )
+
+# Permissions of the apps above hubs, named by codename: hubs imports nothing from them
+# (evaluation.permissions, evaluation.plans.permissions declare them).
+EVALUATE, SELF_CHECK, REVIEW_PLAN = "evaluate_hub", "self_check", "review_plan"
 
 
 def navigation(request):

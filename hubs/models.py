@@ -55,6 +55,7 @@ class Hub(models.Model):
         verbose_name = _("hub")
         verbose_name_plural = _("hubs")
         ordering = ["jis_code"]
+        # hubs' own; the apps above register theirs in hubs.permissions (no hubs migration).
         permissions = [
             ("view_hub_records", _("Can read the hub's clients, cases and sessions")),
             ("change_hub_records", _("Can log and edit the hub's consultations")),
@@ -64,17 +65,6 @@ class Hub(models.Model):
             ("manage_agencies", _("Can keep the hub's support-agency directory")),
             ("propose_appointment", _("Can propose coordinator appointments")),
             ("approve_appointment", _("Can approve coordinator appointments")),
-            ("self_check", _("Can rate oneself against the guideline")),
-            ("review_self_checks", _("Can review the hub's coordinators' self-checks")),
-            ("view_self_check_summary", _("Can see the hub's self-check summary")),
-            ("evaluate_hub", _("Can hold hearings with the hub and score it")),
-            ("view_plan", _("Can see the hub's annual plan")),
-            ("edit_plan", _("Can draft and confirm the hub's annual plan")),
-            ("review_plan", _("Can return or accept the hub's annual plan")),
-            ("comment_plan", _("Can comment on the hub's annual plan")),
-            ("run_agency_survey", _("Can run the hub's regional support-agency survey")),
-            ("view_satisfaction_detail", _("Can see satisfaction per coordinator and "
-                                           "clients' comments")),
         ]
 
     def __str__(self):

@@ -24,13 +24,11 @@ from .models import (
 )
 from .roles import (
     APPROVE_APPOINTMENT,
-    BUREAU_HUB_PERMISSIONS,
     BUREAU_PERMISSIONS,
-    HQ_PERMISSIONS,
-    HUB_ROLE_PERMISSIONS,
     MANAGE_AGENCIES,
     PROPOSE_APPOINTMENT,
     Role,
+    role_permissions,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -86,26 +84,27 @@ def is_role_group(name: str) -> bool:
 
 
 def role_group_grant(group: Group) -> None:
-    """Makes the group's permissions exactly what hubs.roles says its role holds: a few bulk
-    statements, since this runs whenever a group is first needed and after every migrate."""
+    """Makes the group's permissions exactly what its role holds (roles.role_permissions): a
+    few bulk statements, since this runs whenever a group is first needed and after every
+    migrate."""
     HubGroupObjectPermission.objects.filter(group=group).delete()
     BureauGroupObjectPermission.objects.filter(group=group).delete()
     if group.name == HQ_GROUP:
-        group.permissions.set(_permissions("hub", HQ_PERMISSIONS).values())
+        group.permissions.set(_permissions("hub", role_permissions(Role.HQ)).values())
         return
     group.permissions.clear()
     kind, code, *role = group.name.split(":")
     if kind == "bureau":
         bureau = Bureau.objects.get(code=code)
         hub_ids = list(bureau.hubs.values_list("pk", flat=True))
-        hub_perms = _permissions("hub", BUREAU_HUB_PERMISSIONS)
+        hub_perms = _permissions("hub", role_permissions(Role.BUREAU))
         BureauGroupObjectPermission.objects.bulk_create(
             BureauGroupObjectPermission(group=group, permission=perm, content_object=bureau)
             for perm in _permissions("bureau", BUREAU_PERMISSIONS).values()
         )
     else:
         hub_ids = list(Hub.objects.filter(jis_code=code).values_list("pk", flat=True))
-        hub_perms = _permissions("hub", HUB_ROLE_PERMISSIONS[role[0]])
+        hub_perms = _permissions("hub", role_permissions(role[0]))
     HubGroupObjectPermission.objects.bulk_create(
         HubGroupObjectPermission(group=group, permission=perm, content_object_id=hub_id)
         for perm in hub_perms.values() for hub_id in hub_ids

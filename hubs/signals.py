@@ -5,9 +5,12 @@ from .models import Appointment
 
 
 def load_reference_data(sender, using="default", **kwargs):
+    from .permissions import permissions_create
     from .services import reference_load, role_groups_regrant
 
     reference_load()
+    # The permissions the apps above registered exist before the groups are granted them.
+    permissions_create()
     role_groups_regrant()
 
 

@@ -22,13 +22,13 @@ RUN_PAGE, RUN_OTHER = "L 403 403 200 403 403 404", "L 404 404 404 404 403 404"
 RUN_ACTION = "L 403 403 302 403 403 404"
 
 ROWS = {
-    "evaluation:agency_survey_list": ("GET", "hub", READ, READ_OTHER),
-    "evaluation:agency_survey_create": ("GET", "hub", RUN_PAGE, RUN_OTHER),
-    "evaluation:agency_survey_detail": ("GET", "agency_survey_open", READ, READ_OTHER),
-    "evaluation:agency_survey_edit": ("GET", "agency_survey_draft", RUN_PAGE, RUN_OTHER),
-    "evaluation:agency_survey_start": ("POST", "agency_survey_draft", RUN_ACTION, RUN_OTHER),
-    "evaluation:agency_survey_remind": ("POST", "agency_survey_open", RUN_ACTION, RUN_OTHER),
-    "evaluation:agency_survey_close": ("POST", "agency_survey_open", RUN_ACTION, RUN_OTHER),
+    "surveys:agency_survey_list": ("GET", "hub", READ, READ_OTHER),
+    "surveys:agency_survey_create": ("GET", "hub", RUN_PAGE, RUN_OTHER),
+    "surveys:agency_survey_detail": ("GET", "agency_survey_open", READ, READ_OTHER),
+    "surveys:agency_survey_edit": ("GET", "agency_survey_draft", RUN_PAGE, RUN_OTHER),
+    "surveys:agency_survey_start": ("POST", "agency_survey_draft", RUN_ACTION, RUN_OTHER),
+    "surveys:agency_survey_remind": ("POST", "agency_survey_open", RUN_ACTION, RUN_OTHER),
+    "surveys:agency_survey_close": ("POST", "agency_survey_open", RUN_ACTION, RUN_OTHER),
     "survey_agency_open": ("GET", "agency_survey_token", "200 200 200 200 200 200 200"),
     "survey_agency_answer": ("GET", None, "404 404 404 404 404 404 404"),
 }

@@ -6,9 +6,9 @@ ask for a report); another hub's page is a 404, like a missing hub. The national
 covers every hub, so only HQ, which holds the figures permission everywhere, may use it."""
 
 ROWS = {
-    "evaluation:report_hub": ("GET", "reports_hub", "L 200 200 200 200 200 404",
-                              "L 404 404 404 404 200 404"),
-    "evaluation:report_national": ("GET", None, "L 403 403 403 403 200 403"),
+    "reports:report_hub": ("GET", "reports_hub", "L 200 200 200 200 200 404",
+                           "L 404 404 404 404 200 404"),
+    "reports:report_national": ("GET", None, "L 403 403 403 403 200 403"),
 }
 
 

@@ -13,8 +13,8 @@ from .consultation_factories import CaseFactory
 ROWS: dict[str, tuple] = {
     # Figures for everyone who sees the hub's figures (per-coordinator rows and comments
     # depend on the role inside the page); another hub's page is a 404 like a missing one.
-    "evaluation:satisfaction_results": ("GET", "hub", "L 200 200 200 200 200 404",
-                                        "L 404 404 404 404 200 404"),
+    "surveys:satisfaction_results": ("GET", "hub", "L 200 200 200 200 200 404",
+                                     "L 404 404 404 404 200 404"),
     # Clients have no account: a fresh link shows anyone its "open" button (only the POST
     # uses it up); the tokenless answer page without a visit in the session is a 404.
     "survey_satisfaction_open": ("GET", "satisfaction_token", "200 200 200 200 200 200 200",

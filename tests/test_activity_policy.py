@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from evaluation.models import ActivityPolicy
+from evaluation.plans.models import ActivityPolicy
 from yorozu import fiscal
 
 YEAR = fiscal.current_fiscal_year()
@@ -13,7 +13,7 @@ def _write(client, user, **overrides):
     data = {"priority_themes": "事業承継と価格転嫁への対応を重点とする。",
             "indicators": ["sessions", "new_clients", "follow_up"],
             "plan_deadline": f"{YEAR}-05-31", **overrides}
-    return client.post(reverse("evaluation:policy_edit", args=[YEAR]), data)
+    return client.post(reverse("plans:policy_edit", args=[YEAR]), data)
 
 
 def test_hq_writes_and_publishes_the_policy_and_hubs_then_read_it(client, cast):
@@ -23,10 +23,10 @@ def test_hq_writes_and_publishes_the_policy_and_hubs_then_read_it(client, cast):
     assert policy.updated_by == cast.hq
 
     client.force_login(cast.chief)
-    detail = reverse("evaluation:policy_detail", args=[YEAR])
+    detail = reverse("plans:policy_detail", args=[YEAR])
     assert client.get(detail).status_code == 404  # not published yet
     client.force_login(cast.hq)
-    client.post(reverse("evaluation:policy_publish", args=[YEAR]))
+    client.post(reverse("plans:policy_publish", args=[YEAR]))
     for user in (cast.chief, cast.coordinator, cast.bureau):
         client.force_login(user)
         page = client.get(detail)

@@ -392,7 +392,7 @@ def test_the_summary_shows_averages_and_rates_equal_to_a_direct_computation(cast
 def test_the_summary_partial_names_no_agency(client, cast, started, agencies):
     _responses(started, [("chamber", 5, 4, 3, 2, "要望A")] * 3)
     client.force_login(cast.bureau)
-    page = client.get(reverse("evaluation:agency_survey_detail", args=[started.pk]))
+    page = client.get(reverse("surveys:agency_survey_detail", args=[started.pk]))
     body = page.content.decode()
     assert "要望A" in body and "agency-survey-averages" in body
     assert not any(a.name in body or a.email in body for a in agencies)
@@ -400,14 +400,14 @@ def test_the_summary_partial_names_no_agency(client, cast, started, agencies):
 
 def test_the_results_appear_in_the_plan_and_the_hearing_evidence_pack(client, cast, started):
     from evaluation import services as evaluation_services
-    from evaluation.models import AnnualPlan
+    from evaluation.plans.models import AnnualPlan
 
     _responses(started, [("chamber", 5, 4, 3, 2, "窓口の周知をお願いしたい"),
                          ("financial", 4, 4, 4, 4, ""), ("municipality", 3, 3, 3, 3, "")])
     year = started.fiscal_year
     AnnualPlan.objects.create(hub=cast.hub, fiscal_year=year, content={})
     client.force_login(cast.chief)
-    plan = client.get(reverse("evaluation:plan_detail", args=[cast.hub.jis_code, year]))
+    plan = client.get(reverse("plans:plan_detail", args=[cast.hub.jis_code, year]))
     assert "agency-survey-averages" in plan.content.decode()
     assert "窓口の周知をお願いしたい" in plan.content.decode()
 
@@ -422,12 +422,12 @@ def test_the_results_appear_in_the_plan_and_the_hearing_evidence_pack(client, ca
 
 
 def test_next_years_plan_draws_on_last_years_survey(client, cast, started):
-    from evaluation.models import AnnualPlan
+    from evaluation.plans.models import AnnualPlan
 
     _responses(started, [("chamber", 5, 5, 5, 5, "来年度も連携を")] * 3)
     AnnualPlan.objects.create(hub=cast.hub, fiscal_year=started.fiscal_year + 1, content={})
     client.force_login(cast.chief)
-    page = client.get(reverse("evaluation:plan_detail",
+    page = client.get(reverse("plans:plan_detail",
                               args=[cast.hub.jis_code, started.fiscal_year + 1]))
     assert "来年度も連携を" in page.content.decode()
 
@@ -437,26 +437,26 @@ def test_the_impl_org_creates_starts_and_closes_a_campaign_through_the_pages(
         client, cast, agencies, django_capture_on_commit_callbacks):
     client.force_login(cast.impl_org)
     deadline = fiscal.today() + timedelta(days=20)
-    response = client.post(reverse("evaluation:agency_survey_create", args=["13"]), {
+    response = client.post(reverse("surveys:agency_survey_create", args=["13"]), {
         "fiscal_year": fiscal.current_fiscal_year(), "title": "支援機関アンケート",
         "message": "ご協力ください。", "deadline": deadline.isoformat()})
     survey = AgencySurvey.objects.get()
-    assert response.url == reverse("evaluation:agency_survey_detail", args=[survey.pk])
+    assert response.url == reverse("surveys:agency_survey_detail", args=[survey.pk])
     assert (survey.status, survey.deadline, survey.created_by) == ("draft", deadline,
                                                                    cast.impl_org)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("evaluation:agency_survey_start", args=[survey.pk]))
-    page = client.get(reverse("evaluation:agency_survey_detail", args=[survey.pk]))
+        client.post(reverse("surveys:agency_survey_start", args=[survey.pk]))
+    page = client.get(reverse("surveys:agency_survey_detail", args=[survey.pk]))
     body = page.content.decode()
     assert "job-progress" in body and agencies[0].name in body
     assert page.context["counts"]["sent"] == 3
-    client.post(reverse("evaluation:agency_survey_close", args=[survey.pk]))
+    client.post(reverse("surveys:agency_survey_close", args=[survey.pk]))
     assert AgencySurvey.objects.get().status == AgencySurvey.Status.CLOSED
 
 
 def test_the_create_form_suggests_this_years_title_and_a_deadline(client, cast):
     client.force_login(cast.impl_org)
-    form = client.get(reverse("evaluation:agency_survey_create", args=["13"])).context["form"]
+    form = client.get(reverse("surveys:agency_survey_create", args=["13"])).context["form"]
     year = fiscal.current_fiscal_year()
     assert form.initial["title"] == f"{year}年度 地域の支援機関アンケート"
     assert form.initial["deadline"] == fiscal.today() + timedelta(days=21)
@@ -466,8 +466,8 @@ def test_the_create_form_suggests_this_years_title_and_a_deadline(client, cast):
 def test_readers_cannot_start_a_campaign(client, cast, draft, role):
     client.force_login(cast.by_role()[role])
     for name in ("agency_survey_start", "agency_survey_edit"):
-        assert client.post(reverse(f"evaluation:{name}", args=[draft.pk])).status_code == 403
-    assert client.get(reverse("evaluation:agency_survey_create",
+        assert client.post(reverse(f"surveys:{name}", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("surveys:agency_survey_create",
                               args=["13"])).status_code == 403
     draft.refresh_from_db()
     assert draft.status == AgencySurvey.Status.DRAFT and not mail.outbox
@@ -477,7 +477,7 @@ def test_readers_cannot_start_a_campaign(client, cast, draft, role):
 def test_readers_see_counts_and_results_but_not_which_agency_answered(
         client, cast, started, agencies, role):
     client.force_login(cast.by_role()[role])
-    page = client.get(reverse("evaluation:agency_survey_detail", args=[started.pk]))
+    page = client.get(reverse("surveys:agency_survey_detail", args=[started.pk]))
     assert page.status_code == 200 and page.context["invitations"] is None
     assert agencies[0].name not in page.content.decode()
 
@@ -488,17 +488,17 @@ def test_another_hubs_campaign_is_a_404_like_a_missing_one(client, cast):
         deadline=fiscal.today(), created_by=cast.outsider)
     client.force_login(cast.impl_org)
     for name in ("agency_survey_detail", "agency_survey_edit"):
-        theirs = client.get(reverse(f"evaluation:{name}", args=[other.pk]))
-        missing = client.get(reverse(f"evaluation:{name}", args=[other.pk + 1000]))
+        theirs = client.get(reverse(f"surveys:{name}", args=[other.pk]))
+        missing = client.get(reverse(f"surveys:{name}", args=[other.pk + 1000]))
         assert theirs.status_code == missing.status_code == 404
         assert _not_found_body(theirs) == _not_found_body(missing)
-    assert client.post(reverse("evaluation:agency_survey_start",
+    assert client.post(reverse("surveys:agency_survey_start",
                                args=[other.pk])).status_code == 404
 
 
 def test_a_stale_edit_is_a_409_that_keeps_the_input(client, cast, draft):
     client.force_login(cast.impl_org)
-    url = reverse("evaluation:agency_survey_edit", args=[draft.pk])
+    url = reverse("surveys:agency_survey_edit", args=[draft.pk])
     agency.survey_update(survey=draft, by=cast.impl_org, data={"title": "同僚の題名"},
                          version=draft.version)
     response = client.post(url, {"fiscal_year": draft.fiscal_year, "title": "私の題名",
@@ -514,7 +514,7 @@ def test_a_stale_edit_is_a_409_that_keeps_the_input(client, cast, draft):
 
 def test_a_started_survey_cannot_be_edited(client, cast, started):
     client.force_login(cast.impl_org)
-    response = client.get(reverse("evaluation:agency_survey_edit", args=[started.pk]))
+    response = client.get(reverse("surveys:agency_survey_edit", args=[started.pk]))
     assert response.status_code == 302
     with pytest.raises(agency.WorkflowError):
         agency.survey_update(survey=started, by=cast.impl_org, data={"title": "x"},
@@ -524,13 +524,13 @@ def test_a_started_survey_cannot_be_edited(client, cast, started):
 def test_actions_refuse_get(client, cast, started):
     client.force_login(cast.impl_org)
     for name in ("agency_survey_start", "agency_survey_remind", "agency_survey_close"):
-        assert client.get(reverse(f"evaluation:{name}", args=[started.pk])).status_code == 405
+        assert client.get(reverse(f"surveys:{name}", args=[started.pk])).status_code == 405
 
 
 def test_the_hub_page_links_to_its_campaigns(client, cast):
     client.force_login(cast.bureau)
     page = client.get(reverse("hubs:hub_detail", args=["13"]))
-    assert reverse("evaluation:agency_survey_list", args=["13"]) in page.content.decode()
+    assert reverse("surveys:agency_survey_list", args=["13"]) in page.content.decode()
 
 
 def _campaigns(cast, n, agencies_per_campaign):
@@ -556,18 +556,18 @@ def _campaigns(cast, n, agencies_per_campaign):
 def test_list_and_detail_make_a_constant_number_of_queries(
         client, cast, role, django_assert_max_num_queries):
     client.force_login(cast.by_role()[role])
-    list_url = reverse("evaluation:agency_survey_list", args=["13"])
+    list_url = reverse("surveys:agency_survey_list", args=["13"])
     small = _campaigns(cast, 1, 2)
     with django_assert_max_num_queries(10):
         assert client.get(list_url).status_code == 200
     with django_assert_max_num_queries(16):
-        assert client.get(reverse("evaluation:agency_survey_detail",
+        assert client.get(reverse("surveys:agency_survey_detail",
                                   args=[small.pk])).status_code == 200
     large = _campaigns(cast, 12, 30)
     with django_assert_max_num_queries(10):
         assert len(client.get(list_url).context["surveys"]) == 13
     with django_assert_max_num_queries(16):
-        page = client.get(reverse("evaluation:agency_survey_detail", args=[large.pk]))
+        page = client.get(reverse("surveys:agency_survey_detail", args=[large.pk]))
     assert page.status_code == 200 and page.context["counts"]["invited"] == 30
 
 
@@ -629,7 +629,7 @@ def test_a_sender_address_with_a_display_name_still_sends(cast, draft, agencies,
 def test_not_even_the_survey_runner_sees_which_agency_answered(client, cast, started):
     AgencyInvitation.objects.filter(survey=started).update(answered_at=timezone.now())
     client.force_login(cast.impl_org)
-    body = client.get(reverse("evaluation:agency_survey_detail", args=[started.pk])
+    body = client.get(reverse("surveys:agency_survey_detail", args=[started.pk])
                       ).content.decode()
     table = body[body.index('id="agencies-heading"'):]
     table = table[:table.index("</table>")]

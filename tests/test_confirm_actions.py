@@ -75,8 +75,8 @@ def test_publishing_the_activity_policy_asks_first(client, cast):
     ActivityPolicy.objects.create(fiscal_year=YEAR, priority_themes="重点", indicators=["sessions"],
                                   plan_deadline=fiscal.today())
     client.force_login(cast.hq)
-    page = client.get(reverse("evaluation:policy_detail", args=[YEAR])).content.decode()
-    message = confirm_message(page, reverse("evaluation:policy_publish", args=[YEAR]))
+    page = client.get(reverse("plans:policy_detail", args=[YEAR])).content.decode()
+    message = confirm_message(page, reverse("plans:policy_publish", args=[YEAR]))
     assert "取り消せません" in message
 
 
@@ -88,10 +88,10 @@ def test_accepting_or_returning_a_plan_asks_first(client, cast):
     assert plan.status == AnnualPlan.Status.SUBMITTED
     client.force_login(cast.bureau)
     args = [cast.hub.jis_code, YEAR]
-    page = client.get(reverse("evaluation:plan_detail", args=args)).content.decode()
+    page = client.get(reverse("plans:plan_detail", args=args)).content.decode()
     assert "変更できなくなります" in confirm_message(
-        page, reverse("evaluation:plan_accept", args=args))
-    assert "取り消せません" in confirm_message(page, reverse("evaluation:plan_return", args=args))
+        page, reverse("plans:plan_accept", args=args))
+    assert "取り消せません" in confirm_message(page, reverse("plans:plan_return", args=args))
 
 
 def test_deciding_on_appointments_asks_first(client, cast):
@@ -118,17 +118,17 @@ def test_starting_reminding_and_closing_the_agency_survey_ask_first(client, cast
     AgencyFactory(hub=cast.hub, email="a@agency.example.jp")
     survey = agency.survey_create(hub=cast.hub, by=cast.impl_org, data={"message": "ご協力を"})
     client.force_login(cast.impl_org)
-    url = reverse("evaluation:agency_survey_detail", args=[survey.pk])
+    url = reverse("surveys:agency_survey_detail", args=[survey.pk])
     assert "取り消せません" in confirm_message(
         client.get(url).content.decode(),
-        reverse("evaluation:agency_survey_start", args=[survey.pk]))
+        reverse("surveys:agency_survey_start", args=[survey.pk]))
     AgencySurvey.objects.filter(pk=survey.pk).update(status=AgencySurvey.Status.OPEN,
                                                       opened_at=timezone.now())
     page = client.get(url).content.decode()
     assert "すぐに" in confirm_message(
-        page, reverse("evaluation:agency_survey_remind", args=[survey.pk]))
+        page, reverse("surveys:agency_survey_remind", args=[survey.pk]))
     assert "取り消せません" in confirm_message(
-        page, reverse("evaluation:agency_survey_close", args=[survey.pk]))
+        page, reverse("surveys:agency_survey_close", args=[survey.pk]))
 
 
 def test_submitting_and_reviewing_a_self_check_ask_first(client, cast):

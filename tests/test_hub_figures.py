@@ -122,7 +122,7 @@ def test_every_page_and_report_shows_the_same_new_clients_and_follow_up_rate(
     hearing = _hearing(cast)
     client.force_login(cast.hq)
     hub_page = client.get(reverse("hubs:hub_detail", args=[cast.hub.jis_code]))
-    dashboard = client.get(reverse("evaluation:plan_dashboard_hub",
+    dashboard = client.get(reverse("plans:plan_dashboard_hub",
                                    kwargs={"jis_code": cast.hub.jis_code}) + f"?year={YEAR}")
     panels = {p.indicator.code: p for p in dashboard.context["panels"]}
     evidence = _evidence(client, hearing).context["evidence"]
@@ -204,7 +204,7 @@ def test_evidence_pack_sets_the_accepted_plans_targets_against_the_actuals(recor
     assert (rows["follow_up"]["target_year"], rows["follow_up"]["actual"],
             rows["follow_up"]["achievement"]) == (80, 50.0, 62.5)
     # The same targets to date and actuals as the plan dashboard shows for the year.
-    dashboard = client.get(reverse("evaluation:plan_dashboard_hub",
+    dashboard = client.get(reverse("plans:plan_dashboard_hub",
                                    kwargs={"jis_code": cast.hub.jis_code}) + f"?year={YEAR}")
     for panel in dashboard.context["panels"]:
         row = rows[panel.indicator.code]

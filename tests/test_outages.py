@@ -187,7 +187,7 @@ def _swept_and_run(job: Job, capture) -> Job:
 def test_starting_a_report_with_the_broker_down_answers_normally(
         client, cast, broker_down, django_capture_on_commit_callbacks):
     client.force_login(cast.chief)
-    url = reverse("evaluation:report_hub", args=[cast.hub.jis_code])
+    url = reverse("reports:report_hub", args=[cast.hub.jis_code])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"month": f"{fiscal.today():%Y-%m}"})
     assert response.status_code == 302
@@ -208,13 +208,13 @@ def test_starting_a_survey_with_the_broker_down_answers_normally(
                                   data={"message": "連携の改善に役立てます。"})
     client.force_login(cast.impl_org)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("evaluation:agency_survey_start", args=[survey.pk]))
+        response = client.post(reverse("surveys:agency_survey_start", args=[survey.pk]))
     assert response.status_code == 302
     survey.refresh_from_db()
     assert survey.status == AgencySurvey.Status.OPEN
     job = Job.objects.get(kind=agency.SEND_KIND)
     assert job.status == Job.Status.PENDING and job.enqueued_at is None
-    detail = client.get(reverse("evaluation:agency_survey_detail", args=[survey.pk]))
+    detail = client.get(reverse("surveys:agency_survey_detail", args=[survey.pk]))
     assert WAITING in detail.content.decode()
 
 

@@ -18,15 +18,9 @@ from django.utils import timezone
 from consultations import referrals
 from consultations.models import ImportBatch
 from evaluation import services as evaluation_services
-from evaluation.models import (
-    ActivityPolicy,
-    AnnualPlan,
-    Guideline,
-    Hearing,
-    PlanVersion,
-    SelfCheck,
-)
+from evaluation.models import Guideline, Hearing, SelfCheck
 from evaluation.models import Item as EvaluationItem
+from evaluation.plans.models import ActivityPolicy, AnnualPlan, PlanVersion
 from hubs.models import Appointment
 from hubs.roles import Role
 from tests.pages import same_page
@@ -164,33 +158,33 @@ MATRIX: dict[str, Row] = {
                                             "L 404 404 404 404 403 404"),
     "evaluation:selfcheck_summary": Row("GET", "hub", READ, READ_OTHER),
     # HQ's activity policy: HQ writes; everyone reads it once published.
-    "evaluation:policy_list": Row("GET", None, "L 200 200 200 200 200 200"),
-    "evaluation:policy_detail": Row("GET", "policy", "L 200 200 200 200 200 200"),
-    "evaluation:policy_edit": Row("GET", "policy", HQ_PAGE),
-    "evaluation:policy_publish": Row("POST", "policy", HQ_ACTION),
+    "plans:policy_list": Row("GET", None, "L 200 200 200 200 200 200"),
+    "plans:policy_detail": Row("GET", "policy", "L 200 200 200 200 200 200"),
+    "plans:policy_edit": Row("GET", "policy", HQ_PAGE),
+    "plans:policy_publish": Row("POST", "policy", HQ_ACTION),
     # Plan-versus-actual dashboards: a hub's for its staff, its bureau and HQ; the bureau page
     # for bureaus (their hubs) and HQ (all); the national page for HQ.
-    "evaluation:plan_dashboard_hub": Row("GET", "hub", "L 200 200 200 200 200 404",
-                                         "L 404 404 404 404 200 404"),
-    "evaluation:plan_dashboard_bureau": Row("GET", None, "L 403 403 403 200 200 403"),
-    "evaluation:plan_dashboard_national": Row("GET", None, HQ_PAGE),
+    "plans:plan_dashboard_hub": Row("GET", "hub", "L 200 200 200 200 200 404",
+                                    "L 404 404 404 404 200 404"),
+    "plans:plan_dashboard_bureau": Row("GET", None, "L 403 403 403 200 200 403"),
+    "plans:plan_dashboard_national": Row("GET", None, HQ_PAGE),
     # Annual plans: the hub's staff read, the chief coordinator and the implementing
     # organization draft and confirm, the bureau reviews, HQ comments. Each target puts the
     # own hub's plan (and the other hub's) in the state the action needs.
-    "evaluation:plan_detail": Row("GET", "plan_draft", READ_PLAN, READ_PLAN_OTHER),
-    "evaluation:plan_diff": Row("GET", "plan_draft", READ_PLAN, READ_PLAN_OTHER),
-    "evaluation:plan_start": Row("POST", "plan_none", HUB_PLAN_ACTION, PLAN_OTHER),
-    "evaluation:plan_edit": Row("GET", "plan_draft", "L 403 200 200 403 403 404", PLAN_OTHER),
-    "evaluation:plan_confirm": Row("POST", "plan_draft", HUB_PLAN_ACTION, PLAN_OTHER),
-    "evaluation:plan_revise": Row("POST", "plan_accepted", HUB_PLAN_ACTION, PLAN_OTHER),
-    "evaluation:plan_start_review": Row("POST", "plan_submitted", BUREAU_PLAN_ACTION,
-                                        PLAN_OTHER),
-    "evaluation:plan_accept": Row("POST", "plan_submitted", BUREAU_PLAN_ACTION, PLAN_OTHER),
+    "plans:plan_detail": Row("GET", "plan_draft", READ_PLAN, READ_PLAN_OTHER),
+    "plans:plan_diff": Row("GET", "plan_draft", READ_PLAN, READ_PLAN_OTHER),
+    "plans:plan_start": Row("POST", "plan_none", HUB_PLAN_ACTION, PLAN_OTHER),
+    "plans:plan_edit": Row("GET", "plan_draft", "L 403 200 200 403 403 404", PLAN_OTHER),
+    "plans:plan_confirm": Row("POST", "plan_draft", HUB_PLAN_ACTION, PLAN_OTHER),
+    "plans:plan_revise": Row("POST", "plan_accepted", HUB_PLAN_ACTION, PLAN_OTHER),
+    "plans:plan_start_review": Row("POST", "plan_submitted", BUREAU_PLAN_ACTION,
+                                   PLAN_OTHER),
+    "plans:plan_accept": Row("POST", "plan_submitted", BUREAU_PLAN_ACTION, PLAN_OTHER),
     # An empty return or comment shows the plan again with the error (200).
-    "evaluation:plan_return": Row("POST", "plan_submitted", "L 403 403 403 200 403 404",
-                                  PLAN_OTHER),
-    "evaluation:plan_comment": Row("POST", "plan_submitted", "L 403 403 403 200 200 404",
-                                   "L 404 404 404 404 200 404"),
+    "plans:plan_return": Row("POST", "plan_submitted", "L 403 403 403 200 403 404",
+                             PLAN_OTHER),
+    "plans:plan_comment": Row("POST", "plan_submitted", "L 403 403 403 200 200 404",
+                              "L 404 404 404 404 200 404"),
     # A hub's result: its own staff and bureau (published only; HQ always).
     "evaluation:hub_result": Row("GET", "hub", "L 200 200 200 200 200 404",
                                  "L 404 404 404 404 200 404"),

@@ -34,12 +34,12 @@ def today():
 
 
 def hub_url(jis_code="13", **query):
-    url = reverse("evaluation:plan_dashboard_hub", kwargs={"jis_code": jis_code})
+    url = reverse("plans:plan_dashboard_hub", kwargs={"jis_code": jis_code})
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 def page_url(name, **query):
-    url = reverse(f"evaluation:plan_dashboard_{name}")
+    url = reverse(f"plans:plan_dashboard_{name}")
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 

@@ -23,7 +23,7 @@ Status = AnnualPlan.Status
 
 # --- Helpers ----------------------------------------------------------------------------------
 def url(name, hub, year=YEAR):
-    return reverse(f"evaluation:{name}", args=[hub.jis_code, year])
+    return reverse(f"plans:{name}", args=[hub.jis_code, year])
 
 
 def new_plan(cast, hub=None):
@@ -147,7 +147,7 @@ def test_another_hubs_plan_reads_exactly_like_a_missing_one(client, cast):
                                 by=_chief_of(cast.other_hub))
     client.force_login(cast.chief)
     other = client.get(url("plan_diff", cast.other_hub))
-    missing = client.get(reverse("evaluation:plan_diff", args=["99", YEAR]))
+    missing = client.get(reverse("plans:plan_diff", args=["99", YEAR]))
     assert other.status_code == missing.status_code == 404
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluation.models import AnnualPlan, PlanVersion
+from evaluation.plans.models import AnnualPlan, PlanVersion
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from yorozu import fiscal
@@ -45,13 +45,13 @@ PAGES = [
     ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 9),
     # Annual plans and their dashboards (growing sessions, clients and referrals above).
     # The plan page also shows satisfaction actuals and the agency survey (this or last year).
-    ("chief", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 20),
-    ("bureau", "evaluation:plan_detail", {"jis_code": "13", "plan": True}, 18),
-    ("bureau", "evaluation:plan_diff", {"jis_code": "13", "plan": True}, 8),
+    ("chief", "plans:plan_detail", {"jis_code": "13", "plan": True}, 20),
+    ("bureau", "plans:plan_detail", {"jis_code": "13", "plan": True}, 18),
+    ("bureau", "plans:plan_diff", {"jis_code": "13", "plan": True}, 8),
     ("coordinator", "consultations:session_import", {"jis_code": "13"}, 9),
-    ("chief", "evaluation:plan_dashboard_hub", {"jis_code": "13"}, 13),
-    ("bureau", "evaluation:plan_dashboard_bureau", {}, 12),
-    ("hq", "evaluation:plan_dashboard_national", {}, 12),
+    ("chief", "plans:plan_dashboard_hub", {"jis_code": "13"}, 13),
+    ("bureau", "plans:plan_dashboard_bureau", {}, 12),
+    ("hq", "plans:plan_dashboard_national", {}, 12),
 ]
 
 

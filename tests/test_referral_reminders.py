@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from consultations import reminders
 from consultations.models import Referral
-from evaluation.reports import reminders, schedule, services
 from yorozu import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute
@@ -60,7 +60,7 @@ def referrals(cast):
 
 def _run_day(capture, day=TODAY) -> Job:
     with capture(execute=True):
-        job = services.referral_reminders_start(day=day)
+        job = reminders.referral_reminders_start(day=day)
     job.refresh_from_db()
     return job
 
@@ -113,7 +113,7 @@ def test_running_the_days_reminders_twice_sends_one_email_per_coordinator(
     sent = len(mail.outbox)
     # The schedule fires again: the same job, not a second one.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        schedule.referral_reminders_schedule()
+        reminders.referral_reminders_schedule()
     assert not callbacks
     assert Job.objects.filter(kind=reminders.KIND).count() == 1
     # The job's task is delivered again (a worker died after finishing, say).

@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 
 from consultations.exports import CHANNEL_LABELS
 from consultations.models import Case, Referral, Session, Topic
-from evaluation.models import SatisfactionResponse
 from evaluation.reports import schedule, workbooks
 from evaluation.reports.jobs import HUB_MONTHLY, NATIONAL_FY
 from evaluation.reports.selectors import month_period
+from evaluation.surveys.models import SatisfactionResponse
 from hubs.models import Hub
 from yorozu import fiscal
 from yorozu.jobs.models import Job
@@ -452,7 +452,7 @@ def test_a_scheduled_report_is_seen_by_the_hub_and_not_by_another(cast, client, 
     client.force_login(cast.outsider)
     assert client.get(reverse("jobs:job_status", args=[tokyo.pk])).status_code == 404
     client.force_login(cast.coordinator)
-    page = client.get(reverse("evaluation:report_hub", args=[cast.hub.jis_code]))
+    page = client.get(reverse("reports:report_hub", args=[cast.hub.jis_code]))
     assert tokyo in page.context["jobs"]
     assert all(job.hub_id == cast.hub.pk for job in page.context["jobs"])
 
@@ -461,7 +461,7 @@ def test_a_scheduled_report_is_seen_by_the_hub_and_not_by_another(cast, client, 
 def test_report_page_offers_this_years_months_with_last_month_chosen(cast, client, monkeypatch):
     monkeypatch.setattr(fiscal, "today", lambda: date(2026, 11, 24))
     client.force_login(cast.coordinator)
-    response = client.get(reverse("evaluation:report_hub", args=[cast.hub.jis_code]))
+    response = client.get(reverse("reports:report_hub", args=[cast.hub.jis_code]))
     choices = [value for value, _label in response.context["form"].fields["month"].choices]
     assert choices == [f"2026-{m:02d}" for m in range(11, 3, -1)]
     assert 'value="2026-10" selected' in response.content.decode()
@@ -470,7 +470,7 @@ def test_report_page_offers_this_years_months_with_last_month_chosen(cast, clien
 def test_in_april_the_page_also_offers_the_year_just_ended(cast, client, monkeypatch):
     monkeypatch.setattr(fiscal, "today", lambda: date(2026, 4, 3))
     client.force_login(cast.coordinator)
-    response = client.get(reverse("evaluation:report_hub", args=[cast.hub.jis_code]))
+    response = client.get(reverse("reports:report_hub", args=[cast.hub.jis_code]))
     choices = [value for value, _label in response.context["form"].fields["month"].choices]
     assert choices[0] == "2026-04" and choices[1] == "2026-03" and choices[-1] == "2025-04"
     assert 'value="2026-03" selected' in response.content.decode()
@@ -481,7 +481,7 @@ def test_everyone_who_reads_a_hubs_figures_can_ask_for_its_report(cast, client, 
                                                                   django_capture_on_commit_callbacks):
     user = cast.by_role()[role]
     client.force_login(user)
-    url = reverse("evaluation:report_hub", args=[cast.hub.jis_code])
+    url = reverse("reports:report_hub", args=[cast.hub.jis_code])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"month": f"{fiscal.today():%Y-%m}"})
     assert response.status_code == 302 and response["Location"] == url
@@ -495,14 +495,14 @@ def test_everyone_who_reads_a_hubs_figures_can_ask_for_its_report(cast, client, 
 
 def test_coordinator_cannot_ask_for_another_hubs_report(cast, client):
     client.force_login(cast.coordinator)
-    url = reverse("evaluation:report_hub", args=[cast.other_hub.jis_code])
+    url = reverse("reports:report_hub", args=[cast.other_hub.jis_code])
     assert client.post(url, {"month": f"{fiscal.today():%Y-%m}"}).status_code == 404
     assert not Job.objects.exists()
 
 
 def test_a_month_outside_the_list_is_refused_inline(cast, client):
     client.force_login(cast.chief)
-    url = reverse("evaluation:report_hub", args=[cast.hub.jis_code])
+    url = reverse("reports:report_hub", args=[cast.hub.jis_code])
     response = client.post(url, {"month": "2019-04"})
     assert response.status_code == 200
     assert response.context["form"].errors["month"]
@@ -512,7 +512,7 @@ def test_a_month_outside_the_list_is_refused_inline(cast, client):
 
 def test_a_second_request_while_the_first_is_being_built_starts_nothing(cast, client):
     client.force_login(cast.chief)
-    url = reverse("evaluation:report_hub", args=[cast.hub.jis_code])
+    url = reverse("reports:report_hub", args=[cast.hub.jis_code])
     month = {"month": f"{fiscal.today():%Y-%m}"}
     client.post(url, month)  # no on_commit capture: the job stays waiting
     client.post(url, month)
@@ -521,7 +521,7 @@ def test_a_second_request_while_the_first_is_being_built_starts_nothing(cast, cl
 
 def test_hq_starts_the_national_roll_up(cast, client, django_capture_on_commit_callbacks):
     client.force_login(cast.hq)
-    url = reverse("evaluation:report_national")
+    url = reverse("reports:report_national")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"fiscal_year": "2025"})
     assert response.status_code == 302 and response["Location"] == url
@@ -535,7 +535,7 @@ def test_hq_starts_the_national_roll_up(cast, client, django_capture_on_commit_c
 @pytest.mark.parametrize("role", ["coordinator", "chief", "impl_org", "bureau", "admin"])
 def test_only_hq_may_start_the_national_roll_up(cast, client, role):
     client.force_login(cast.by_role()[role])
-    response = client.post(reverse("evaluation:report_national"), {"fiscal_year": "2025"})
+    response = client.post(reverse("reports:report_national"), {"fiscal_year": "2025"})
     assert response.status_code == 403
     assert not Job.objects.exists()
 
@@ -543,10 +543,10 @@ def test_only_hq_may_start_the_national_roll_up(cast, client, role):
 def test_hub_page_and_national_page_link_to_the_reports(cast, client):
     client.force_login(cast.bureau)
     hub_page = client.get(reverse("hubs:hub_detail", args=[cast.hub.jis_code]))
-    assert reverse("evaluation:report_hub", args=[cast.hub.jis_code]) in hub_page.content.decode()
+    assert reverse("reports:report_hub", args=[cast.hub.jis_code]) in hub_page.content.decode()
     client.force_login(cast.hq)
     national = client.get(reverse("evaluation:national"))
-    assert reverse("evaluation:report_national") in national.content.decode()
+    assert reverse("reports:report_national") in national.content.decode()
 
 
 # --- Query budgets ---------------------------------------------------------------------------
@@ -566,9 +566,9 @@ def _grow(cast, n):
 
 
 @pytest.mark.parametrize(("role", "name", "kwargs", "budget"), [
-    ("coordinator", "evaluation:report_hub", {"jis_code": "13"}, 8),  # + nav: own hub
-    ("bureau", "evaluation:report_hub", {"jis_code": "13"}, 7),
-    ("hq", "evaluation:report_national", {}, 6),
+    ("coordinator", "reports:report_hub", {"jis_code": "13"}, 8),  # + nav: own hub
+    ("bureau", "reports:report_hub", {"jis_code": "13"}, 7),
+    ("hq", "reports:report_national", {}, 6),
 ])
 def test_report_pages_run_a_fixed_number_of_queries(cast, client, django_assert_max_num_queries,
                                                     role, name, kwargs, budget):

@@ -55,7 +55,7 @@ def test_a_row_hidden_to_protect_others_says_so_rather_than_too_few(client, cast
     _satisfaction(cast.hub, cast.coordinator, [5] * 5)
     _satisfaction(cast.hub, second, [1, 2])  # too few; the hub minus the first would show them
     client.force_login(cast.chief)
-    body = client.get(reverse("evaluation:satisfaction_results",
+    body = client.get(reverse("surveys:satisfaction_results",
                               args=[cast.hub.jis_code])).content.decode()
     too_few = "回答が5件未満のため"
     first_row = _row_of(body, cast.coordinator.given_name)
@@ -96,7 +96,7 @@ def test_a_type_with_a_single_answer_is_not_shown_on_its_own(client, cast, surve
     assert all(n >= 3 for n in kinds.values())
     assert sum(kinds.values()) == results["counted"] == 6  # the rest shown together
     client.force_login(cast.impl_org)
-    body = client.get(reverse("evaluation:agency_survey_detail", args=[survey.pk])
+    body = client.get(reverse("surveys:agency_survey_detail", args=[survey.pk])
                       ).content.decode()
     table = body[body.index("agency-survey-kinds"):]
     assert chamber_label not in table[:table.index("</table>")]
@@ -119,7 +119,7 @@ def test_a_comment_is_not_shown_until_enough_other_answers_hide_it(client, cast,
     _agency_answers(survey, [FINANCIAL] * 3, text="共通の要望")
     _agency_answers(survey, [CHAMBER], text="当所の会員向けセミナーを増やしてほしい")
     client.force_login(cast.impl_org)
-    url = reverse("evaluation:agency_survey_detail", args=[survey.pk])
+    url = reverse("surveys:agency_survey_detail", args=[survey.pk])
     assert "当所の会員向け" not in client.get(url).content.decode()
     _agency_answers(survey, [MUNICIPALITY] * 2)
     assert "当所の会員向け" in client.get(url).content.decode()
@@ -129,7 +129,7 @@ def test_one_more_answer_changes_nothing_that_is_shown(client, cast, survey, set
     settings.AGENCY_SURVEY_MIN_ANSWERS = 3
     _agency_answers(survey, [FINANCIAL, MUNICIPALITY, CHAMBER], score=4, text="要望")
     client.force_login(cast.impl_org)
-    url = reverse("evaluation:agency_survey_detail", args=[survey.pk])
+    url = reverse("surveys:agency_survey_detail", args=[survey.pk])
 
     def shown():
         results = agency_selectors.survey_results(survey=survey)
@@ -167,7 +167,7 @@ def test_the_campaign_page_does_not_tell_which_agency_answered_before_a_reminder
     AgencySurvey.objects.filter(pk=survey.pk).update(reminders_sent=1,
                                                      last_reminded_on=fiscal.today())
     client.force_login(cast.impl_org)
-    body = client.get(reverse("evaluation:agency_survey_detail", args=[survey.pk])
+    body = client.get(reverse("surveys:agency_survey_detail", args=[survey.pk])
                       ).content.decode()
     table = body[body.index('id="agencies-heading"'):]
     table = table[:table.index("</table>")]
@@ -233,7 +233,7 @@ def test_a_hub_row_hides_satisfaction_that_its_bureau_total_would_give_away(clie
     _satisfaction(cast.hub, cast.coordinator, [5] * 6)
     _satisfaction(kanagawa, cast.coordinator, [1, 1])  # too few on its own row
     client.force_login(cast.bureau)
-    page = client.get(reverse("evaluation:plan_dashboard_bureau"), {"year": YEAR})
+    page = client.get(reverse("plans:plan_dashboard_bureau"), {"year": YEAR})
     section = next(s for s in page.context["sections"] if s.bureau == cast.hub.bureau)
     rows = {row.jis_code: row for row in section.rows}
     bureau_year = {p.indicator.code: p.actual_to_date for p in section.panels}["satisfaction"]
@@ -251,7 +251,7 @@ def test_a_bureau_row_hides_satisfaction_that_the_national_total_would_give_away
     _satisfaction(cast.hub, cast.coordinator, [5] * 6)
     _satisfaction(cast.other_hub, cast.outsider, [1, 1])
     client.force_login(cast.hq)
-    page = client.get(reverse("evaluation:plan_dashboard_national"), {"year": YEAR})
+    page = client.get(reverse("plans:plan_dashboard_national"), {"year": YEAR})
     national = {p.indicator.code: p.actual_to_date for p in page.context["panels"]}
     assert national["satisfaction"] is not None
     bureaus = {row.name: row for row in page.context["bureau_rows"]}

@@ -78,7 +78,7 @@ def answers(hub, coordinator, scores, *, on=None, comment=""):
 
 
 def results_url(hub, **query):
-    url = reverse("evaluation:satisfaction_results", args=[hub.jis_code])
+    url = reverse("surveys:satisfaction_results", args=[hub.jis_code])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -405,7 +405,7 @@ def test_national_figures_are_withheld_when_they_would_reveal_a_small_hub(client
 def test_another_hubs_results_are_a_404_like_a_missing_hub(client, cast):
     client.force_login(cast.coordinator)
     other = client.get(results_url(cast.other_hub))
-    missing = client.get(reverse("evaluation:satisfaction_results", args=["99"]))
+    missing = client.get(reverse("surveys:satisfaction_results", args=["99"]))
     assert other.status_code == missing.status_code == 404
     assert _not_found_body(other) == _not_found_body(missing)
     assert client.get(results_url(cast.hub, year="x")).status_code == 404

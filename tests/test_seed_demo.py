@@ -11,18 +11,14 @@ from django.db.models import F
 
 from consultations.models import Case, Client, Referral, Session
 from consultations.validators import validate_corporate_number
-from evaluation.models import (
-    ActivityPolicy,
+from evaluation.models import Guideline, Hearing, Score
+from evaluation.plans.models import ActivityPolicy, AnnualPlan, PlanVersion
+from evaluation.surveys.models import (
     AgencyInvitation,
     AgencyResponse,
     AgencySurvey,
-    AnnualPlan,
-    Guideline,
-    Hearing,
-    PlanVersion,
     SatisfactionInvitation,
     SatisfactionResponse,
-    Score,
 )
 from hubs.models import Appointment, Bureau, Hub, HubGroupObjectPermission, SupportAgency
 from hubs.roles import Role

@@ -114,10 +114,10 @@ def test_with_no_guideline_at_all_the_current_year_is_shown(client, cast):
 
 
 @pytest.mark.parametrize(("role", "name", "args"), [
-    ("chief", "evaluation:satisfaction_results", ["13"]),
-    ("chief", "evaluation:plan_dashboard_hub", ["13"]),
-    ("bureau", "evaluation:plan_dashboard_bureau", []),
-    ("hq", "evaluation:plan_dashboard_national", []),
+    ("chief", "surveys:satisfaction_results", ["13"]),
+    ("chief", "plans:plan_dashboard_hub", ["13"]),
+    ("bureau", "plans:plan_dashboard_bureau", []),
+    ("hq", "plans:plan_dashboard_national", []),
 ])
 def test_other_year_based_pages_have_the_same_picker(client, cast, role, name, args):
     client.force_login(cast.by_role()[role])

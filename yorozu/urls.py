@@ -14,6 +14,10 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("r/", include("consultations.public_urls")),
     path("evaluation/", include("evaluation.urls")),
+    # Apps of their own that kept their addresses under /evaluation/ (docs/architecture.md).
+    path("evaluation/plans/", include("evaluation.plans.urls")),
+    path("evaluation/surveys/", include("evaluation.surveys.urls")),
+    path("evaluation/reports/", include("evaluation.reports.urls")),
     path("jobs/", include("yorozu.jobs.urls")),
     # The survey links emailed to clients and support agencies (no account).
     path("s/", include("evaluation.surveys.public_urls")),

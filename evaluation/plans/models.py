@@ -31,6 +31,8 @@ class ActivityPolicy(models.Model):
                                    null=True, related_name="+")
 
     class Meta:
+        # The table kept its name when the model moved from the evaluation app.
+        db_table = "evaluation_activitypolicy"
         verbose_name = _("activity policy")
         verbose_name_plural = _("activity policies")
         ordering = ["-fiscal_year"]
@@ -70,6 +72,7 @@ class AnnualPlan(models.Model):
     objects = HubScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "evaluation_annualplan"
         verbose_name = _("annual plan")
         verbose_name_plural = _("annual plans")
         ordering = ["-fiscal_year", "hub__jis_code"]
@@ -109,6 +112,7 @@ class PlanVersion(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "evaluation_planversion"
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"],
                                                name="plans_version_unique")]
@@ -128,6 +132,7 @@ class PlanComment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "evaluation_plancomment"
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["plan", "section"])]
 
@@ -145,6 +150,7 @@ class PlanNotification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "evaluation_plannotification"
         constraints = [models.UniqueConstraint(fields=["version", "event"],
                                                name="plans_one_notification_per_event")]
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from evaluation.permissions import EVALUATE
 from hubs.access import hub_access
 from hubs.forms import DateInput
-from hubs.roles import EVALUATE
 from hubs.services import WorkflowError
 from yorozu import fiscal
 
@@ -91,11 +91,11 @@ def policy_edit(request, fiscal_year):
     if request.method == "POST" and form.is_valid():
         policy_save(policy=policy, by=request.user, data=form.cleaned_data)
         messages.success(request, _("Saved the activity policy."))
-        return redirect("evaluation:policy_detail", fiscal_year=fiscal_year)
+        return redirect("plans:policy_detail", fiscal_year=fiscal_year)
     return render(request, "consultations/record_form.html", {
         "form": form, "title": _("Activity policy"),
         "subtitle": fiscal.fiscal_year_label(fiscal_year),
-        "cancel_url": reverse("evaluation:policy_list")})
+        "cancel_url": reverse("plans:policy_list")})
 
 
 @require_POST
@@ -107,4 +107,4 @@ def policy_publish_view(request, fiscal_year):
         raise Http404
     policy_publish(policy=policy, by=request.user)
     messages.success(request, _("Published the activity policy to every hub and bureau."))
-    return redirect("evaluation:policy_detail", fiscal_year=fiscal_year)
+    return redirect("plans:policy_detail", fiscal_year=fiscal_year)

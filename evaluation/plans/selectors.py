@@ -8,9 +8,9 @@ from datetime import date, datetime
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from evaluation.plans.permissions import REVIEW_PLAN, VIEW_PLAN
 from hubs.access import hub_access
 from hubs.models import Hub
-from hubs.roles import REVIEW_PLAN, VIEW_PLAN
 
 from . import content as plan_content
 from .indicators import BY_CODE

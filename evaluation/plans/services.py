@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN
 from hubs.access import hub_access
 from hubs.models import Appointment, Hub
-from hubs.roles import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, Role
+from hubs.roles import Role
 from hubs.services import EditConflict, WorkflowError
 
 from . import content as plan_content

@@ -32,7 +32,7 @@ def message(notification: PlanNotification) -> tuple[str, str]:
     version = notification.version
     plan = version.plan
     url = settings.SITE_URL.rstrip("/") + reverse(
-        "evaluation:plan_detail", args=[plan.hub.jis_code, plan.fiscal_year])
+        "plans:plan_detail", args=[plan.hub.jis_code, plan.fiscal_year])
     context = {"hub": plan.hub.prefecture_ja, "year": fiscal.fiscal_year_label(plan.fiscal_year),
                "number": version.number}
     if notification.event == "submitted":

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from consultations.conflicts import ConflictRow
+from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, VIEW_PLAN
 from evaluation.surveys.agency_selectors import agency_survey_for_year
 from hubs.access import hub_access
-from hubs.roles import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, VIEW_PLAN
 from hubs.scoping import hub_for_user_or_404, require_hub_perm
 from yorozu import fiscal
 
@@ -45,7 +45,7 @@ def _plan(request, jis_code, fiscal_year, perm: str | None = None):
 def _back(plan_or_hub, fiscal_year=None):
     hub = getattr(plan_or_hub, "hub", plan_or_hub)
     year = fiscal_year or plan_or_hub.fiscal_year
-    return redirect("evaluation:plan_detail", jis_code=hub.jis_code, fiscal_year=year)
+    return redirect("plans:plan_detail", jis_code=hub.jis_code, fiscal_year=year)
 
 
 def _state_error(request) -> None:
@@ -97,7 +97,7 @@ def plan_start(request, jis_code, fiscal_year):
     require_hub_perm(request.user, EDIT_PLAN, hub.pk)
     plan = services.plan_get_or_create(hub=hub, fiscal_year=fiscal_year, by=request.user)
     if plan.is_editable:
-        return redirect("evaluation:plan_edit", jis_code=hub.jis_code, fiscal_year=fiscal_year)
+        return redirect("plans:plan_edit", jis_code=hub.jis_code, fiscal_year=fiscal_year)
     return _back(plan)
 
 
@@ -240,7 +240,7 @@ def plan_revise(request, jis_code, fiscal_year):
                                "revision."))
     if not done:
         return _back(plan)
-    return redirect("evaluation:plan_edit", jis_code=jis_code, fiscal_year=fiscal_year)
+    return redirect("plans:plan_edit", jis_code=jis_code, fiscal_year=fiscal_year)
 
 
 @require_POST

@@ -15,8 +15,7 @@ from yorozu import fiscal
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_save_result
 
-# reminders registers the referral_reminders kind on import, as this module does its own.
-from . import reminders, selectors, workbooks  # noqa: F401
+from . import selectors, workbooks
 
 HUB_MONTHLY = "report_hub_monthly"
 NATIONAL_FY = "report_national_fy"

@@ -1,6 +1,6 @@
-"""Celery beat's entry points (CELERY_BEAT_SCHEDULE names them): each only records the
-period's jobs, keyed so that beat firing twice records them once. evaluation/tasks.py imports
-these so that Celery's autodiscovery finds them."""
+"""Celery beat's entry point (CELERY_BEAT_SCHEDULE names it): it only records the period's
+jobs, keyed so that beat firing twice records them once. evaluation/reports/tasks.py imports
+it so that Celery's autodiscovery finds it."""
 
 from celery import shared_task
 
@@ -14,8 +14,3 @@ def monthly_reports_schedule() -> int:
     """On the 1st: last month's report for every hub. Returns how many hubs."""
     return len(services.monthly_reports_start(today=fiscal.today()))
 
-
-@shared_task(name="evaluation.tasks.referral_reminders_schedule")
-def referral_reminders_schedule() -> int:
-    """Daily: the day's overdue-referral reminders. Returns the job's id."""
-    return services.referral_reminders_start(day=fiscal.today()).pk

@@ -24,7 +24,7 @@ from django.db.models.functions import TruncMonth
 
 from consultations import figures
 from consultations.models import Case, Referral, Session, Topic
-from evaluation.models import SatisfactionResponse
+from evaluation.surveys.models import SatisfactionResponse
 from hubs.models import Hub
 from yorozu import fiscal
 from yorozu.jobs.models import Job

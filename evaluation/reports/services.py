@@ -1,4 +1,4 @@
-"""Starting report and reminder jobs, from a page or from celery beat."""
+"""Starting report jobs, from a page or from celery beat."""
 
 from datetime import date
 
@@ -8,7 +8,6 @@ from hubs.models import Hub
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_start
 
-from . import reminders
 from .jobs import HUB_MONTHLY, NATIONAL_FY
 from .selectors import previous_month
 
@@ -46,7 +45,3 @@ def monthly_reports_start(*, today: date) -> list[Job]:
                       dedupe_key=f"{HUB_MONTHLY}:{hub.jis_code}:{month:%Y-%m}")
             for hub in Hub.objects.order_by("jis_code")]
 
-
-def referral_reminders_start(*, day: date) -> Job:
-    return job_start(kind=reminders.KIND, params={"date": day.isoformat(), "sent": []},
-                     dedupe_key=f"{reminders.KIND}:{day.isoformat()}")

@@ -30,7 +30,7 @@ def report_hub(request, jis_code):
         _job, started = services.report_hub_start(hub=hub, year=month.year,
                                                   month=month.month, by=request.user)
         _tell(request, started, date_format(month, "YEAR_MONTH_FORMAT"))
-        return redirect("evaluation:report_hub", jis_code=hub.jis_code)
+        return redirect("reports:report_hub", jis_code=hub.jis_code)
     return render(request, "evaluation/reports/report_hub.html", {
         "hub": hub, "form": form, "jobs": selectors.report_jobs(kind=HUB_MONTHLY, hub=hub)})
 
@@ -46,7 +46,7 @@ def report_national(request):
         year = form.cleaned_data["fiscal_year"]
         _job, started = services.report_national_start(fiscal_year=year, by=request.user)
         _tell(request, started, fiscal.fiscal_year_label(year))
-        return redirect("evaluation:report_national")
+        return redirect("reports:report_national")
     return render(request, "evaluation/reports/report_national.html", {
         "form": form, "jobs": selectors.report_jobs(kind=NATIONAL_FY)})
 

@@ -21,9 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evaluation.surveys.permissions import RUN_AGENCY_SURVEY
 from hubs.access import hub_access
 from hubs.models import SupportAgency
-from hubs.roles import RUN_AGENCY_SURVEY, VIEW_AGGREGATES
+from hubs.roles import VIEW_AGGREGATES
 from hubs.services import EditConflict, WorkflowError
 from yorozu import fiscal
 from yorozu.jobs.models import Job

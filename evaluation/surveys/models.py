@@ -60,6 +60,8 @@ class SatisfactionInvitation(Invitation):
     objects = HubScopedQuerySet.as_manager()
 
     class Meta:
+        # The table kept its name when the model moved from the evaluation app.
+        db_table = "evaluation_satisfactioninvitation"
         verbose_name = _("satisfaction survey invitation")
         indexes = [models.Index(fields=["hub", "-created_at"]),
                    models.Index(fields=["sent_at"], name="surveys_sat_unsent_idx",
@@ -91,6 +93,7 @@ class SatisfactionResponse(models.Model):
     SATISFIED = 4  # "satisfied" for the plan indicator: 4 or 5 on the overall question
 
     class Meta:
+        db_table = "evaluation_satisfactionresponse"
         verbose_name = _("satisfaction survey answer")
         indexes = [models.Index(fields=["hub", "answered_on"]),
                    models.Index(fields=["coordinator", "answered_on"])]
@@ -128,6 +131,7 @@ class AgencySurvey(models.Model):
     objects = HubScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "evaluation_agencysurvey"
         verbose_name = _("regional support-agency survey")
         verbose_name_plural = _("regional support-agency surveys")
         ordering = ["-fiscal_year", "-created_at"]
@@ -150,6 +154,7 @@ class AgencyInvitation(Invitation):
     objects = AgencyInvitationQuerySet.as_manager()
 
     class Meta:
+        db_table = "evaluation_agencyinvitation"
         verbose_name = _("support-agency survey invitation")
         constraints = [models.UniqueConstraint(fields=["survey", "agency"],
                                                name="surveys_one_invitation_per_agency")]
@@ -187,6 +192,7 @@ class AgencyResponse(models.Model):
     QUESTIONS = ["collaboration", "usefulness", "referrals", "accessibility"]
 
     class Meta:
+        db_table = "evaluation_agencyresponse"
         verbose_name = _("support-agency survey answer")
         indexes = [models.Index(fields=["survey", "answered_on"])]
 

@@ -18,9 +18,10 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.surveys.permissions import VIEW_SATISFACTION_DETAIL
 from hubs.access import hub_access
 from hubs.models import Hub
-from hubs.roles import VIEW_RECORDS, VIEW_SATISFACTION_DETAIL
+from hubs.roles import VIEW_RECORDS
 from yorozu import fiscal
 
 from .anonymity import withholding

@@ -1,6 +1,12 @@
+"""Survey results and the agency-survey campaigns: the "surveys" namespace at
+/evaluation/surveys/ (yorozu/urls.py). The links emailed to clients and agencies are in
+public_urls.py."""
+
 from django.urls import path
 
 from . import views_agency, views_satisfaction
+
+app_name = "surveys"
 
 urlpatterns = [
     path("satisfaction/<jis:jis_code>/", views_satisfaction.satisfaction_results,

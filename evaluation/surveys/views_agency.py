@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evaluation.surveys.permissions import RUN_AGENCY_SURVEY
 from hubs.access import hub_access
-from hubs.roles import RUN_AGENCY_SURVEY, VIEW_AGGREGATES
+from hubs.roles import VIEW_AGGREGATES
 from hubs.scoping import (
     get_for_user_or_403,
     get_for_user_or_404,
@@ -39,7 +40,7 @@ def agency_survey_create(request, jis_code):
         survey = agency.survey_create(hub=hub, by=request.user, data=form.cleaned_data)
         messages.success(request, _("Saved the draft survey. Check it, then start it to send "
                                     "the invitations."))
-        return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+        return redirect("surveys:agency_survey_detail", pk=survey.pk)
     return render(request, "evaluation/surveys/agency_form.html", {"hub": hub, "form": form})
 
 
@@ -48,7 +49,7 @@ def agency_survey_edit(request, pk):
                                  write=RUN_AGENCY_SURVEY, pk=pk)
     if survey.status != AgencySurvey.Status.DRAFT:
         messages.error(request, _("Only a draft survey can be edited."))
-        return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+        return redirect("surveys:agency_survey_detail", pk=survey.pk)
     form = SurveyForm(request.POST or None, instance=survey)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -62,10 +63,10 @@ def agency_survey_edit(request, pk):
             form.data["version"] = conflict.version
         except agency.WorkflowError as exc:
             messages.error(request, str(exc))
-            return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+            return redirect("surveys:agency_survey_detail", pk=survey.pk)
         else:
             messages.success(request, _("Saved the draft survey."))
-            return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+            return redirect("surveys:agency_survey_detail", pk=survey.pk)
     return render(request, "evaluation/surveys/agency_form.html",
                   {"hub": survey.hub, "form": form, "survey": survey, "conflict": conflict},
                   status=409 if conflict else 200)
@@ -96,7 +97,7 @@ def _action(request, pk, service, done_message):
         messages.error(request, str(exc))
     else:
         messages.success(request, done_message)
-    return redirect("evaluation:agency_survey_detail", pk=survey.pk)
+    return redirect("surveys:agency_survey_detail", pk=survey.pk)
 
 
 @require_POST

@@ -58,7 +58,7 @@ def _agency_campaign(users) -> AgencySurvey:
 def test_the_agency_campaign_page_hides_who_answered_and_small_types(page, users):
     survey = _agency_campaign(users)
     log_in(page, users.impl_org)
-    _look(page, reverse("evaluation:agency_survey_detail", args=[survey.pk]), "agency-campaign")
+    _look(page, reverse("surveys:agency_survey_detail", args=[survey.pk]), "agency-campaign")
     kinds = page.locator("table.agency-survey-kinds")
     expect(kinds).to_contain_text("その他の種類（合算）")
     expect(kinds).not_to_contain_text("商工会議所")
@@ -76,7 +76,7 @@ def test_the_satisfaction_page_says_why_each_row_is_hidden(page, users):
                 overall=score, understanding=score, usefulness=score, speed=score,
                 recommend=score, comment="丁寧に対応いただきました。" if score == 5 else "")
     log_in(page, users.chief)
-    _look(page, reverse("evaluation:satisfaction_results", args=[users.hub.jis_code]),
+    _look(page, reverse("surveys:satisfaction_results", args=[users.hub.jis_code]),
           "satisfaction")
     rows = page.locator("table.satisfaction-coordinators tbody tr")
     expect(rows.filter(has_text="二番")).to_contain_text("差し引き")

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "hubs",
     "consultations",
     "evaluation",
+    # Nested under evaluation/, each an app of its own (docs/architecture.md, Apps).
+    "evaluation.surveys",
+    "evaluation.plans",
+    "evaluation.reports",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +291,9 @@ CELERY_BEAT_SCHEDULE = {
     # Jobs whose message was lost, or whose worker died, are enqueued again.
     "jobs-sweep": {"task": "yorozu.jobs.tasks.jobs_sweep", "schedule": 60},
     # Each of these records a job per day or month (a dedupe key makes a repeat harmless).
+    # Their names date from when one evaluation app held them all; the tasks now live in
+    # consultations (reminders), evaluation.surveys and evaluation.reports and keep the
+    # names, so that messages already queued still find them.
     "referral-reminders-daily": {"task": "evaluation.tasks.referral_reminders_schedule",
                                  "schedule": crontab(hour=8, minute=0)},
     "satisfaction-catch-up-daily": {"task": "evaluation.tasks.satisfaction_dispatch_schedule",

@@ -6,11 +6,14 @@ the ids of the coordinators already done in params["sent"]. Each one is claimed,
 recorded in one transaction that holds the job row locked, so a second run of the job (a
 redelivered task, the sweeper) waits for the first and then skips whoever it sent. A worker
 killed before the commit leaves the coordinator unrecorded, and the next run sends again with
-the same Message-ID, which mail systems take as the same message."""
+the same Message-ID, which mail systems take as the same message.
+
+Celery beat starts the day's job (referral_reminders_schedule, CELERY_BEAT_SCHEDULE)."""
 
 import logging
 from datetime import date
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
@@ -22,17 +25,34 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Referral
-from consultations.selectors import referrals_overdue
 from hubs.roles import VIEW_AGGREGATES
+from yorozu import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
+from yorozu.jobs.services import job_start
 from yorozu.mail import delivered_before
+
+from .models import Referral
+from .selectors import referrals_overdue
 
 logger = logging.getLogger(__name__)
 
 KIND = "referral_reminders"
 SENT, NOTHING, SKIPPED, FAILED = "sent", "nothing", "skipped", "failed"
+
+
+def referral_reminders_start(*, day: date) -> Job:
+    """The day's job; the dedupe key makes a second firing of the schedule return it."""
+    return job_start(kind=KIND, params={"date": day.isoformat(), "sent": []},
+                     dedupe_key=f"{KIND}:{day.isoformat()}")
+
+
+# The registered name is the one from the days when the reminders lived in evaluation:
+# the beat schedule and any message already queued in Redis name it so.
+@shared_task(name="evaluation.tasks.referral_reminders_schedule")
+def referral_reminders_schedule() -> int:
+    """Daily: the day's overdue-referral reminders. Returns the job's id."""
+    return referral_reminders_start(day=fiscal.today()).pk
 
 
 def _day(job) -> date:
@@ -92,9 +112,9 @@ def digest_message(*, lead, referrals: list, day: date) -> EmailMessage:
         referral.case_url = site + reverse("consultations:case_detail", args=[referral.case_id])
     with translation.override("ja"):  # coordinators work in Japanese
         context = {"lead": lead, "referrals": referrals, "day": day, "site": site}
-        subject = render_to_string("evaluation/reports/email/referral_reminder_subject.txt",
+        subject = render_to_string("consultations/referral_reminder_subject.txt",
                                    context).strip()
-        body = render_to_string("evaluation/reports/email/referral_reminder.txt", context)
+        body = render_to_string("consultations/referral_reminder.txt", context)
     return EmailMessage(subject, body, None, [lead.email],
                         headers={"Message-ID": message_id(lead=lead, day=day)})
 
