@@ -22,7 +22,7 @@ MAX_TOKEN_LENGTH = 100
 
 
 def token_for(invitation) -> str:
-    value = f"{invitation._meta.label_lower}:{invitation.pk}:{invitation.salt}:" \
+    value = f"{invitation.LINK_LABEL}:{invitation.pk}:{invitation.salt}:" \
             f"{invitation.generation}"
     return salted_hmac("yorozu.surveys.link", value, algorithm="sha256").hexdigest()
 
@@ -54,7 +54,7 @@ def link_open(model, token: str, session) -> bool:
     if not claimed:
         return False
     session.cycle_key()
-    session[SESSION_KEY] = {"model": model._meta.label_lower, "pk": invitation.pk,
+    session[SESSION_KEY] = {"model": model.LINK_LABEL, "pk": invitation.pk,
                             "until": (now + timedelta(seconds=settings.SURVEY_VISIT_SECONDS))
                             .timestamp()}
     return True
@@ -63,7 +63,7 @@ def link_open(model, token: str, session) -> bool:
 def visit_invitation(model, session):
     """The invitation the visitor opened, while the visit lasts and until it is answered."""
     visit = session.get(SESSION_KEY)
-    if (not visit or visit.get("model") != model._meta.label_lower
+    if (not visit or visit.get("model") != model.LINK_LABEL
             or visit["until"] < timezone.now().timestamp()):
         return None
     return model.objects.filter(pk=visit["pk"], answered_at__isnull=True).first()

@@ -59,6 +59,10 @@ class SatisfactionInvitation(Invitation):
 
     objects = HubScopedQuerySet.as_manager()
 
+    # The label the model had when its links were first derived (links.token_for), kept so
+    # that links and open visits of before the surveys app stay valid.
+    LINK_LABEL = "evaluation.satisfactioninvitation"
+
     class Meta:
         # The table kept its name when the model moved from the evaluation app.
         db_table = "evaluation_satisfactioninvitation"
@@ -152,6 +156,10 @@ class AgencyInvitation(Invitation):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
 
     objects = AgencyInvitationQuerySet.as_manager()
+
+    # The label the model had when its links were first derived (links.token_for), kept so
+    # that links and open visits of before the surveys app stay valid.
+    LINK_LABEL = "evaluation.agencyinvitation"
 
     class Meta:
         db_table = "evaluation_agencyinvitation"

@@ -74,5 +74,5 @@ def link_url(model, token: str) -> str:
     from django.urls import reverse
 
     name = {"evaluation.satisfactioninvitation": "survey_satisfaction_open",
-            "evaluation.agencyinvitation": "survey_agency_open"}[model._meta.label_lower]
+            "evaluation.agencyinvitation": "survey_agency_open"}[model.LINK_LABEL]
     return settings.SITE_URL.rstrip("/") + reverse(name, args=[token])
