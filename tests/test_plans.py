@@ -544,9 +544,13 @@ def test_a_confirmation_records_its_time_and_an_edit_withdraws_both(cast):
 def test_older_versions_keep_the_submitters_own_confirmation_after_the_migration(client, cast):
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     migration = importlib.import_module("evaluation.migrations.0005_plan_confirmations_kept")
+    # The models as that migration saw them (PlanVersion was the evaluation app's then).
+    apps = MigrationLoader(connection).project_state(
+        ("evaluation", "0005_plan_confirmations_kept")).apps
     plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=YEAR, content={},
                                      status=Status.SUBMITTED)
     version = PlanVersion.objects.create(plan=plan, number=1, content={},
