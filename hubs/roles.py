@@ -55,6 +55,6 @@ _OWN = {**HUB_ROLE_PERMISSIONS, Role.BUREAU: BUREAU_HUB_PERMISSIONS, Role.HQ: HQ
 def role_permissions(role: str) -> frozenset[str]:
     """Every hub permission the role holds: on its hub (hub roles), on its bureau's hubs
     (bureau) or on all hubs (HQ). hubs' own, plus those the apps above registered."""
-    from .permissions import codenames_for
+    from .permissions import codenames_for  # here: hubs.permissions imports Role from us
 
     return _OWN[role] | codenames_for(role)
