@@ -11,7 +11,7 @@ from hubs import rls
 from hubs.access import hub_access
 from hubs.models import Hub
 from hubs.roles import EVALUATE
-from yorozu import years
+from yorozu.core import years
 
 from .models import Area, Guideline, Hearing, Item, Score
 

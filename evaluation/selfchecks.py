@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from hubs.access import hub_access
 from hubs.models import Appointment, Hub
 from hubs.roles import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY, Role
-from hubs.services import WorkflowError
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.errors import WorkflowError
 
 from .models import Guideline, Item, SelfCheck, SelfRating
 

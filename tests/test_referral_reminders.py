@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from consultations.models import Referral
 from evaluation.reports import reminders, schedule, services
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hubs.access import hub_access
-from hubs.forms import DateInput
 from hubs.roles import EVALUATE
-from hubs.services import WorkflowError
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.errors import WorkflowError
+from yorozu.core.widgets import DateInput
 
 from .indicators import STANDARD
 from .models import ActivityPolicy
@@ -92,7 +92,7 @@ def policy_edit(request, fiscal_year):
         policy_save(policy=policy, by=request.user, data=form.cleaned_data)
         messages.success(request, _("Saved the activity policy."))
         return redirect("evaluation:policy_detail", fiscal_year=fiscal_year)
-    return render(request, "consultations/record_form.html", {
+    return render(request, "core/record_form.html", {
         "form": form, "title": _("Activity policy"),
         "subtitle": fiscal.fiscal_year_label(fiscal_year),
         "cancel_url": reverse("evaluation:policy_list")})

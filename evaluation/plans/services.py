@@ -15,7 +15,7 @@ from django.utils import timezone
 from hubs.access import hub_access
 from hubs.models import Appointment, Hub
 from hubs.roles import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, Role
-from hubs.services import EditConflict, WorkflowError
+from yorozu.core.errors import EditConflict, WorkflowError
 
 from . import content as plan_content
 from .models import (

@@ -4,7 +4,7 @@ these so that Celery's autodiscovery finds them."""
 
 from celery import shared_task
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import services
 

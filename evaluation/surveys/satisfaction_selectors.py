@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from hubs.access import hub_access
 from hubs.models import Hub
 from hubs.roles import VIEW_RECORDS, VIEW_SATISFACTION_DETAIL
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .anonymity import withholding
 from .models import SatisfactionResponse

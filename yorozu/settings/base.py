@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "hubs",
     "consultations",
     "evaluation",
+    # The project layer (yorozu/apps.py): the seed_demo command, the URL converters.
+    "yorozu",
 ]
 
 MIDDLEWARE = [
