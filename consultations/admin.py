@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from yorozu.core.xlsx import attachment_disposition
+
 from . import retention
-from .exports import attachment_disposition
 from .models import Client, ClientDataAction, Industry, PersonalDataRead, Topic
 
 # Consultation records are not in the admin: they hold personal data and are reached only

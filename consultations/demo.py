@@ -17,7 +17,7 @@ from django.db import transaction
 
 from hubs.models import Appointment, Hub, SupportAgency
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .models import Case, Client, Industry, Referral, Session, Topic
 from .validators import corporate_number_check_digit

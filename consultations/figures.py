@@ -21,7 +21,7 @@ from datetime import date
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .models import Case, Client, Referral, Session
 

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hubs.forms import DateInput
+from yorozu.core.widgets import DateInput
 
 from .forms import hub_coordinators
 from .models import Case, Session, Topic

@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hubs.forms import DateInput
 from hubs.models import Appointment, SupportAgency
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.widgets import DateInput
 
 from .models import Case, Client, Referral, Session, Topic
 from .services import CLIENT_FIELDS, SESSION_FIELDS

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hubs.roles import VIEW_AGGREGATES
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start

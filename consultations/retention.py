@@ -31,7 +31,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from hubs.models import Hub
 from hubs.roles import VIEW_RECORDS
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.registry import register
 
 from .models import Case, Client, ClientDataAction, PersonalDataRead, Referral, Session

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from hubs.roles import VIEW_RECORDS
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .models import Case, Client, Referral, Session, Topic
 from .validators import client_name_key, normalize_digits

@@ -8,7 +8,7 @@ from django.db import transaction
 from hubs.access import hub_access
 from hubs.models import Hub
 from hubs.roles import CHANGE_RECORDS
-from hubs.services import EditConflict, WorkflowError
+from yorozu.core.errors import EditConflict, WorkflowError
 
 from .models import Case, Client, PersonalDataRead, Session
 

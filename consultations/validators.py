@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 
 def normalize_digits(value: str) -> str:

@@ -147,7 +147,7 @@ def _edit(request, *, obj, form, save, context):
         else:
             messages.success(request, _("Saved."))
             return None
-    return render(request, "consultations/record_form.html",
+    return render(request, "core/record_form.html",
                   {"form": form, "object": obj, "conflict": conflict, **context},
                   status=409 if conflict else 200)
 
@@ -176,7 +176,7 @@ def session_create(request, pk):
                                 coordinators=form.cleaned_data["coordinators"])
         messages.success(request, _("Saved the session."))
         return redirect("consultations:case_detail", pk=case.pk)
-    return render(request, "consultations/record_form.html", {
+    return render(request, "core/record_form.html", {
         "form": form, **_page(_("Add a session"), case.client.name, _case_url(case.pk))})
 
 
@@ -209,7 +209,7 @@ def referral_create(request, pk):
                                         "address in the directory, so no link was sent: "
                                         "follow up by phone.") % {"agency": referral.agency})
         return redirect("consultations:case_detail", pk=case.pk)
-    return render(request, "consultations/record_form.html", {
+    return render(request, "core/record_form.html", {
         "form": form, **_page(_("Refer to a support agency"), case.client.name,
                               _case_url(case.pk), submit_label=_("Refer and send the link"))})
 

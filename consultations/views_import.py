@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404, require_hub_perm
+from yorozu.core.xlsx import xlsx_response
 
 from . import imports, services
-from .exports import xlsx_response
 from .models import ImportBatch
 
 # Beyond this many, the page shows a note instead of more error rows; the user can still get

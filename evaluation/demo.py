@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hubs.models import Hub
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .models import Guideline, Hearing, HearingEvent, Item, Score
 from .services import guideline_create_from_starter

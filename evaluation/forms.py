@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from hubs.forms import DateInput
 from hubs.models import Appointment
 from hubs.roles import Role
+from yorozu.core.widgets import DateInput
 
 from .models import ITEM_ROLES, LEVELS, Area, Guideline, Hearing, Item
 

@@ -11,7 +11,7 @@ from evaluation.permissions import EVALUATE
 from hubs import rls
 from hubs.access import hub_access
 from hubs.models import Hub
-from yorozu import years
+from yorozu.core import years
 
 from .models import Area, Guideline, Hearing, Item, Score
 

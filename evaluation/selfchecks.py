@@ -21,8 +21,8 @@ from evaluation.permissions import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHE
 from hubs.access import hub_access
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
-from hubs.services import WorkflowError
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.errors import WorkflowError
 
 from .models import Guideline, Item, SelfCheck, SelfRating
 

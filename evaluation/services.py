@@ -9,7 +9,7 @@ from django.utils import timezone
 from evaluation.permissions import EVALUATE
 from hubs.access import hub_access
 from hubs.models import Hub
-from hubs.services import EditConflict, WorkflowError
+from yorozu.core.errors import EditConflict, WorkflowError
 
 from .models import Area, Guideline, Hearing, HearingEvent, Item, Score
 

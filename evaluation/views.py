@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hubs.roles import VIEW_HUB
 from hubs.scoping import hub_for_user_or_404
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import selectors, services
 from .forms import AreaForm, GuidelineForm, ItemForm
@@ -153,7 +153,7 @@ def _item_form(request, item: Item):
 
 
 def _form_page(request, form, title, subtitle, guideline):
-    return render(request, "consultations/record_form.html", {
+    return render(request, "core/record_form.html", {
         "form": form, "title": title, "subtitle": subtitle,
         "cancel_url": reverse("evaluation:guideline_detail", args=[guideline.fiscal_year])})
 

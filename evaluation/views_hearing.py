@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from evaluation.permissions import EVALUATE
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import selectors, services
 from .forms import HearingForm, ReopenForm, ScoreForm
@@ -60,7 +60,7 @@ def hearing_schedule(request, jis_code):
         else:
             messages.success(request, _("Scheduled the hearing."))
             return redirect("evaluation:hearing_detail", pk=hearing.pk)
-    return render(request, "consultations/record_form.html", {
+    return render(request, "core/record_form.html", {
         "form": form, "title": _("Schedule a hearing"), "subtitle": hub.name,
         "cancel_url": reverse("evaluation:hearing_list")})
 

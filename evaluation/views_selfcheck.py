@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from evaluation.permissions import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY
 from hubs.access import hub_access
 from hubs.scoping import hub_for_user_or_404, require_hub_perm
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import selfchecks
 from .models import SelfCheck

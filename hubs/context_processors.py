@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .access import hub_access
 from .roles import (

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .models import Appointment, Bureau, Hub, SupportAgency
 from .roles import Role

@@ -1,18 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.widgets import DateInput
 
 from .models import Appointment, SupportAgency
 from .roles import Role
 from .services import AGENCY_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class AgencyForm(forms.ModelForm):

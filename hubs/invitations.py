@@ -1,5 +1,5 @@
 """The email a person gets when the bureau approves their appointment: a link to set their
-first password (yorozu.accounts.tokens) or, for an account that already has one, word that
+first password (hubs.tokens) or, for an account that already has one, word that
 the appointment is in force and where to log in. The hub cannot tell the two apart (it must
 not learn whether the email it typed had an account): either is recorded as "sent".
 
@@ -16,10 +16,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from yorozu import fiscal
-from yorozu.accounts.tokens import activation_url, link_days
+from yorozu.core import fiscal
 
 from .models import Appointment
+from .tokens import activation_url, link_days
 
 logger = logging.getLogger(__name__)
 

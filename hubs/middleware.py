@@ -1,4 +1,4 @@
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import rls
 from .access import hub_access

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .roles import HUB_ROLES, Role
 from .scoping import HubScopedQuerySet

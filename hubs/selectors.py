@@ -2,11 +2,20 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .access import hub_access
 from .models import Appointment, Bureau, Hub, SupportAgency
 from .roles import APPROVE_APPOINTMENT, PROPOSE_APPOINTMENT, VIEW_AGENCIES, VIEW_HUB, Role
+
+
+def appointments_named(appointments, access) -> list:
+    """Each with .name as this user may see it (Appointment.shown_name)."""
+    appointments = list(appointments)
+    for appointment in appointments:
+        appointment.name = appointment.shown_name(
+            sees_account=access.can(APPROVE_APPOINTMENT, appointment.hub_id))
+    return appointments
 
 
 def hub_list(*, user):

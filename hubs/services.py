@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.errors import EditConflict, WorkflowError
 
 from .access import hub_access, hub_access_forget
 from .invitations import invitable, invitation_send
@@ -33,18 +34,6 @@ from .roles import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 HQ_GROUP = "hq"
-
-
-class WorkflowError(Exception):
-    """An action that the record's state or the user's role does not allow."""
-
-
-class EditConflict(Exception):
-    """Someone else saved the record after the user opened it."""
-
-    def __init__(self, current):
-        super().__init__("edit conflict")
-        self.current = current
 
 
 # --- Reference data ---------------------------------------------------------------------------

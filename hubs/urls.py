@@ -1,25 +1,13 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import views
 
-
-class PrefectureCode:
-    regex = "[0-9]{2}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return f"{value}"
-
-
-register_converter(PrefectureCode, "jis")
-
 app_name = "hubs"
+
+# The hub's own page (hubs:hub_detail) shows other apps' figures: yorozu/urls.py adds it.
 
 urlpatterns = [
     path("", views.hub_list, name="hub_list"),
-    path("<jis:jis_code>/", views.hub_detail, name="hub_detail"),
     path("<jis:jis_code>/agencies/", views.agency_list, name="agency_list"),
     path("<jis:jis_code>/agencies/new/", views.agency_create, name="agency_create"),
     path("<jis:jis_code>/appointments/propose/", views.appointment_propose,

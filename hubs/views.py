@@ -1,12 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from yorozu import fiscal
 
 from . import selectors, services
 from .access import hub_access
@@ -18,11 +15,8 @@ from .roles import (
     MANAGE_AGENCIES,
     PROPOSE_APPOINTMENT,
     VIEW_AGENCIES,
-    VIEW_AGGREGATES,
     VIEW_HUB,
-    VIEW_RECORDS,
     VIEW_STAFF,
-    Role,
 )
 from .scoping import (
     get_for_user_or_403,
@@ -40,76 +34,9 @@ def _require(request, perm, hub):
     require_hub_perm(request.user, perm, hub.pk)
 
 
-def home(request):
-    appointments = selectors.user_appointments(user=request.user)
-    roles = {a.role for a in appointments}
-    access = hub_access(request.user)
-    context = {
-        "appointments": appointments,
-        "hub_appointments": [a for a in appointments if a.hub_id],
-        "is_bureau": Role.BUREAU in roles,
-        "is_hq": Role.HQ in roles,
-        "queue": [],
-    }
-    if access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT):
-        context["queue"] = _named(selectors.appointment_queue(user=request.user)[:10], access)
-    if context["is_bureau"] or context["is_hq"]:
-        context["hubs"] = list(selectors.hub_list(user=request.user))
-    context.update(_consultation_work(request.user, appointments))
-    if context["is_bureau"]:
-        from evaluation.plans.selectors import review_queue
-
-        context["plan_year"] = fiscal.current_fiscal_year()
-        context["plan_queue"] = review_queue(user=request.user,
-                                             fiscal_year=context["plan_year"])
-    return render(request, "home.html", context)
-
-
-def _consultation_work(user, appointments) -> dict:
-    """Overdue referral follow-ups: a chief coordinator sees the whole hub's, a coordinator
-    those of the cases they lead."""
-    from consultations.selectors import referrals_overdue
-
-    writes = [a for a in appointments if a.role in (Role.CHIEF, Role.COORDINATOR)]
-    if not writes:
-        return {}
-    chief_hubs = [a.hub_id for a in writes if a.role == Role.CHIEF]
-    overdue = referrals_overdue(user=user).filter(
-        Q(hub_id__in=chief_hubs) | Q(case__lead=user))
-    return {"overdue": list(overdue[:20]), "records_hubs": [a.hub for a in writes]}
-
-
 def hub_list(request):
     return render(request, "hubs/hub_list.html",
                   {"hubs": list(selectors.hub_list(user=request.user))})
-
-
-def hub_detail(request, jis_code):
-    hub = _hub(request, jis_code)
-    access = hub_access(request.user)
-    staff = selectors.hub_staff(hub=hub) if access.can(VIEW_STAFF, hub.pk) else []
-    return render(request, "hubs/hub_detail.html", {
-        "hub": hub,
-        "staff": list(staff),
-        "can_propose": access.can(PROPOSE_APPOINTMENT, hub.pk),
-        "can_revoke": access.can(APPROVE_APPOINTMENT, hub.pk),
-        "can_see_agencies": access.can(VIEW_AGENCIES, hub.pk),
-        "can_see_records": access.can(VIEW_RECORDS, hub.pk),
-        **_figures(hub, access),
-        "revoke_form": DecisionNoteForm(),
-    })
-
-
-def _figures(hub, access) -> dict:
-    """This fiscal year's counts, for every role that may see the hub's figures (bureaus see
-    these, never the records behind them)."""
-    if not access.can(VIEW_AGGREGATES, hub.pk):
-        return {}
-    from consultations.figures import hub_year
-
-    fy = fiscal.current_fiscal_year()
-    return {"figures": hub_year(hub=hub, fiscal_year=fy),
-            "fiscal_year_label": fiscal.fiscal_year_label(fy)}
 
 
 def agency_list(request, jis_code):
@@ -158,11 +85,11 @@ def appointment_list(request):
     access = hub_access(request.user)
     if not (access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT)):
         raise PermissionDenied
-    queue = _named(selectors.appointment_queue(user=request.user), access)
+    queue = selectors.appointments_named(selectors.appointment_queue(user=request.user), access)
     for appointment in queue:
         appointment.can_decide = access.can(APPROVE_APPOINTMENT, appointment.hub_id)
         appointment.can_withdraw = access.can(PROPOSE_APPOINTMENT, appointment.hub_id)
-    recent = _named(selectors.appointment_recent(user=request.user), access)
+    recent = selectors.appointments_named(selectors.appointment_recent(user=request.user), access)
     for appointment in recent:
         appointment.can_invite = invitable(appointment)
     return render(request, "hubs/appointment_list.html", {
@@ -170,15 +97,6 @@ def appointment_list(request):
         "recent": recent,
         "note_form": DecisionNoteForm(),
     })
-
-
-def _named(appointments, access) -> list:
-    """Each with .name as this user may see it (Appointment.shown_name)."""
-    appointments = list(appointments)
-    for appointment in appointments:
-        appointment.name = appointment.shown_name(
-            sees_account=access.can(APPROVE_APPOINTMENT, appointment.hub_id))
-    return appointments
 
 
 def appointment_propose(request, jis_code):
@@ -203,7 +121,7 @@ def _decision(request, pk, *, perm, service, done_message, with_note=False, afte
         messages.error(request, _("This appointment was already decided by someone else. "
                                   "Its current state is shown below."))
     else:
-        name = _named([appointment], hub_access(request.user))[0].name
+        name = selectors.appointments_named([appointment], hub_access(request.user))[0].name
         messages.success(request, done_message % {"name": name})
         if after:
             after(request, appointment, name)
@@ -262,7 +180,7 @@ def appointment_invite(request, pk):
     if not (access.can(APPROVE_APPOINTMENT, appointment.hub_id)
             or access.can(PROPOSE_APPOINTMENT, appointment.hub_id)):
         raise PermissionDenied
-    name = _named([appointment], access)[0].name
+    name = selectors.appointments_named([appointment], access)[0].name
     try:
         sent = services.appointment_invite(appointment=appointment, by=request.user)
     except services.WorkflowError:

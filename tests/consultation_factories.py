@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from consultations.models import Case, Client, Referral, Session, Topic
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 
 class ClientFactory(DjangoModelFactory):

@@ -11,7 +11,7 @@ from factory.django import DjangoModelFactory
 
 from evaluation.models import Area, Guideline, Item, SelfCheck, SelfRating
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 
 class GuidelineFactory(DjangoModelFactory):

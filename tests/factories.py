@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from hubs.models import Appointment, SupportAgency
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 
 class UserFactory(DjangoModelFactory):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from evaluation.surveys import links
 from evaluation.surveys.models import AgencyInvitation, AgencySurvey
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .factories import AgencyFactory
 

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from evaluation.plans.models import ActivityPolicy
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 YEAR = fiscal.current_fiscal_year()
 

@@ -22,7 +22,7 @@ from evaluation.surveys import agency, agency_selectors, links, sending
 from evaluation.surveys.demo_agency import seed_agency_surveys
 from evaluation.surveys.models import AgencyInvitation, AgencyResponse, AgencySurvey
 from hubs.models import SupportAgency
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs import services as job_services
 from yorozu.jobs.models import Job
 

@@ -15,7 +15,7 @@ from celery import Celery
 from evaluation.surveys import agency
 from evaluation.surveys.models import AgencyInvitation, AgencySurvey
 from hubs.models import SupportAgency
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs import tasks as job_tasks
 from yorozu.jobs.models import Job
 

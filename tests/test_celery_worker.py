@@ -16,7 +16,7 @@ from django.db import connection
 
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import TEST_REDIS_URL
 from .factories import AppointmentFactory, UserFactory

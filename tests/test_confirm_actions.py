@@ -17,7 +17,7 @@ from evaluation.surveys import agency
 from evaluation.surveys.models import AgencySurvey
 from hubs.models import Appointment
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .evaluation_factories import ItemFactory, SelfCheckFactory
 from .factories import AgencyFactory, AppointmentFactory, UserFactory

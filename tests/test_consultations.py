@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from consultations.models import Case, Client, PersonalDataRead, Session, Topic
 from consultations.validators import corporate_number_check_digit, validate_corporate_number
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .consultation_factories import CaseFactory, ClientFactory, SessionFactory
 

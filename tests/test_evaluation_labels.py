@@ -8,7 +8,7 @@ from django.utils import translation
 
 from evaluation import services
 from evaluation.models import Hearing, SelfCheck
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .evaluation_factories import ItemFactory, SelfCheckFactory
 

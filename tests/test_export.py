@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from consultations import exports, selectors
 from consultations.models import Case, Topic
+from yorozu.core.xlsx import XLSX_CONTENT_TYPE
 
 from .consultation_factories import CaseFactory, ClientFactory, SessionFactory
 
@@ -54,7 +55,7 @@ def test_cases_xlsx_has_the_japanese_header_row_and_one_row_per_case(cast):
     response = exports.cases_xlsx(cases, filename="案件一覧_東京都.xlsx",
                                   by=cast.coordinator, hub_id=cast.hub.pk)
 
-    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     header, *rows = _rows(response)
     assert header == CASE_HEADERS
     assert len(rows) == 2  # newest first; the other hub's case is not there

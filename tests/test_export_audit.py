@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from consultations.models import Case, ImportBatch, PersonalDataRead
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .consultation_factories import CaseFactory, ClientFactory
 

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 
 @pytest.mark.parametrize(("day", "year"), [

@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from consultations import imports, services
 from consultations.imports import reading
 from consultations.models import Case, Client, ImportBatch, PersonalDataRead, Session
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .consultation_factories import ClientFactory
 

@@ -13,7 +13,7 @@ from consultations.forms import CaseForm, ClientForm, ReferralForm, SessionForm
 from consultations.models import Client, Session
 from consultations.validators import EARLIEST_DATE, MAX_DAYS_AHEAD, clean_text
 from hubs.models import SupportAgency
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .consultation_factories import CaseFactory, ClientFactory
 from .test_consultations import _log, _quick_log_data

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from hubs import services
 from hubs.models import Appointment
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import PASSWORD
 from .factories import AppointmentFactory, UserFactory

@@ -20,8 +20,8 @@ from consultations.models import Referral, ReferralLink
 from evaluation.reports.services import HUB_MONTHLY
 from evaluation.surveys import agency
 from evaluation.surveys.models import AgencySurvey
-from yorozu import fiscal
 from yorozu.celery import app
+from yorozu.core import fiscal
 from yorozu.jobs import services as job_services
 from yorozu.jobs.models import Job
 from yorozu.jobs.tasks import job_run

@@ -24,7 +24,7 @@ from evaluation.plans.models import ActivityPolicy, AnnualPlan, PlanVersion
 from hubs.models import Appointment
 from hubs.roles import Role
 from tests.pages import same_page
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import matrix_agency_survey, matrix_jobs, matrix_reports, matrix_satisfaction
 from .consultation_factories import CaseFactory, ReferralFactory, SessionFactory

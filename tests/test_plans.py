@@ -13,7 +13,7 @@ from evaluation.plans.indicators import STANDARD
 from evaluation.plans.models import SECTIONS, AnnualPlan, PlanComment, PlanNotification, PlanVersion
 from evaluation.plans.tasks import plan_notify
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .factories import AgencyFactory, AppointmentFactory, UserFactory
 

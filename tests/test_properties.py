@@ -25,7 +25,7 @@ from consultations.validators import (
     normalize_digits,
     validate_corporate_number,
 )
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .test_import import HEADERS
 from .test_import_limits import _sheet, _workbook

@@ -9,7 +9,7 @@ from django.urls import reverse
 from hubs import services
 from hubs.models import Appointment
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .factories import AppointmentFactory, UserFactory
 

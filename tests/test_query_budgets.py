@@ -11,7 +11,7 @@ from django.urls import reverse
 from evaluation.plans.models import AnnualPlan, PlanVersion
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .consultation_factories import CaseFactory, ReferralFactory, SessionFactory
 from .factories import AgencyFactory, AppointmentFactory, UserFactory

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from consultations import reminders
 from consultations.models import Referral
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from consultations import referrals
 from consultations.models import Referral, ReferralLink
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .consultation_factories import CaseFactory, ReferralFactory
 from .factories import AgencyFactory

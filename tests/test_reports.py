@@ -20,7 +20,7 @@ from evaluation.reports.jobs import HUB_MONTHLY, NATIONAL_FY
 from evaluation.reports.selectors import month_period
 from evaluation.surveys.models import SatisfactionResponse
 from hubs.models import Hub
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute, job_start
 

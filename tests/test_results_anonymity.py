@@ -20,7 +20,7 @@ from evaluation.surveys.models import (
     SatisfactionResponse,
 )
 from hubs.models import Hub, SupportAgency
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .evaluation_factories import ItemFactory
 from .factories import AgencyFactory, UserFactory

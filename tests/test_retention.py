@@ -23,8 +23,8 @@ from consultations.models import (
     Session,
 )
 from evaluation.surveys.models import SatisfactionInvitation
-from yorozu import fiscal
 from yorozu.celery import app as celery_app
+from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 
 from .consultation_factories import CaseFactory, ClientFactory, ReferralFactory, SessionFactory

@@ -24,7 +24,7 @@ from evaluation.surveys.satisfaction_selectors import (
 from hubs.demo import seed_demo
 from hubs.models import Hub
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from evaluation import services
 from evaluation.models import Item
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .factories import AppointmentFactory, UserFactory
 

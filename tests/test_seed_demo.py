@@ -22,7 +22,7 @@ from evaluation.surveys.models import (
 )
 from hubs.models import Appointment, Bureau, Hub, HubGroupObjectPermission, SupportAgency
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

@@ -20,7 +20,7 @@ from evaluation import selfchecks
 from evaluation.models import Guideline, SelfCheck, SelfRating
 from hubs.roles import Role
 from tests.pages import same_page
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .evaluation_factories import AreaFactory, GuidelineFactory, ItemFactory, SelfCheckFactory
 from .factories import AppointmentFactory, UserFactory

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation import services
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 YEAR = fiscal.current_fiscal_year()
 LAST = YEAR - 1
@@ -134,7 +134,7 @@ def test_a_year_that_is_no_year_is_a_404(client, cast, value):
 
 
 def test_the_picker_always_offers_the_current_year_and_the_one_shown(rf):
-    from yorozu import years
+    from yorozu.core import years
 
     picker = years.year_picker(rf.get("/", {"year": "2010"}), years_with_data=[LAST])
     assert [y for y, _label in picker.choices] == [YEAR, LAST, 2010]

@@ -3,14 +3,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from hubs import views as hub_views
+from hubs import urls as hub_urls
 
 from . import views
 
+# A hub's page gathers several apps, so its view lives up here (yorozu/views.py); it keeps its
+# place and name in the hubs namespace (hubs:hub_detail at /hubs/<jis>/).
+hub_pages = [path("<jis:jis_code>/", views.hub_detail, name="hub_detail"),
+             *hub_urls.urlpatterns]
+
 urlpatterns = [
-    path("", hub_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/", include("yorozu.accounts.urls")),
-    path("hubs/", include("hubs.urls")),
+    path("hubs/", include((hub_pages, hub_urls.app_name))),
     path("consultations/", include("consultations.urls")),
     path("r/", include("consultations.public_urls")),
     path("evaluation/", include("evaluation.urls")),

@@ -1,7 +1,31 @@
+"""The pages of the project layer: those that gather several apps (the home page and a hub's
+page) and the plumbing ones. Apps below never import from here (docs/architecture.md)."""
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
+from django.db.models import Q
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from consultations.figures import hub_year
+from consultations.selectors import referrals_overdue
+from evaluation.plans.selectors import review_queue
+from hubs import selectors as hub_selectors
+from hubs.access import hub_access
+from hubs.forms import DecisionNoteForm
+from hubs.roles import (
+    APPROVE_APPOINTMENT,
+    PROPOSE_APPOINTMENT,
+    VIEW_AGENCIES,
+    VIEW_AGGREGATES,
+    VIEW_HUB,
+    VIEW_RECORDS,
+    VIEW_STAFF,
+    Role,
+)
+from hubs.scoping import hub_for_user_or_404
+from yorozu.core import fiscal
 
 
 @login_not_required
@@ -15,6 +39,69 @@ def healthz(request):
 
 def rate_limited(request, exception):
     """django-ratelimit sends blocked requests here: 429 with a plain Japanese page."""
-    from django.shortcuts import render
-
     return render(request, "429.html", status=429)
+
+
+def home(request):
+    """Each role's work: appointments to decide, overdue referral follow-ups, plans to review."""
+    appointments = hub_selectors.user_appointments(user=request.user)
+    roles = {a.role for a in appointments}
+    access = hub_access(request.user)
+    context = {
+        "appointments": appointments,
+        "hub_appointments": [a for a in appointments if a.hub_id],
+        "is_bureau": Role.BUREAU in roles,
+        "is_hq": Role.HQ in roles,
+        "queue": [],
+    }
+    if access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT):
+        context["queue"] = hub_selectors.appointments_named(
+            hub_selectors.appointment_queue(user=request.user)[:10], access)
+    if context["is_bureau"] or context["is_hq"]:
+        context["hubs"] = list(hub_selectors.hub_list(user=request.user))
+    context.update(_consultation_work(request.user, appointments))
+    if context["is_bureau"]:
+        context["plan_year"] = fiscal.current_fiscal_year()
+        context["plan_queue"] = review_queue(user=request.user,
+                                             fiscal_year=context["plan_year"])
+    return render(request, "home.html", context)
+
+
+def _consultation_work(user, appointments) -> dict:
+    """Overdue referral follow-ups: a chief coordinator sees the whole hub's, a coordinator
+    those of the cases they lead."""
+    writes = [a for a in appointments if a.role in (Role.CHIEF, Role.COORDINATOR)]
+    if not writes:
+        return {}
+    chief_hubs = [a.hub_id for a in writes if a.role == Role.CHIEF]
+    overdue = referrals_overdue(user=user).filter(
+        Q(hub_id__in=chief_hubs) | Q(case__lead=user))
+    return {"overdue": list(overdue[:20]), "records_hubs": [a.hub for a in writes]}
+
+
+def hub_detail(request, jis_code):
+    """A hub's page: its details and staff (hubs), this year's figures (consultations) and
+    links to its records and evaluation. Served under hubs:hub_detail (yorozu/urls.py)."""
+    hub = hub_for_user_or_404(request.user, jis_code, VIEW_HUB)
+    access = hub_access(request.user)
+    staff = hub_selectors.hub_staff(hub=hub) if access.can(VIEW_STAFF, hub.pk) else []
+    return render(request, "hubs/hub_detail.html", {
+        "hub": hub,
+        "staff": list(staff),
+        "can_propose": access.can(PROPOSE_APPOINTMENT, hub.pk),
+        "can_revoke": access.can(APPROVE_APPOINTMENT, hub.pk),
+        "can_see_agencies": access.can(VIEW_AGENCIES, hub.pk),
+        "can_see_records": access.can(VIEW_RECORDS, hub.pk),
+        **_figures(hub, access),
+        "revoke_form": DecisionNoteForm(),
+    })
+
+
+def _figures(hub, access) -> dict:
+    """This fiscal year's counts, for every role that may see the hub's figures (bureaus see
+    these, never the records behind them)."""
+    if not access.can(VIEW_AGGREGATES, hub.pk):
+        return {}
+    fy = fiscal.current_fiscal_year()
+    return {"figures": hub_year(hub=hub, fiscal_year=fy),
+            "fiscal_year_label": fiscal.fiscal_year_label(fy)}

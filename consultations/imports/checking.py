@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from ..exports import CHANNEL_LABELS, DEPTH_LABELS, KIND_LABELS
 from ..forms import hub_coordinators

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db import NotSupportedError, connection, transaction
 from openpyxl import Workbook
 
+from yorozu.core.xlsx import cell, header_row, workbook_bytes
+
 from .. import services
-from ..exports import cell, header_row, workbook_bytes
 from ..models import Case, Client, ImportBatch, Session
 from .checking import Checked
 from .columns import ERRORS, _text

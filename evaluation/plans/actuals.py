@@ -31,7 +31,7 @@ from django.db.models.functions import TruncMonth
 
 from consultations import figures
 from consultations.models import Case
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from ..surveys.anonymity import withheld_cells
 from ..surveys.satisfaction_selectors import monthly_counts

@@ -25,13 +25,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from consultations.exports import cell, header_row, workbook_bytes, xlsx_response
 from evaluation.permissions import EVALUATE
 from evaluation.plans.permissions import REVIEW_PLAN, VIEW_PLAN
 from hubs.access import hub_access
 from hubs.models import Hub
 from hubs.scoping import hub_for_user_or_404
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.xlsx import cell, header_row, workbook_bytes, xlsx_response
 
 from ..surveys.anonymity import withheld_cells
 from . import actuals

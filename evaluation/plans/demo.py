@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hubs.models import Hub
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .content import normalize
 from .indicators import STANDARD

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from evaluation.permissions import EVALUATE
 from hubs.access import hub_access
-from hubs.forms import DateInput
-from hubs.services import WorkflowError
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.errors import WorkflowError
+from yorozu.core.widgets import DateInput
 
 from .indicators import STANDARD
 from .models import ActivityPolicy
@@ -92,7 +92,7 @@ def policy_edit(request, fiscal_year):
         policy_save(policy=policy, by=request.user, data=form.cleaned_data)
         messages.success(request, _("Saved the activity policy."))
         return redirect("plans:policy_detail", fiscal_year=fiscal_year)
-    return render(request, "consultations/record_form.html", {
+    return render(request, "core/record_form.html", {
         "form": form, "title": _("Activity policy"),
         "subtitle": fiscal.fiscal_year_label(fiscal_year),
         "cancel_url": reverse("plans:policy_list")})

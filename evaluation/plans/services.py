@@ -16,7 +16,7 @@ from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN
 from hubs.access import hub_access
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
-from hubs.services import EditConflict, WorkflowError
+from yorozu.core.errors import EditConflict, WorkflowError
 
 from . import content as plan_content
 from .models import (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from hubs.models import Appointment
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .models import PlanNotification
 

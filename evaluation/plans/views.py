@@ -13,7 +13,7 @@ from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, V
 from evaluation.surveys.agency_selectors import agency_survey_for_year
 from hubs.access import hub_access
 from hubs.scoping import hub_for_user_or_404, require_hub_perm
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import content as plan_content
 from . import selectors, services

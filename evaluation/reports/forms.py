@@ -4,7 +4,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 
 class MonthForm(forms.Form):

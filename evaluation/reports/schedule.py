@@ -4,7 +4,7 @@ it so that Celery's autodiscovery finds it."""
 
 from celery import shared_task
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import services
 

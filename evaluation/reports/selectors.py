@@ -26,7 +26,7 @@ from consultations import figures
 from consultations.models import Case, Referral, Session, Topic
 from evaluation.surveys.models import SatisfactionResponse
 from hubs.models import Hub
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 
 WAITING = (Referral.Status.SENT, Referral.Status.ACKNOWLEDGED, Referral.Status.ACTING)

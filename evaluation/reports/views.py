@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from hubs.access import hub_access
 from hubs.scoping import hub_for_user_or_404
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.registry import KINDS
 
 from . import selectors, services

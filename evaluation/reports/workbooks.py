@@ -8,10 +8,11 @@ from datetime import date
 from django.conf import settings
 from openpyxl import Workbook
 
-from consultations.exports import CHANNEL_LABELS, DATE_FORMAT, cell, header_row
+from consultations.exports import CHANNEL_LABELS
 from consultations.figures import rate
 from consultations.models import Topic
 from evaluation.surveys.anonymity import residual_too_small
+from yorozu.core.xlsx import DATE_FORMAT, cell, header_row
 
 from . import selectors
 from .selectors import CHANNELS, Period

@@ -25,8 +25,8 @@ from evaluation.surveys.permissions import RUN_AGENCY_SURVEY
 from hubs.access import hub_access
 from hubs.models import SupportAgency
 from hubs.roles import VIEW_AGGREGATES
-from hubs.services import EditConflict, WorkflowError
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.errors import EditConflict, WorkflowError
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hubs.forms import DateInput
-from yorozu import fiscal
+from yorozu.core import fiscal
+from yorozu.core.widgets import DateInput
 
 from .models import SCALE, AgencyResponse, AgencySurvey
 

@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from hubs.models import SupportAgency
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 
 from .agency import JOB_KINDS

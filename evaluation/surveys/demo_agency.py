@@ -13,7 +13,7 @@ from django.db import transaction
 
 from hubs.demo import DOMAIN
 from hubs.models import Hub, SupportAgency
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .agency import default_title
 from .models import AgencyInvitation, AgencyResponse, AgencySurvey

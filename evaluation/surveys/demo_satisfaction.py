@@ -17,7 +17,7 @@ from django.db import transaction
 from consultations.models import Case
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import links
 from .models import SatisfactionInvitation, SatisfactionResponse

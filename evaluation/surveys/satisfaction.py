@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from hubs.roles import VIEW_AGGREGATES
-from yorozu import fiscal
+from yorozu.core import fiscal
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start
 

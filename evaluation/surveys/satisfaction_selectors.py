@@ -22,7 +22,7 @@ from evaluation.surveys.permissions import VIEW_SATISFACTION_DETAIL
 from hubs.access import hub_access
 from hubs.models import Hub
 from hubs.roles import VIEW_RECORDS
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .anonymity import withholding
 from .models import SatisfactionResponse

@@ -16,7 +16,7 @@ from hubs.scoping import (
     hub_for_user_or_404,
     require_hub_perm,
 )
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from . import agency, agency_selectors
 from .agency_forms import SurveyForm

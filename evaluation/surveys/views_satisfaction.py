@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from hubs.roles import VIEW_AGGREGATES
 from hubs.scoping import hub_for_user_or_404
-from yorozu import fiscal, years
+from yorozu.core import fiscal, years
 
 from .satisfaction_selectors import satisfaction_results as results_for
 

@@ -1,6 +1,6 @@
 from django import template
 
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 register = template.Library()
 
@@ -20,6 +20,6 @@ def current_fiscal_year():
 def year_picker(value):
     """For templates/_year_picker.html on a page whose view chose the year itself: the
     recent fiscal years and that one."""
-    from yorozu import years
+    from yorozu.core import years
 
     return years.picker_for(int(value))

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from evaluation import services
 from evaluation.models import Guideline
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
 

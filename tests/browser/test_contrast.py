@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.consultation_factories import CaseFactory, ReferralFactory, SessionFactory
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
 from .test_plans import submitted  # noqa: F401  (fixture: a plan waiting for the bureau)

@@ -13,7 +13,7 @@ from evaluation.plans import content as plan_content
 from evaluation.plans import services as plan_services
 from tests.consultation_factories import CaseFactory, ReferralFactory, SessionFactory
 from tests.factories import AgencyFactory
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
 

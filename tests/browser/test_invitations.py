@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from hubs import services
 from hubs.models import Appointment
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from evaluation.plans import content as plan_content
 from evaluation.plans import services
 from evaluation.plans.models import AnnualPlan
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
 

@@ -17,7 +17,7 @@ from evaluation.surveys.models import (
 from hubs.models import Hub, SupportAgency
 from tests.evaluation_factories import ItemFactory
 from tests.factories import AgencyFactory, UserFactory
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
 

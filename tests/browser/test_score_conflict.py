@@ -10,7 +10,7 @@ from evaluation import services
 from evaluation.models import Item, Score
 from hubs.roles import Role
 from tests.factories import AppointmentFactory, UserFactory
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
 

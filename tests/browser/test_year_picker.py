@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from evaluation import services
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
 

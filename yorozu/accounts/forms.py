@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from hubs.models import Appointment
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 
 class LoginForm(AuthenticationForm):

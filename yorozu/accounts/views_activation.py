@@ -3,14 +3,14 @@
 Django's PasswordResetConfirmView does the work: opening the link only moves the token into
 the session and redirects to a tokenless address (a mail scanner that fetches the link uses up
 nothing); the token is checked again when the form is posted, and setting the password
-invalidates it (accounts.tokens)."""
+invalidates it (hubs/tokens.py)."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from .tokens import activation_token
+from hubs.tokens import activation_token
 
 
 class ActivationView(auth_views.PasswordResetConfirmView):

@@ -2,7 +2,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from consultations.exports import XLSX_CONTENT_TYPE, attachment_disposition
+from yorozu.core.xlsx import XLSX_CONTENT_TYPE, attachment_disposition
 
 from . import selectors
 from .models import Job

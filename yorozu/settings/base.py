@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "evaluation.surveys",
     "evaluation.plans",
     "evaluation.reports",
+    # The project layer (yorozu/apps.py): the seed_demo command, the URL converters.
+    "yorozu",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from consultations import retention
-from yorozu import fiscal
+from yorozu.core import fiscal
 
 KINDS = ["clients", "cases", "sessions", "referrals", "history", "reads"]
 

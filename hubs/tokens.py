@@ -1,4 +1,5 @@
-"""The invitation link's token: Django's password-reset token under a salt of its own.
+"""The invitation link's token: Django's password-reset token under a salt of its own. The
+invitation (hubs/invitations.py) makes the link; the accounts app's activation page takes it.
 
 Like a reset token it is signed (nothing is stored), expires after PASSWORD_RESET_TIMEOUT and
 works once: it hashes the password and the last login, which setting the password changes.
@@ -12,6 +13,8 @@ from django.utils.http import urlsafe_base64_encode
 
 
 class ActivationTokenGenerator(PasswordResetTokenGenerator):
+    # The salt keeps the name of the module this class was first written in: changing it would
+    # void every invitation link already sent.
     key_salt = "yorozu.accounts.tokens.ActivationTokenGenerator"
 
 

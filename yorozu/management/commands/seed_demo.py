@@ -9,6 +9,8 @@ from evaluation.surveys.demo_satisfaction import seed_satisfaction
 from hubs.demo import seed_demo
 
 
+# The demo spans every app, so it is put together up here in the project layer; each app seeds
+# its own part (its demo module) from what the apps below it have seeded.
 class Command(BaseCommand):
     help = ("Creates demo users, appointments, support agencies, consultation activity and "
             "evaluation data. Safe to run again.")
