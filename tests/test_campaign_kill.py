@@ -48,6 +48,7 @@ def _recipients_of(mail_dir) -> list[str]:
     return found
 
 
+@pytest.mark.real_worker
 @pytest.mark.needs_redis
 def test_killing_the_worker_mid_campaign_sends_each_invitation_exactly_once(
         transactional_db, cast, tmp_path, monkeypatch):

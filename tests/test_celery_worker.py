@@ -88,6 +88,7 @@ def _run_job_through(broker_url: str, transport_options: dict, tmp_path: Path, m
     assert f"Task {TASK}" in log and "succeeded" in log
 
 
+@pytest.mark.real_worker
 def test_default_setup_runs_jobs_in_a_real_worker_over_the_filesystem(transactional_db,
                                                                       tmp_path, monkeypatch):
     queue = tmp_path / "celery" / "queue"
@@ -100,6 +101,7 @@ def test_default_setup_runs_jobs_in_a_real_worker_over_the_filesystem(transactio
     _run_job_through("filesystem://", options, tmp_path, monkeypatch)
 
 
+@pytest.mark.real_worker
 @pytest.mark.needs_redis
 def test_worker_runs_a_job_from_redis(transactional_db, tmp_path, monkeypatch):
     import redis
