@@ -150,6 +150,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request through the test client leaves its language active in this thread; the next
+    test starts from the default again, whichever test ran before it on this worker."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _remove_test_media():
     """Report files the tests' jobs wrote (MEDIA_ROOT is per test run)."""

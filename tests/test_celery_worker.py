@@ -79,7 +79,9 @@ def _run_job_through(broker_url: str, transport_options: dict, tmp_path: Path, m
     user = _user_whose_term_ended_yesterday()
     # Celery prefers this variable to the broker given to the app (CI sets it to Redis).
     monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
-    client = Celery("test-client", broker=broker_url)
+    # Not the current app: the shared tasks of later tests in this thread must still be the
+    # project's (mock.patch on them would otherwise patch this app's copy).
+    client = Celery("test-client", broker=broker_url, set_as_current=False)
     client.conf.broker_transport_options = transport_options
     with running_worker(broker_url, tmp_path):
         client.send_task(TASK)
