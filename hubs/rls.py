@@ -119,7 +119,8 @@ def install(conn=connection) -> int:
               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{WALL_ROLE}') THEN
                 CREATE ROLE {WALL_ROLE} NOLOGIN NOBYPASSRLS;
               END IF;
-            EXCEPTION WHEN duplicate_object THEN NULL;  -- a parallel test database made it
+            -- Another test worker's database made it meanwhile (seen as either error).
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
             END $$""")
         cursor.execute(f"""
             DO $$ BEGIN

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from hubs.models import Hub
 from hubs.roles import Role
@@ -16,7 +16,23 @@ from hubs.roles import Role
 from .factories import AgencyFactory, AppointmentFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_of_this_worker(url: str) -> str:
+    """Tests empty their Redis database: under pytest-xdist each worker takes its own, counting
+    down from the one configured (gw0: 15, gw1: 14, ...). Without xdist, the one configured."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ...
+    if not worker.startswith("gw"):
+        return url
+    parsed = urlparse(url)
+    number = int(parsed.path.strip("/") or 0) - int(worker[2:])
+    if number < 1:  # 0 is the development broker's
+        raise RuntimeError(f"too many test workers for one Redis database each ({url})")
+    return parsed._replace(path=f"/{number}").geturl()
+
+
+TEST_REDIS_URL = _redis_of_this_worker(os.environ.get("TEST_REDIS_URL",
+                                                      "redis://127.0.0.1:6379/15"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -77,8 +93,7 @@ class Cast:
                 "admin": self.admin}
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def cast_make() -> Cast:
     hub = Hub.objects.get(jis_code="13")
     other_hub = Hub.objects.get(jis_code="04")
 
@@ -101,6 +116,28 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture
+def cast(db) -> Cast:
+    return cast_make()
+
+
+@pytest.fixture(scope="module")
+def module_cast(django_db_setup, django_db_blocker) -> Cast:
+    """The cast made once for a whole module, as Django's setUpTestData does: inside a
+    transaction held open for the module, in which each test's own transaction nests as a
+    savepoint; rolled back at the end, so no other module sees these users. Only for modules
+    of plain `db` tests (a transactional test would flush it away). Whatever a test changes is
+    undone by its own savepoint, so every test still starts from the same rows."""
+    with django_db_blocker.unblock():
+        held = transaction.atomic()
+        held.__enter__()
+        made = cast_make()
+    yield made
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        held.__exit__(None, None, None)
+
+
+@pytest.fixture
 def agencies(cast):
     return AgencyFactory(hub=cast.hub), AgencyFactory(hub=cast.other_hub)
 
@@ -111,6 +148,16 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request through the test client leaves its language active in this thread; the next
+    test starts from the default again, whichever test ran before it on this worker."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session", autouse=True)

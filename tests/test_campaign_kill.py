@@ -48,6 +48,7 @@ def _recipients_of(mail_dir) -> list[str]:
     return found
 
 
+@pytest.mark.real_worker
 @pytest.mark.needs_redis
 def test_killing_the_worker_mid_campaign_sends_each_invitation_exactly_once(
         transactional_db, cast, tmp_path, monkeypatch):
@@ -57,7 +58,7 @@ def test_killing_the_worker_mid_campaign_sends_each_invitation_exactly_once(
     monkeypatch.setenv("CELERY_BROKER_URL", TEST_REDIS_URL)
     monkeypatch.setenv("JOB_STALE_SECONDS", str(STALE_SECONDS))
     monkeypatch.setenv("EMAIL_BACKEND", "yorozu.mail.MessageFileBackend")
-    broker = Celery("test-client", broker=TEST_REDIS_URL)
+    broker = Celery("test-client", broker=TEST_REDIS_URL, set_as_current=False)
     # Enqueue through the real broker, as production does, instead of eager mode.
     monkeypatch.setattr(job_tasks.job_run, "apply_async",
                         lambda args, **options: broker.send_task(

@@ -79,7 +79,9 @@ def _run_job_through(broker_url: str, transport_options: dict, tmp_path: Path, m
     user = _user_whose_term_ended_yesterday()
     # Celery prefers this variable to the broker given to the app (CI sets it to Redis).
     monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
-    client = Celery("test-client", broker=broker_url)
+    # Not the current app: the shared tasks of later tests in this thread must still be the
+    # project's (mock.patch on them would otherwise patch this app's copy).
+    client = Celery("test-client", broker=broker_url, set_as_current=False)
     client.conf.broker_transport_options = transport_options
     with running_worker(broker_url, tmp_path):
         client.send_task(TASK)
@@ -88,6 +90,7 @@ def _run_job_through(broker_url: str, transport_options: dict, tmp_path: Path, m
     assert f"Task {TASK}" in log and "succeeded" in log
 
 
+@pytest.mark.real_worker
 def test_default_setup_runs_jobs_in_a_real_worker_over_the_filesystem(transactional_db,
                                                                       tmp_path, monkeypatch):
     queue = tmp_path / "celery" / "queue"
@@ -100,6 +103,7 @@ def test_default_setup_runs_jobs_in_a_real_worker_over_the_filesystem(transactio
     _run_job_through("filesystem://", options, tmp_path, monkeypatch)
 
 
+@pytest.mark.real_worker
 @pytest.mark.needs_redis
 def test_worker_runs_a_job_from_redis(transactional_db, tmp_path, monkeypatch):
     import redis

@@ -181,6 +181,7 @@ def _open_link(port, source, forwarded_for=None) -> int:
     return Browser(port, source, forwarded_for).request("GET", "/r/" + "x" * 43 + "/")[0]
 
 
+@pytest.mark.real_worker
 def test_link_pages_count_each_visitor_behind_the_proxy(transactional_db, tmp_path):
     with running_gunicorn(tmp_path, trusted_proxies=PROXY) as port:
         codes = [_open_link(port, PROXY, "203.0.113.1") for _ in range(21)]
@@ -193,6 +194,7 @@ def test_link_pages_count_each_visitor_behind_the_proxy(transactional_db, tmp_pa
         assert stranger[:20] == [404] * 20 and stranger[20] == 429
 
 
+@pytest.mark.real_worker
 def test_failed_logins_from_one_address_do_not_lock_the_user_out_elsewhere(transactional_db,
                                                                          tmp_path, cast):
     email = cast.coordinator.email

@@ -73,6 +73,7 @@ def _group_environments(pgid: int) -> dict[str, dict[str, str]]:
     return found
 
 
+@pytest.mark.real_worker
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process environments in /proc")
 def test_make_serve_links_follow_the_port_and_ctrl_c_stops_once(tmp_path):
     port = _free_port()

@@ -222,6 +222,13 @@ def test_every_url_has_an_expected_outcome():
     assert not stale, f"these rows name no URL: {stale}"
 
 
+@pytest.fixture
+def cast(module_cast, db):
+    """One cast for the module's ~1,700 cases (made once, not per case): no case changes a
+    user for good, since each runs in a transaction of its own that is rolled back."""
+    return module_cast
+
+
 # --- Targets: the objects each URL is called with --------------------------------------------
 def _hub(cast, which):
     return {"jis_code": (cast.hub if which == "own" else cast.other_hub).jis_code}

@@ -23,7 +23,8 @@ class BackupError(Exception):
 
 def _database(name: str | None = None) -> dict:
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    # Django's backend, or the test suite's own (yorozu.testing.postgresql), which is the same.
+    if not db["ENGINE"].endswith(".postgresql"):
         raise BackupError("backup and restore need PostgreSQL (DATABASE_URL=postgres://...); "
                           "a SQLite database is one file under var/, copied while stopped")
     return {**db, "NAME": name or db["NAME"]}

@@ -15,7 +15,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A commit need not wait for its write to reach the disk: a test database that a crash
+    # loses costs nothing. Transactional tests (live server, workers) commit and flush often.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+    # Emptied with DELETE between transactional tests, not TRUNCATE (yorozu/testing).
+    DATABASES["default"]["ENGINE"] = "yorozu.testing.postgresql"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker subprocess can open the same test database; one per
     # process, so that two test runs in one checkout do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
