@@ -32,6 +32,12 @@ def test_development_server_keeps_no_persistent_postgres_connections():
     assert _settings_value("yorozu.settings.base", f"{db}['CONN_MAX_AGE']") == "0"
 
 
+def test_an_empty_database_url_means_the_embedded_sqlite_database():
+    engine = _settings_value("yorozu.settings.base", "s.DATABASES['default']['ENGINE']",
+                             DATABASE_URL="")
+    assert engine == "django.db.backends.sqlite3"
+
+
 def test_production_keeps_persistent_connections_with_health_checks():
     db = "s.DATABASES['default']"
     value = _settings_value("yorozu.settings.production",

@@ -108,9 +108,10 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# An empty DATABASE_URL (`DATABASE_URL= make test`) means the embedded default, as no setting.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'yorozu.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'yorozu.sqlite3'}",
         conn_max_age=0,
     )
 }
