@@ -56,13 +56,15 @@ serve:
 worker: setup
 	$(VENV)/bin/celery -A yorozu worker --beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
-# In parallel (pytest-xdist), one worker per core and one test database per worker. A file's
-# tests stay together on one worker, so what a module makes once (the permission matrix's
-# cast, a browser) is made once. TEST_WORKERS=0 runs in this process only.
+# In parallel (pytest-xdist), one worker per core and one test database per worker. Each
+# worker gets a run of neighbouring tests, and one that finishes early takes over the end of
+# another's (worksteal): the two long files (permission matrix, query budgets) are shared, and
+# what a module makes once (the matrix's cast, a browser) is made once per worker that runs
+# it. TEST_WORKERS=0 runs in this process only.
 TEST_WORKERS ?= auto
 test: compilemessages
 	DJANGO_SETTINGS_MODULE=yorozu.settings.test $(VENV)/bin/pytest \
-		-n $(TEST_WORKERS) --maxprocesses=8 --dist loadfile $(PYTEST_ARGS)
+		-n $(TEST_WORKERS) --maxprocesses=8 --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
