@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -93,6 +94,9 @@ def test_make_serve_links_follow_the_port_and_ctrl_c_stops_once(tmp_path):
     make = subprocess.Popen(["make", "--no-print-directory", "serve", f"PORT={port}"],
                             cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(make.stdout), daemon=True)
+    reader.start()
     try:
         _wait_for_port(port, make, seconds=90)
         processes = _group_environments(make.pid)
@@ -100,13 +104,20 @@ def test_make_serve_links_follow_the_port_and_ctrl_c_stops_once(tmp_path):
         assert len(servers) >= 2, list(processes)
         assert {e.get("SITE_URL") for e in servers} == {f"http://127.0.0.1:{port}"}
 
-        time.sleep(3)  # let the worker finish starting, as a person would
+        # Ctrl-C once the worker says it is ready, as a person would (on a busy machine its
+        # pool can still be starting seconds after the web server answers).
+        deadline = time.monotonic() + 90
+        while not any(" ready." in line for line in list(lines)):
+            assert time.monotonic() < deadline, "".join(lines)[-2000:]
+            time.sleep(0.3)
         os.killpg(make.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
-        output, _ = make.communicate(timeout=60)
+        make.wait(timeout=60)
     finally:
         if make.poll() is None:
             os.killpg(make.pid, signal.SIGKILL)
-            make.communicate()
+            make.wait()
+        reader.join(timeout=10)
+    output = "".join(lines)
     assert "Segmentation fault" not in output
     assert output.count("Warm shutdown") <= 1, output[-2000:]
     assert not _group_environments(make.pid), "a process of make serve outlived Ctrl-C"
