@@ -23,14 +23,15 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy
 
-from hubs.roles import VIEW_RECORDS
+from hubs.access import require
+from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start
 from yorozu.mail import delivered_before
 
 from .models import Case, Referral, ReferralLink
-from .services import WorkflowError, _save_new, require_change, save_versioned
+from .services import WorkflowError, _save_new, save_versioned
 
 SESSION_KEY = "referral_visit"
 
@@ -41,7 +42,7 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def referral_create(*, case: Case, by, data: dict) -> Referral:
-    require_change(by, case.hub_id)
+    require(by, CHANGE_RECORDS, case.hub_id)
     agency = data["agency"]
     if agency.hub_id != case.hub_id:
         raise WorkflowError("agency belongs to another hub")
@@ -209,7 +210,7 @@ def referral_close(*, referral: Referral, by, note: str, lapsed: bool, version: 
 
 def link_reissue(*, referral: Referral, by) -> str:
     """When the agency lost or let the email expire: a fresh link for the current step."""
-    require_change(by, referral.hub_id)
+    require(by, CHANGE_RECORDS, referral.hub_id)
     if not referral.is_open or referral.status == Referral.Status.REPORTED:
         raise WorkflowError("nothing for the agency to do")
     purpose = (ReferralLink.Purpose.ACKNOWLEDGE if referral.status == Referral.Status.SENT

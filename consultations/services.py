@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db import transaction
 
-from hubs.access import hub_access
+from hubs.access import require
 from hubs.models import Hub
 from hubs.roles import CHANGE_RECORDS
 from yorozu.core.errors import EditConflict, WorkflowError
@@ -21,10 +21,6 @@ CASE_FIELDS = ["lead", "depth", "status", "outcome", "opened_on", "closed_on"]
 SESSION_FIELDS = ["held_on", "start_time", "duration_minutes", "channel", "summary",
                   "proposal", "next_step", "next_step_due"]
 
-
-def require_change(user, hub_id: int) -> None:
-    if not hub_access(user).can(CHANGE_RECORDS, hub_id):
-        raise WorkflowError("not allowed to change this hub's records")
 
 
 def require_hub_staff(hub_id: int, users) -> None:
@@ -54,7 +50,7 @@ def save_versioned(obj, *, by, data: dict, fields: list[str], version: int):
     """Applies `data` only if nobody saved since `version` was read; otherwise raises
     EditConflict with the stored record, so that the user can compare and nothing they typed
     is thrown away or silently overwrites someone else's work."""
-    require_change(by, obj.hub_id)
+    require(by, CHANGE_RECORDS, obj.hub_id)
     current = type(obj).objects.select_for_update().get(pk=obj.pk)
     if current.version != version:
         raise EditConflict(current)
@@ -70,7 +66,7 @@ def save_versioned(obj, *, by, data: dict, fields: list[str], version: int):
 
 # --- Clients ---------------------------------------------------------------------------------
 def client_create(*, hub: Hub, by, data: dict) -> Client:
-    require_change(by, hub.pk)
+    require(by, CHANGE_RECORDS, hub.pk)
     return _save_new(Client(hub=hub, **{f: data[f] for f in CLIENT_FIELDS if f in data}), by=by)
 
 
@@ -89,7 +85,7 @@ def personal_data_read_log(*, user, client: Client | None, hub_id: int, what: st
 
 # --- Cases -----------------------------------------------------------------------------------
 def case_create(*, client: Client, by, lead, topics, depth: str, opened_on: date) -> Case:
-    require_change(by, client.hub_id)
+    require(by, CHANGE_RECORDS, client.hub_id)
     require_hub_staff(client.hub_id, [lead])
     case = _save_new(Case(hub_id=client.hub_id, client=client, lead=lead, depth=depth,
                           opened_on=opened_on), by=by)
@@ -112,7 +108,7 @@ def case_update(*, case: Case, by, data: dict, topics, version: int) -> Case:
 # --- Sessions --------------------------------------------------------------------------------
 @transaction.atomic
 def session_create(*, case: Case, by, data: dict, coordinators) -> Session:
-    require_change(by, case.hub_id)
+    require(by, CHANGE_RECORDS, case.hub_id)
     if case.status != Case.Status.OPEN:
         raise WorkflowError("case is closed")
     coordinators = list(coordinators or [by])
@@ -140,7 +136,7 @@ def quick_log(*, hub: Hub, by, client: Client | None, client_data: dict | None,
               coordinators) -> Session:
     """One consultation in one step: the client (found or new), the case (an open one of the
     client's, or a new one) and the session. All or nothing."""
-    require_change(by, hub.pk)
+    require(by, CHANGE_RECORDS, hub.pk)
     if client is None:
         client = client_create(hub=hub, by=by, data=client_data)
     if case is None:

@@ -9,13 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hubs.access import hub_access
+from hubs.access import hub_access, require
 from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
 from hubs.scoping import (
     get_for_user_or_403,
     get_for_user_or_404,
     hub_for_user_or_404,
-    require_hub_perm,
 )
 
 from . import exports, referrals, selectors, services
@@ -42,7 +41,7 @@ def _log_read(request, client: Client, what: str) -> None:
 # --- Quick log -------------------------------------------------------------------------------
 def quick_log(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
-    require_hub_perm(request.user, CHANGE_RECORDS, hub.pk)
+    require(request.user, CHANGE_RECORDS, hub)
     log = QuickLog(request, hub)
     if request.method == "POST" and log.is_valid():
         try:
@@ -59,7 +58,7 @@ def quick_log(request, jis_code):
 
 def client_search(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
-    require_hub_perm(request.user, CHANGE_RECORDS, hub.pk)
+    require(request.user, CHANGE_RECORDS, hub)
     # Cleaned like typed text: a NUL in the query would fail in PostgreSQL (a 500).
     q = clean_text(request.GET.get("q") or request.GET.get("client-name", ""))[:100]
     choices = search_choices(user=request.user, hub=hub, q=q,

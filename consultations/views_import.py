@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hubs.access import require
 from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
-from hubs.scoping import get_for_user_or_404, hub_for_user_or_404, require_hub_perm
+from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
 from yorozu.core.xlsx import xlsx_response
 
 from . import imports, services
@@ -40,7 +41,7 @@ class ImportForm(forms.Form):
 
 def session_import(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
-    require_hub_perm(request.user, CHANGE_RECORDS, hub.pk)
+    require(request.user, CHANGE_RECORDS, hub)
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     checked = None

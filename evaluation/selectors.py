@@ -7,9 +7,8 @@ from django.conf import settings
 from django.db.models import Avg, Count, Prefetch
 
 from consultations import figures
-from evaluation.permissions import EVALUATE
 from hubs import rls
-from hubs.access import hub_access
+from hubs.access import is_hq
 from hubs.models import Hub
 from yorozu.core import years
 
@@ -19,9 +18,6 @@ from .models import Area, Guideline, Hearing, Item, Score
 HQ_VISIBLE = (Hearing.Status.FINALISED, Hearing.Status.PUBLISHED)
 PUBLIC = (Hearing.Status.PUBLISHED,)
 
-
-def is_hq(user) -> bool:
-    return hub_access(user).can(EVALUATE, None)
 
 
 def guidelines_visible(*, user):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.permissions import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY
-from hubs.access import hub_access
+from hubs.access import hub_access, require
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from yorozu.core import fiscal
@@ -291,8 +291,7 @@ def self_check_trend(*, user, hub: Hub, fiscal_year: int) -> dict:
 def self_check_start(*, user, hub: Hub) -> SelfCheck:
     """This half-year's self-check of the user at the hub: the existing one, or a new draft
     with a rating row for each item of their role in the year's published guideline."""
-    if not hub_access(user).can(SELF_CHECK, hub.pk):
-        raise WorkflowError("not allowed to rate oneself at this hub")
+    require(user, SELF_CHECK, hub)
     fiscal_year, half = current_period()
     key = {"user": user, "hub": hub, "fiscal_year": fiscal_year, "half": half}
     existing = SelfCheck.objects.filter(**key).first()

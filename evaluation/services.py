@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluation.permissions import EVALUATE
-from hubs.access import hub_access
+from hubs.access import require
 from hubs.models import Hub
 from yorozu.core.errors import EditConflict, WorkflowError
 
@@ -15,10 +15,6 @@ from .models import Area, Guideline, Hearing, HearingEvent, Item, Score
 
 __all__ = ["EditConflict", "WorkflowError"]
 
-
-def require_hq(user) -> None:
-    if not hub_access(user).can(EVALUATE, None):
-        raise WorkflowError("only HQ evaluates")
 
 
 # --- The guideline ---------------------------------------------------------------------------
@@ -33,7 +29,7 @@ def guideline_create_from_starter(*, fiscal_year: int, by) -> Guideline:
     """The first guideline: the starter draft derived from the 2017 review, for HQ to edit."""
     from . import starter_data
 
-    require_hq(by)
+    require(by, EVALUATE)
     guideline = Guideline.objects.create(fiscal_year=fiscal_year, title=starter_data.TITLE,
                                          preface=starter_data.PREFACE)
     for area_order, area in enumerate(starter_data.AREAS):
@@ -52,7 +48,7 @@ def guideline_create_from_starter(*, fiscal_year: int, by) -> Guideline:
 @transaction.atomic
 def guideline_copy(*, source: Guideline, fiscal_year: int, by) -> Guideline:
     """A new year starts as a draft copy of an earlier version."""
-    require_hq(by)
+    require(by, EVALUATE)
     if Guideline.objects.filter(fiscal_year=fiscal_year).exists():
         raise WorkflowError("that year has a guideline already")
     copy = Guideline.objects.create(fiscal_year=fiscal_year, title=source.title,
@@ -68,7 +64,7 @@ def guideline_copy(*, source: Guideline, fiscal_year: int, by) -> Guideline:
 
 
 def guideline_update(*, guideline: Guideline, by, data: dict) -> Guideline:
-    require_hq(by)
+    require(by, EVALUATE)
     require_draft(guideline)
     for name in ("title", "preface"):
         setattr(guideline, name, data[name])
@@ -78,7 +74,7 @@ def guideline_update(*, guideline: Guideline, by, data: dict) -> Guideline:
 
 
 def area_update(*, area: Area, by, data: dict) -> Area:
-    require_hq(by)
+    require(by, EVALUATE)
     require_draft(area.guideline)
     area.title, area.description = data["title"], data["description"]
     area.full_clean()
@@ -88,7 +84,7 @@ def area_update(*, area: Area, by, data: dict) -> Area:
 
 def item_save(*, item: Item, by, data: dict) -> Item:
     """Creates or edits an item of a draft guideline."""
-    require_hq(by)
+    require(by, EVALUATE)
     require_draft(item.area.guideline)
     for name, value in data.items():
         setattr(item, name, value)
@@ -98,14 +94,14 @@ def item_save(*, item: Item, by, data: dict) -> Item:
 
 
 def item_delete(*, item: Item, by) -> None:
-    require_hq(by)
+    require(by, EVALUATE)
     require_draft(item.area.guideline)
     item.delete()
 
 
 @transaction.atomic
 def guideline_publish(*, guideline: Guideline, by) -> Guideline:
-    require_hq(by)
+    require(by, EVALUATE)
     require_draft(guideline)
     if not Item.objects.filter(area__guideline=guideline).exists():
         raise WorkflowError("a guideline needs items")
@@ -119,8 +115,8 @@ def guideline_publish(*, guideline: Guideline, by) -> Guideline:
 @transaction.atomic
 def hearing_schedule(*, hub: Hub, fiscal_year: int, held_on: date, lead, by,
                      attendees: str = "", notes: str = "") -> Hearing:
-    require_hq(by)
-    require_hq(lead)
+    require(by, EVALUATE)
+    require(lead, EVALUATE)
     guideline = Guideline.objects.filter(fiscal_year=fiscal_year,
                                          status=Guideline.Status.PUBLISHED).first()
     if guideline is None:
@@ -140,7 +136,7 @@ RECORD_FIELDS = ["held_on", "lead", "attendees", "notes"]
 def hearing_update(*, hearing: Hearing, by, data: dict, version: int) -> Hearing:
     """Saves the hearing's record (date, lead, attendees, notes) and nothing else, so that it
     can never undo a finalisation made meanwhile; a stale `version` raises EditConflict."""
-    require_hq(by)
+    require(by, EVALUATE)
     current = Hearing.objects.select_for_update().get(pk=hearing.pk)
     if current.is_locked:
         raise WorkflowError("finalised")
@@ -160,7 +156,7 @@ def score_save(*, hearing: Hearing, item: Item, by, level: int | None, evidence:
     """Saves one item's score if nobody saved it since `version`; otherwise raises
     EditConflict with the stored score. Two HQ users scoring different items never collide;
     on the same item the second sees the first's input instead of overwriting it."""
-    require_hq(by)
+    require(by, EVALUATE)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     if hearing.is_locked:
         raise WorkflowError("finalised")
@@ -185,7 +181,7 @@ def _event(hearing: Hearing, action: str, by, note: str = "") -> None:
 
 def _locked_for_lead(hearing: Hearing, by) -> Hearing:
     """The hearing as stored now, locked for this decision, if `by` is its HQ lead."""
-    require_hq(by)
+    require(by, EVALUATE)
     hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
     if hearing.lead_id != by.pk:
         raise WorkflowError("only the hearing's HQ lead decides")

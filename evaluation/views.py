@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evaluation.permissions import EVALUATE
+from hubs.access import is_hq, require
 from hubs.roles import VIEW_HUB
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
@@ -18,11 +20,6 @@ from yorozu.core import fiscal
 from . import selectors, services
 from .forms import AreaForm, GuidelineForm, ItemForm
 from .models import Area, Guideline, Item
-
-
-def _require_hq(request):
-    if not selectors.is_hq(request.user):
-        raise PermissionDenied
 
 
 def _guideline(request, fiscal_year: int) -> Guideline:
@@ -34,7 +31,7 @@ def _guideline(request, fiscal_year: int) -> Guideline:
 
 
 def _draft_item(request, pk) -> Item:
-    _require_hq(request)
+    require(request.user, EVALUATE)
     item = get_object_or_404(Item.objects.select_related("area__guideline"), pk=pk)
     if item.area.guideline.is_published:
         raise PermissionDenied  # frozen: a published version is never edited
@@ -45,24 +42,24 @@ def _draft_item(request, pk) -> Item:
 def guideline_list(request):
     return render(request, "evaluation/guideline_list.html", {
         "guidelines": list(selectors.guidelines_visible(user=request.user)),
-        "is_hq": selectors.is_hq(request.user),
+        "is_hq": is_hq(request.user),
         "current_year": fiscal.current_fiscal_year(),
     })
 
 
 def guideline_detail(request, fiscal_year):
     guideline = _guideline(request, fiscal_year)
-    is_hq = selectors.is_hq(request.user)
+    hq = is_hq(request.user)
     return render(request, "evaluation/guideline_detail.html", {
         "guideline": guideline, "areas": selectors.guideline_with_items(guideline),
-        "can_edit": is_hq and not guideline.is_published, "is_hq": is_hq,
+        "can_edit": hq and not guideline.is_published, "is_hq": hq,
         "next_year_free": not Guideline.objects.filter(fiscal_year=fiscal_year + 1).exists(),
     })
 
 
 @require_POST
 def guideline_start(request):
-    _require_hq(request)
+    require(request.user, EVALUATE)
     year = fiscal.current_fiscal_year()
     if Guideline.objects.filter(fiscal_year=year).exists():
         return redirect("evaluation:guideline_detail", fiscal_year=year)
@@ -76,7 +73,7 @@ def guideline_start(request):
 
 
 def guideline_edit(request, fiscal_year):
-    _require_hq(request)
+    require(request.user, EVALUATE)
     guideline = _guideline(request, fiscal_year)
     if guideline.is_published:
         raise PermissionDenied
@@ -90,7 +87,7 @@ def guideline_edit(request, fiscal_year):
 
 @require_POST
 def guideline_publish(request, fiscal_year):
-    _require_hq(request)
+    require(request.user, EVALUATE)
     guideline = _guideline(request, fiscal_year)
     try:
         services.guideline_publish(guideline=guideline, by=request.user)
@@ -104,7 +101,7 @@ def guideline_publish(request, fiscal_year):
 
 @require_POST
 def guideline_copy(request, fiscal_year):
-    _require_hq(request)
+    require(request.user, EVALUATE)
     source = _guideline(request, fiscal_year)
     try:
         copy = services.guideline_copy(source=source, fiscal_year=fiscal_year + 1,
@@ -117,7 +114,7 @@ def guideline_copy(request, fiscal_year):
 
 
 def area_edit(request, pk):
-    _require_hq(request)
+    require(request.user, EVALUATE)
     area = get_object_or_404(Area.objects.select_related("guideline"), pk=pk)
     if area.guideline.is_published:
         raise PermissionDenied
@@ -135,7 +132,7 @@ def item_edit(request, pk):
 
 
 def item_create(request, area_pk):
-    _require_hq(request)
+    require(request.user, EVALUATE)
     area = get_object_or_404(Area.objects.select_related("guideline"), pk=area_pk)
     if area.guideline.is_published:
         raise PermissionDenied
@@ -169,7 +166,7 @@ def item_delete(request, pk):
 
 # --- Results ---------------------------------------------------------------------------------
 def national(request):
-    _require_hq(request)
+    require(request.user, EVALUATE)
     published = selectors.published_guidelines()
     picker = selectors.evaluation_year(request, published)
     year = picker.year

@@ -2,7 +2,6 @@
 guideline item by item (saved as one goes, with htmx), finalise, reopen, publish."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.permissions import EVALUATE
+from hubs.access import require
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
 from yorozu.core import fiscal
 
@@ -24,8 +24,7 @@ def _hearing(request, pk) -> Hearing:
 
 
 def hearing_list(request):
-    if not selectors.is_hq(request.user):
-        raise PermissionDenied
+    require(request.user, EVALUATE)
     published = selectors.published_guidelines()
     picker = selectors.evaluation_year(request, published)
     year = picker.year

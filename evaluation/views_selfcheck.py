@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from evaluation.permissions import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY
-from hubs.access import hub_access
-from hubs.scoping import hub_for_user_or_404, require_hub_perm
+from hubs.access import hub_access, require
+from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
 
 from . import selfchecks
@@ -141,7 +141,7 @@ def selfcheck_mine(request):
 @require_POST
 def selfcheck_start(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_SELF_CHECK_SUMMARY)
-    require_hub_perm(request.user, SELF_CHECK, hub.pk)
+    require(request.user, SELF_CHECK, hub)
     try:
         self_check = selfchecks.self_check_start(user=request.user, hub=hub)
     except selfchecks.GuidelineNotPublished:
@@ -212,7 +212,7 @@ def selfcheck_review(request, pk):
 
 def selfcheck_review_list(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_SELF_CHECK_SUMMARY)
-    require_hub_perm(request.user, REVIEW_SELF_CHECKS, hub.pk)
+    require(request.user, REVIEW_SELF_CHECKS, hub)
     awaiting, reviewed = selfchecks.review_queue(user=request.user, hub=hub)
     for check in (*awaiting, *reviewed):
         check.period = selfchecks.period_label(check.fiscal_year, check.half)

@@ -5,6 +5,9 @@ so three small queries answer every permission question a page asks."""
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+
+from yorozu.core.errors import WorkflowError
 
 from .models import BureauGroupObjectPermission, HubGroupObjectPermission
 
@@ -40,6 +43,24 @@ class HubAccess:
 
 
 NO_ACCESS = HubAccess()
+
+
+class NotAllowed(WorkflowError, PermissionDenied):
+    """The user's role does not allow this. The one exception of every permission check: a
+    PermissionDenied, so one that reaches Django is a 403 page; a WorkflowError, so a view that
+    turns refused actions into a message does so for this one too."""
+
+
+def require(user, perm: str, hub=None) -> None:
+    """Raises NotAllowed unless the user holds `perm` at `hub` (a hub or its id); with no hub,
+    unless they hold it at every hub (HQ's permissions)."""
+    if not hub_access(user).can(perm, getattr(hub, "pk", hub)):
+        raise NotAllowed(perm)
+
+
+def is_hq(user) -> bool:
+    """National HQ: the one role whose permissions hold at every hub."""
+    return hub_access(user).is_national
 
 
 def hub_access(user) -> HubAccess:

@@ -2,7 +2,6 @@
 `Model.objects.for_user(user, perm)` or `get_for_user_or_404`, so that another hub's row is
 filtered out in SQL and answers 404 exactly like a missing one."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -36,10 +35,9 @@ def get_for_user_or_403(queryset, user, *, read: str, write: str, **lookup):
     403, which tells them nothing they could not already read."""
     obj = get_for_user_or_404(queryset, user, read, **lookup)
     hub_id = _hub_id_of(obj, queryset.hub_field)
-    from .access import hub_access
+    from .access import require
 
-    if not hub_access(user).can(write, hub_id):
-        raise PermissionDenied
+    require(user, write, hub_id)
     return obj
 
 
@@ -60,10 +58,3 @@ def hub_for_user_or_404(user, jis_code: str, perm: str):
     return get_for_user_or_404(Hub.objects.select_related("bureau"), user, perm,
                                jis_code=jis_code)
 
-
-def require_hub_perm(user, perm: str, hub_id: int) -> None:
-    """403 for a hub the user can see but may not act on in this way."""
-    from .access import hub_access
-
-    if not hub_access(user).can(perm, hub_id):
-        raise PermissionDenied

@@ -13,7 +13,7 @@ from django.utils import timezone
 from yorozu.core import fiscal
 from yorozu.core.errors import EditConflict, WorkflowError
 
-from .access import hub_access, hub_access_forget
+from .access import NotAllowed, hub_access, hub_access_forget, require
 from .invitations import invitable, invitation_send
 from .models import (
     Appointment,
@@ -164,8 +164,7 @@ def appointment_propose(*, hub: Hub, by, email: str, family_name: str, given_nam
     approves. A person without an account gets one, with no password until approval. An
     existing account keeps its name; the proposal keeps the one typed, which is all the hub
     is shown (Appointment.shown_name)."""
-    if not hub_access(by).can(PROPOSE_APPOINTMENT, hub.pk):
-        raise WorkflowError("not allowed to propose")
+    require(by, PROPOSE_APPOINTMENT, hub)
     User = get_user_model()
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
@@ -183,8 +182,7 @@ def appointment_propose(*, hub: Hub, by, email: str, family_name: str, given_nam
 
 def _decide(appointment: Appointment, *, by, perm: str, allowed_from: set[str],
             to: str, note: str = "") -> Appointment:
-    if not hub_access(by).can(perm, appointment.hub_id):
-        raise WorkflowError("not allowed")
+    require(by, perm, appointment.hub_id)
     # Compare-and-set on the status, so that two reviewers clicking at once cannot both win.
     updated = Appointment.objects.filter(pk=appointment.pk, status__in=allowed_from).update(
         status=to, decided_by=by, decided_at=timezone.now(),
@@ -215,7 +213,7 @@ def appointment_invite(*, appointment: Appointment, by) -> bool:
     access = hub_access(by)
     if not (access.can(APPROVE_APPOINTMENT, appointment.hub_id)
             or access.can(PROPOSE_APPOINTMENT, appointment.hub_id)):
-        raise WorkflowError("not allowed")
+        raise NotAllowed(APPROVE_APPOINTMENT)
     if not invitable(appointment):
         raise WorkflowError("not in force")
     return invitation_send(appointment=appointment)
@@ -244,8 +242,7 @@ AGENCY_FIELDS = ["name", "kind", "contact_person", "email", "phone", "notes", "i
 
 
 def agency_create(*, hub: Hub, by, data: dict) -> SupportAgency:
-    if not hub_access(by).can(MANAGE_AGENCIES, hub.pk):
-        raise WorkflowError("not allowed")
+    require(by, MANAGE_AGENCIES, hub)
     agency = SupportAgency(hub=hub, updated_by=by, **{f: data[f] for f in AGENCY_FIELDS})
     agency.full_clean()
     agency.save()
@@ -256,8 +253,7 @@ def agency_create(*, hub: Hub, by, data: dict) -> SupportAgency:
 def agency_update(*, agency: SupportAgency, by, data: dict, version: int) -> SupportAgency:
     """Saves only if nobody saved since `version` was read; otherwise raises EditConflict with
     the stored record, so the user can compare and nothing is overwritten silently."""
-    if not hub_access(by).can(MANAGE_AGENCIES, agency.hub_id):
-        raise WorkflowError("not allowed")
+    require(by, MANAGE_AGENCIES, agency.hub_id)
     values = {f: data[f] for f in AGENCY_FIELDS}
     updated = SupportAgency.objects.filter(pk=agency.pk, version=version).update(
         version=version + 1, updated_by=by, updated_at=timezone.now(), **values

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import hub_access
+from .access import hub_access, require
 from .forms import AgencyForm, DecisionNoteForm, ProposeForm
 from .invitations import invitable
 from .models import Appointment, SupportAgency
@@ -22,7 +22,6 @@ from .scoping import (
     get_for_user_or_403,
     get_for_user_or_404,
     hub_for_user_or_404,
-    require_hub_perm,
 )
 
 
@@ -31,7 +30,7 @@ def _hub(request, jis_code, perm=VIEW_HUB):
 
 
 def _require(request, perm, hub):
-    require_hub_perm(request.user, perm, hub.pk)
+    require(request.user, perm, hub)
 
 
 def hub_list(request):

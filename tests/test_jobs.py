@@ -214,3 +214,17 @@ def test_development_mail_keeps_one_file_per_message_id_and_logs_every_delivery(
         ["b-1@yorozu", "b@example.jp"]]
     assert "件名" in (tmp_path / "a-1@yorozu.eml").read_bytes().decode("utf-8", "replace") \
         or "=?utf-8?" in (tmp_path / "a-1@yorozu.eml").read_text()
+
+
+def test_jobs_go_through_the_same_door_as_other_hub_owned_rows(cast):
+    from django.http import Http404
+
+    from hubs.scoping import get_for_user_or_404
+
+    job = Job.objects.create(kind="report_hub_monthly", scope=Job.Scope.HUB, hub=cast.hub,
+                             started_by=cast.chief)
+    assert get_for_user_or_404(Job.objects, cast.chief, pk=job.pk) == job
+    assert list(Job.objects.for_user(cast.hq)) == [job]
+    assert not Job.objects.for_user(cast.outsider).exists()
+    with pytest.raises(Http404):
+        get_for_user_or_404(Job.objects, cast.outsider, pk=job.pk)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db import NotSupportedError, connection, transaction
 from openpyxl import Workbook
 
+from hubs.access import require
+from hubs.roles import CHANGE_RECORDS
 from yorozu.core.xlsx import cell, header_row, workbook_bytes
 
 from .. import services
@@ -100,7 +102,7 @@ def run(checked: Checked, *, by, valid_only: bool = False) -> Result:
     others going to the batch's rejected file. All or nothing: if anything fails, nothing is
     saved. Refuses (ValueError) to import a file with errors unless `valid_only`."""
     hub = checked.hub
-    services.require_change(by, hub.pk)
+    require(by, CHANGE_RECORDS, hub.pk)
     rows, rejected = checked.valid_rows, checked.rejected_rows
     if rejected and not valid_only:
         raise ValueError("the file has errors")

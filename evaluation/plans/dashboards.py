@@ -27,7 +27,7 @@ from openpyxl import Workbook
 
 from evaluation.permissions import EVALUATE
 from evaluation.plans.permissions import REVIEW_PLAN, VIEW_PLAN
-from hubs.access import hub_access
+from hubs.access import hub_access, is_hq, require
 from hubs.models import Hub
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
@@ -324,9 +324,6 @@ def _hubs_by_bureau(hub_ids) -> list[tuple]:
     return groups
 
 
-def _is_hq(user) -> bool:
-    return hub_access(user).can(EVALUATE, None)
-
 
 @dataclass
 class BureauSection:
@@ -357,7 +354,7 @@ def _coverage_sheet(workbook, sections: list[tuple[str, Coverage]]) -> None:
 
 def bureau_dashboard(request):
     access = hub_access(request.user)
-    if _is_hq(request.user):
+    if is_hq(request.user):
         hub_ids = None  # every hub, grouped by bureau
     else:
         hub_ids = access.hub_ids(REVIEW_PLAN)
@@ -395,8 +392,7 @@ def bureau_dashboard(request):
 
 
 def national_dashboard(request):
-    if not _is_hq(request.user):
-        raise PermissionDenied
+    require(request.user, EVALUATE)
     year = _year(request)
     groups = _hubs_by_bureau(None)
     plans = actuals.hub_targets(hub_ids=None, fiscal_year=year)

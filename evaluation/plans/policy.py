@@ -4,7 +4,6 @@ appointment reads the published policy."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from evaluation.permissions import EVALUATE
-from hubs.access import hub_access
+from hubs.access import is_hq, require
 from yorozu.core import fiscal
-from yorozu.core.errors import WorkflowError
 from yorozu.core.widgets import DateInput
 
 from .indicators import STANDARD
@@ -35,14 +33,10 @@ class PolicyForm(forms.ModelForm):
                    "plan_deadline": DateInput()}
 
 
-def _is_hq(user) -> bool:
-    return hub_access(user).can(EVALUATE, None)
-
 
 # --- Services --------------------------------------------------------------------------------
 def policy_save(*, policy: ActivityPolicy, by, data: dict) -> ActivityPolicy:
-    if not _is_hq(by):
-        raise WorkflowError("only HQ writes the activity policy")
+    require(by, EVALUATE)
     for name in ("priority_themes", "indicators", "plan_deadline"):
         setattr(policy, name, data[name])
     policy.updated_by = by
@@ -52,8 +46,7 @@ def policy_save(*, policy: ActivityPolicy, by, data: dict) -> ActivityPolicy:
 
 
 def policy_publish(*, policy: ActivityPolicy, by) -> ActivityPolicy:
-    if not _is_hq(by):
-        raise WorkflowError("only HQ publishes")
+    require(by, EVALUATE)
     policy.published_at = policy.published_at or timezone.now()
     policy.save(update_fields=["published_at"])
     return policy
@@ -61,13 +54,13 @@ def policy_publish(*, policy: ActivityPolicy, by) -> ActivityPolicy:
 
 def visible_policies(*, user):
     policies = ActivityPolicy.objects.order_by("-fiscal_year")
-    return policies if _is_hq(user) else policies.filter(published_at__isnull=False)
+    return policies if is_hq(user) else policies.filter(published_at__isnull=False)
 
 
 # --- Views -----------------------------------------------------------------------------------
 def policy_list(request):
     return render(request, "evaluation/plans/policy_list.html", {
-        "policies": list(visible_policies(user=request.user)), "is_hq": _is_hq(request.user),
+        "policies": list(visible_policies(user=request.user)), "is_hq": is_hq(request.user),
         "current_year": fiscal.current_fiscal_year()})
 
 
@@ -77,13 +70,12 @@ def policy_detail(request, fiscal_year):
         raise Http404
     labels = {i.code: i.label for i in STANDARD}
     return render(request, "evaluation/plans/policy_detail.html", {
-        "policy": policy, "is_hq": _is_hq(request.user),
+        "policy": policy, "is_hq": is_hq(request.user),
         "indicator_labels": [labels[c] for c in policy.indicators if c in labels]})
 
 
 def policy_edit(request, fiscal_year):
-    if not _is_hq(request.user):
-        raise PermissionDenied
+    require(request.user, EVALUATE)
     policy = ActivityPolicy.objects.filter(fiscal_year=fiscal_year).first() or ActivityPolicy(
         fiscal_year=fiscal_year, indicators=[i.code for i in STANDARD],
         plan_deadline=fiscal.fiscal_year_start(fiscal_year).replace(month=5, day=31))
@@ -100,8 +92,7 @@ def policy_edit(request, fiscal_year):
 
 @require_POST
 def policy_publish_view(request, fiscal_year):
-    if not _is_hq(request.user):
-        raise PermissionDenied
+    require(request.user, EVALUATE)
     policy = ActivityPolicy.objects.filter(fiscal_year=fiscal_year).first()
     if policy is None:
         raise Http404

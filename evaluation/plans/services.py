@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN
-from hubs.access import hub_access
+from hubs.access import require
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from yorozu.core.errors import EditConflict, WorkflowError
@@ -37,10 +37,6 @@ CONFIRMATION_FIELDS = ("chief_confirmed_by", "chief_confirmed_at", "org_confirme
                        "org_confirmed_at")
 NO_CONFIRMATIONS = dict.fromkeys(CONFIRMATION_FIELDS)
 
-
-def _require(user, perm: str, hub_id: int) -> None:
-    if not hub_access(user).can(perm, hub_id):
-        raise WorkflowError(f"not allowed: {perm}")
 
 
 def _locked(plan: AnnualPlan) -> AnnualPlan:
@@ -86,7 +82,7 @@ def confirming_roles(*, user, hub_id: int) -> set[str]:
 def plan_get_or_create(*, hub: Hub, fiscal_year: int, by) -> AnnualPlan:
     """The hub's plan for the year; a new one is a draft with the empty skeleton for the
     indicators of the year's activity policy."""
-    _require(by, EDIT_PLAN, hub.pk)
+    require(by, EDIT_PLAN, hub.pk)
     policy = ActivityPolicy.objects.filter(fiscal_year=fiscal_year).first()
     plan, _created = AnnualPlan.objects.get_or_create(
         hub=hub, fiscal_year=fiscal_year,
@@ -101,7 +97,7 @@ def plan_update(*, plan: AnnualPlan, by, content: dict, version: int) -> AnnualP
     """Saves the draft if nobody saved since `version` was read; otherwise raises
     EditConflict with the stored plan. A change withdraws both confirmations: each side
     confirms what the plan now says."""
-    _require(by, EDIT_PLAN, plan.hub_id)
+    require(by, EDIT_PLAN, plan.hub_id)
     current = _locked(plan)
     if not current.is_editable:
         raise WorkflowError("only a draft or a returned plan is edited")
@@ -122,7 +118,7 @@ def plan_confirm(*, plan: AnnualPlan, by, version: int | None = None) -> AnnualP
     """The chief coordinator's or the implementing organization's confirmation. The second
     one submits the plan: a frozen version for the bureau. With `version`, a plan changed
     since the user read it raises EditConflict instead of being confirmed unseen."""
-    _require(by, EDIT_PLAN, plan.hub_id)
+    require(by, EDIT_PLAN, plan.hub_id)
     current = _locked(plan)
     if not current.is_editable:
         raise WorkflowError("only a draft or a returned plan is confirmed")
@@ -172,7 +168,7 @@ def _transition(plan: AnnualPlan, *, allowed_from, to: str) -> AnnualPlan:
 
 @transaction.atomic
 def plan_start_review(*, plan: AnnualPlan, by) -> AnnualPlan:
-    _require(by, REVIEW_PLAN, plan.hub_id)
+    require(by, REVIEW_PLAN, plan.hub_id)
     _transition(plan, allowed_from=(Status.SUBMITTED,), to=Status.IN_REVIEW)
     return _refresh(plan)
 
@@ -199,7 +195,7 @@ def _require_section(section: str, text: str) -> str:
 @transaction.atomic
 def plan_return(*, plan: AnnualPlan, by, comment_text: str, section: str) -> AnnualPlan:
     """Back to the hub for revision, with a comment on the section to revise."""
-    _require(by, REVIEW_PLAN, plan.hub_id)
+    require(by, REVIEW_PLAN, plan.hub_id)
     text = _require_section(section, comment_text)
     version = _decide(plan, by, to=Status.RETURNED)
     PlanComment.objects.create(plan=plan, on_version=version, section=section, text=text,
@@ -211,7 +207,7 @@ def plan_return(*, plan: AnnualPlan, by, comment_text: str, section: str) -> Ann
 
 @transaction.atomic
 def plan_accept(*, plan: AnnualPlan, by) -> AnnualPlan:
-    _require(by, REVIEW_PLAN, plan.hub_id)
+    require(by, REVIEW_PLAN, plan.hub_id)
     version = _decide(plan, by, to=Status.ACCEPTED)
     _notify(version, "accepted")
     plan.refresh_from_db()
@@ -222,7 +218,7 @@ def plan_accept(*, plan: AnnualPlan, by) -> AnnualPlan:
 def plan_revise(*, plan: AnnualPlan, by) -> AnnualPlan:
     """Reopens an accepted plan as a draft for a mid-year revision. The content is kept; the
     accepted version stays the yardstick until a revision is accepted."""
-    _require(by, EDIT_PLAN, plan.hub_id)
+    require(by, EDIT_PLAN, plan.hub_id)
     current = _transition(plan, allowed_from=(Status.ACCEPTED,), to=Status.DRAFT)
     AnnualPlan.objects.filter(pk=current.pk).update(**NO_CONFIRMATIONS, updated_by=by)
     return _refresh(plan)
@@ -232,7 +228,7 @@ def plan_revise(*, plan: AnnualPlan, by) -> AnnualPlan:
 def comment_add(*, plan: AnnualPlan, by, section: str, text: str) -> PlanComment:
     """A bureau's or HQ's comment on a section, attached to the latest submitted version (none
     before the first submission). Comments stay as the plan moves on to later versions."""
-    _require(by, COMMENT_PLAN, plan.hub_id)
+    require(by, COMMENT_PLAN, plan.hub_id)
     text = _require_section(section, text)
     return PlanComment.objects.create(plan=plan, on_version=latest_version(plan),
                                       section=section, text=text, author=by)

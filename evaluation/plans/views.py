@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 from consultations.conflicts import ConflictRow
 from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, VIEW_PLAN
 from evaluation.surveys.agency_selectors import agency_survey_for_year
-from hubs.access import hub_access
-from hubs.scoping import hub_for_user_or_404, require_hub_perm
+from hubs.access import hub_access, require
+from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
 
 from . import content as plan_content
@@ -38,7 +38,7 @@ def _plan(request, jis_code, fiscal_year, perm: str | None = None):
     if plan is None:
         raise Http404
     if perm:
-        require_hub_perm(request.user, perm, hub.pk)
+        require(request.user, perm, hub)
     return hub, plan
 
 
@@ -94,7 +94,7 @@ def _detail_page(request, jis_code, fiscal_year, *, comment_form=None, return_fo
 @require_POST
 def plan_start(request, jis_code, fiscal_year):
     hub = _hub(request, jis_code, fiscal_year)
-    require_hub_perm(request.user, EDIT_PLAN, hub.pk)
+    require(request.user, EDIT_PLAN, hub)
     plan = services.plan_get_or_create(hub=hub, fiscal_year=fiscal_year, by=request.user)
     if plan.is_editable:
         return redirect("plans:plan_edit", jis_code=hub.jis_code, fiscal_year=fiscal_year)

@@ -12,7 +12,6 @@ from email.utils import formataddr, parseaddr
 
 from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluation.surveys.permissions import RUN_AGENCY_SURVEY
-from hubs.access import hub_access
+from hubs.access import require
 from hubs.models import SupportAgency
 from hubs.roles import VIEW_AGGREGATES
 from yorozu.core import fiscal
@@ -60,8 +59,8 @@ def survey_defaults() -> dict:
 
 def _require_run(by, hub_id: int) -> None:
     """by=None is the scheduler (celery beat), which acts for no one."""
-    if by is not None and not hub_access(by).can(RUN_AGENCY_SURVEY, hub_id):
-        raise PermissionDenied
+    if by is not None:
+        require(by, RUN_AGENCY_SURVEY, hub_id)
 
 
 def _locked(survey: AgencySurvey) -> AgencySurvey:

@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.surveys.permissions import RUN_AGENCY_SURVEY
-from hubs.access import hub_access
+from hubs.access import hub_access, require
 from hubs.roles import VIEW_AGGREGATES
 from hubs.scoping import (
     get_for_user_or_403,
     get_for_user_or_404,
     hub_for_user_or_404,
-    require_hub_perm,
 )
 from yorozu.core import fiscal
 
@@ -34,7 +33,7 @@ def agency_survey_list(request, jis_code):
 
 def agency_survey_create(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_AGGREGATES)
-    require_hub_perm(request.user, RUN_AGENCY_SURVEY, hub.pk)
+    require(request.user, RUN_AGENCY_SURVEY, hub)
     form = SurveyForm(request.POST or None, initial=agency.survey_defaults())
     if request.method == "POST" and form.is_valid():
         survey = agency.survey_create(hub=hub, by=request.user, data=form.cleaned_data)

@@ -6,6 +6,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hubs.models import Bureau, Hub
+from hubs.scoping import HubScopedQuerySet
+
+
+class JobQuerySet(HubScopedQuerySet):
+    def for_user(self, user, perm=None):
+        """The same door as every hub-owned row; which permission a job needs is its kind's
+        (yorozu.jobs.selectors explains the rule)."""
+        from .selectors import scope_filter
+
+        return self.filter(scope_filter(user))
 
 
 class Job(models.Model):
@@ -48,6 +58,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("job")

@@ -3,10 +3,10 @@ permission at its hub (every hub of its bureau, or everywhere for a national job
 started it. A job the user may not see answers 404, like a missing one."""
 
 from django.db.models import Q
-from django.http import Http404
 
 from hubs.access import hub_access
 from hubs.models import Hub
+from hubs.scoping import get_for_user_or_404
 
 from .models import Job
 from .registry import KINDS
@@ -14,7 +14,7 @@ from .registry import KINDS
 PAGE_SIZE = 30
 
 
-def _scope_filter(user) -> Q:
+def scope_filter(user) -> Q:
     access = hub_access(user)
     visible = Q(pk__in=[])
     hubs_of_bureau: dict[int, set[int]] | None = None
@@ -42,8 +42,7 @@ def _hubs_of_bureau() -> dict[int, set[int]]:
 
 
 def jobs_visible(*, user):
-    return Job.objects.filter(_scope_filter(user)).select_related("hub", "bureau",
-                                                                   "started_by")
+    return Job.objects.for_user(user).select_related("hub", "bureau", "started_by")
 
 
 def jobs_for_page(*, user):
@@ -54,7 +53,5 @@ def jobs_for_page(*, user):
 
 
 def job_for_user_or_404(*, user, pk: int) -> Job:
-    try:
-        return jobs_visible(user=user).get(pk=pk)
-    except Job.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_for_user_or_404(Job.objects.select_related("hub", "bureau", "started_by"),
+                               user, pk=pk)
