@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubs.models import Appointment
 from hubs.roles import Role
+from yorozu.core.versioned import VersionedForm
 from yorozu.core.widgets import DateInput
 
 from .models import ITEM_ROLES, LEVELS, Area, Guideline, Hearing, Item
@@ -42,9 +43,7 @@ def hq_users():
     ).order_by("family_name_kana", "family_name")
 
 
-class HearingForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class HearingForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Hearing
         fields = ["held_on", "lead", "attendees", "notes"]
@@ -56,8 +55,6 @@ class HearingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = hq_users()
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
 
 class ScoreForm(forms.Form):
