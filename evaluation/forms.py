@@ -57,11 +57,13 @@ class HearingForm(VersionedForm, forms.ModelForm):
         self.fields["lead"].queryset = hq_users()
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(VersionedForm):
+    """One item's score, sent by htmx as it is chosen (the row renders its own version)."""
+
     level = forms.TypedChoiceField(label=_("Level"), choices=LEVELS, coerce=int,
                                    required=False, empty_value=None)
     evidence = forms.CharField(label=_("Evidence note"), required=False, max_length=4000)
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0)  # required: every row carries its version
 
 
 class ReopenForm(forms.Form):

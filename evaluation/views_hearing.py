@@ -114,16 +114,20 @@ def score_save(request, pk, item_pk):
         item.score = hearing.scores.filter(item=item).first()
     else:
         data = form.cleaned_data
-        try:
+
+        def save(f):
             item.score = services.score_save(hearing=hearing, item=item, by=request.user,
                                              level=data["level"], evidence=data["evidence"],
                                              version=data["version"])
-            context["saved"] = True
-        except services.EditConflict as exc:
-            item.score, context["mine"], status = exc.current, data, 409
+        try:
+            outcome = submit_versioned(request, form, save)
         except services.WorkflowError:
             item.score, status = hearing.scores.filter(item=item).first(), 423
             context["locked"] = True
+        else:
+            context["saved"], status = outcome.saved, outcome.status
+            if outcome.conflict is not None:
+                item.score, context["mine"] = outcome.conflict, data
     if not request.headers.get("HX-Request"):  # without JavaScript: back to the whole page
         if status != 200:
             messages.warning(request, _("Item %(code)s was not saved: it changed meanwhile or "
