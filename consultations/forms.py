@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubs.models import Appointment, SupportAgency
 from hubs.roles import Role
-from yorozu.core import fiscal
+from yorozu.core import fiscal, versioned
 from yorozu.core.widgets import DateInput
 
 from .models import Case, Client, Referral, Session, Topic
@@ -65,20 +65,8 @@ def add_validators(form, bounds: dict) -> None:
         form.fields[name].validators = [*form.fields[name].validators, *validators]
 
 
-class VersionedForm(CleanInput, forms.ModelForm):
-    """Carries the version the user started from; a stale one means someone saved since."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-    def keep_input_after_conflict(self, current) -> None:
-        """The user's input stays; saving again now knowingly replaces the stored version."""
-        self.data = self.data.copy()
-        self.data["version"] = current.version
+class VersionedForm(CleanInput, versioned.VersionedForm, forms.ModelForm):
+    """A record's edit form: cleaned input and the hidden version (yorozu.core.versioned)."""
 
 
 def hub_coordinators(hub):
@@ -235,8 +223,8 @@ class ReferralForm(CleanInput, forms.ModelForm):
         return due
 
 
-class ReferralCloseForm(CleanInput, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ReferralCloseForm(CleanInput, versioned.VersionedForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)  # required: the form always has it
     outcome = forms.ChoiceField(label=_("How did it end?"), widget=forms.RadioSelect, choices=[
         ("closed", _("Closed: the agency took it up and reported back")),
         ("lapsed", _("Lapsed: no answer, or the client did not pursue it")),

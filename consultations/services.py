@@ -9,6 +9,7 @@ from hubs.access import require
 from hubs.models import Hub
 from hubs.roles import CHANGE_RECORDS
 from yorozu.core.errors import EditConflict, WorkflowError
+from yorozu.core.versioned import versioned_update
 
 from .models import Case, Client, PersonalDataRead, Session
 
@@ -51,16 +52,8 @@ def save_versioned(obj, *, by, data: dict, fields: list[str], version: int):
     EditConflict with the stored record, so that the user can compare and nothing they typed
     is thrown away or silently overwrites someone else's work."""
     require(by, CHANGE_RECORDS, obj.hub_id)
-    current = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if current.version != version:
-        raise EditConflict(current)
-    for name in fields:
-        if name in data:
-            setattr(obj, name, data[name])
-    obj.version = current.version + 1
-    obj._history_user = by
-    obj.full_clean()
-    obj.save()
+    versioned_update(obj, version=version, history_user=by,
+                     fields={name: data[name] for name in fields if name in data})
     return obj
 
 

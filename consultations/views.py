@@ -16,6 +16,7 @@ from hubs.scoping import (
     get_for_user_or_404,
     hub_for_user_or_404,
 )
+from yorozu.core.versioned import submit_versioned
 
 from . import exports, referrals, selectors, services
 from .conflicts import conflict_rows
@@ -136,19 +137,14 @@ def _case_url(case_id) -> str:
 def _edit(request, *, obj, form, save, context):
     """The edit flow shared by cases, sessions and clients: a stale version shows the
     conflict screen with the user's input kept; nothing is overwritten silently."""
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except services.EditConflict as exc:
-            conflict = conflict_rows(form, exc.current)
-            form.keep_input_after_conflict(exc.current)
-        else:
-            messages.success(request, _("Saved."))
-            return None
+    outcome = submit_versioned(request, form, save)
+    if outcome.saved:
+        messages.success(request, _("Saved."))
+        return None
+    conflict = conflict_rows(form, outcome.conflict) if outcome.conflict else None
     return render(request, "core/record_form.html",
                   {"form": form, "object": obj, "conflict": conflict, **context},
-                  status=409 if conflict else 200)
+                  status=outcome.status)
 
 
 def case_edit(request, pk):
@@ -158,7 +154,7 @@ def case_edit(request, pk):
                      save=lambda f: services.case_update(
                          case=case, by=request.user, data=f.cleaned_data,
                          topics=f.cleaned_data["topics"],
-                         version=f.cleaned_data["version"] or 0),
+                         version=f.started_from()),
                      context=_page(_("Edit the case"), case.client.name, _case_url(case.pk)))
     return response or redirect("consultations:case_detail", pk=case.pk)
 
@@ -186,7 +182,7 @@ def session_edit(request, pk):
                      save=lambda f: services.session_update(
                          session=session, by=request.user, data=f.cleaned_data,
                          coordinators=f.cleaned_data["coordinators"],
-                         version=f.cleaned_data["version"] or 0),
+                         version=f.started_from()),
                      context=_page(_("Edit the session"), session.case.client.name,
                                    _case_url(session.case_id)))
     return response or redirect("consultations:case_detail", pk=session.case_id)
@@ -219,24 +215,16 @@ def referral_close(request, pk):
         messages.info(request, _("This referral is already closed."))
         return redirect("consultations:case_detail", pk=referral.case_id)
     form = ReferralCloseForm(request.POST or None, initial={"version": referral.version})
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            referrals.referral_close(referral=referral, by=request.user,
-                                     note=form.cleaned_data["note"],
-                                     lapsed=form.cleaned_data["outcome"] == "lapsed",
-                                     version=form.cleaned_data["version"])
-        except services.EditConflict as exc:
-            conflict = True
-            referral = exc.current
-            form.data = form.data.copy()
-            form.data["version"] = referral.version
-        else:
-            messages.success(request, _("Closed the referral."))
-            return redirect("consultations:case_detail", pk=referral.case_id)
-    return render(request, "consultations/referral_close.html",
-                  {"form": form, "referral": referral, "conflict": conflict},
-                  status=409 if conflict else 200)
+    outcome = submit_versioned(request, form, lambda f: referrals.referral_close(
+        referral=referral, by=request.user, note=f.cleaned_data["note"],
+        lapsed=f.cleaned_data["outcome"] == "lapsed", version=f.cleaned_data["version"]))
+    if outcome.saved:
+        messages.success(request, _("Closed the referral."))
+        return redirect("consultations:case_detail", pk=referral.case_id)
+    return render(request, "consultations/referral_close.html", {
+        "form": form, "referral": outcome.conflict or referral,
+        "conflict": outcome.conflict is not None,
+    }, status=outcome.status)
 
 
 @require_POST
@@ -272,7 +260,7 @@ def client_edit(request, pk):
     response = _edit(request, obj=client, form=form,
                      save=lambda f: services.client_update(
                          client=client, by=request.user, data=f.cleaned_data,
-                         version=f.cleaned_data["version"] or 0),
+                         version=f.started_from()),
                      context=_page(_("Edit the client"), client.name,
                                    reverse("consultations:client_detail", args=[client.pk])))
     return response or redirect("consultations:client_detail", pk=client.pk)

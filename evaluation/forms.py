@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubs.models import Appointment
 from hubs.roles import Role
+from yorozu.core.versioned import VersionedForm
 from yorozu.core.widgets import DateInput
 
 from .models import ITEM_ROLES, LEVELS, Area, Guideline, Hearing, Item
@@ -42,9 +43,7 @@ def hq_users():
     ).order_by("family_name_kana", "family_name")
 
 
-class HearingForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class HearingForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Hearing
         fields = ["held_on", "lead", "attendees", "notes"]
@@ -56,15 +55,15 @@ class HearingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = hq_users()
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(VersionedForm):
+    """One item's score, sent by htmx as it is chosen (the row renders its own version)."""
+
     level = forms.TypedChoiceField(label=_("Level"), choices=LEVELS, coerce=int,
                                    required=False, empty_value=None)
     evidence = forms.CharField(label=_("Evidence note"), required=False, max_length=4000)
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0)  # required: every row carries its version
 
 
 class ReopenForm(forms.Form):

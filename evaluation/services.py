@@ -10,6 +10,7 @@ from evaluation.permissions import EVALUATE
 from hubs.access import require
 from hubs.models import Hub
 from yorozu.core.errors import EditConflict, WorkflowError
+from yorozu.core.versioned import versioned_update
 
 from .models import Area, Guideline, Hearing, HearingEvent, Item, Score
 
@@ -137,17 +138,13 @@ def hearing_update(*, hearing: Hearing, by, data: dict, version: int) -> Hearing
     """Saves the hearing's record (date, lead, attendees, notes) and nothing else, so that it
     can never undo a finalisation made meanwhile; a stale `version` raises EditConflict."""
     require(by, EVALUATE)
-    current = Hearing.objects.select_for_update().get(pk=hearing.pk)
-    if current.is_locked:
+    return versioned_update(hearing, version=version, check=_not_finalised,
+                            fields={name: data[name] for name in RECORD_FIELDS})
+
+
+def _not_finalised(hearing: Hearing) -> None:
+    if hearing.is_locked:
         raise WorkflowError("finalised")
-    if current.version != version:
-        raise EditConflict(current)
-    for name in RECORD_FIELDS:
-        setattr(current, name, data[name])
-    current.version += 1
-    current.full_clean()
-    current.save(update_fields=[*RECORD_FIELDS, "version"])
-    return current
 
 
 @transaction.atomic
@@ -163,13 +160,8 @@ def score_save(*, hearing: Hearing, item: Item, by, level: int | None, evidence:
     if item.area.guideline_id != hearing.guideline_id:
         raise WorkflowError("item of another guideline")
     score, _created = Score.objects.get_or_create(hearing=hearing, item=item)
-    score = Score.objects.select_for_update().get(pk=score.pk)
-    if score.version != version:
-        raise EditConflict(score)
-    score.level, score.evidence, score.updated_by = level, evidence, by
-    score.version += 1
-    score.full_clean()
-    score.save()
+    score = versioned_update(score, version=version,
+                             fields={"level": level, "evidence": evidence, "updated_by": by})
     if hearing.status == Hearing.Status.SCHEDULED:
         Hearing.objects.filter(pk=hearing.pk).update(status=Hearing.Status.SCORING)
     return score

@@ -12,6 +12,7 @@ from evaluation.permissions import EVALUATE
 from hubs.access import require
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
 from yorozu.core import fiscal
+from yorozu.core.versioned import submit_versioned
 
 from . import selectors, services
 from .forms import HearingForm, ReopenForm, ScoreForm
@@ -67,24 +68,21 @@ def hearing_schedule(request, jis_code):
 def hearing_detail(request, pk):
     hearing = _hearing(request, pk)
     form = HearingForm(request.POST or None, instance=hearing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hearing_update(hearing=hearing, by=request.user, data=form.cleaned_data,
-                                    version=form.cleaned_data["version"] or 0)
-        except services.EditConflict as exc:
-            messages.warning(request, _(
-                "Someone else saved this hearing's record meanwhile. Your input is kept "
-                "below and the saved notes are shown above it: save again to replace them."))
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
-            hearing = exc.current
-        except services.WorkflowError:
-            messages.error(request, _("The scores were finalised meanwhile, so the record can "
-                                      "no longer be changed. Your input was not saved."))
-            return redirect("evaluation:hearing_detail", pk=hearing.pk)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("evaluation:hearing_detail", pk=hearing.pk)
+    try:
+        outcome = submit_versioned(request, form, lambda f: services.hearing_update(
+            hearing=hearing, by=request.user, data=f.cleaned_data, version=f.started_from()))
+    except services.WorkflowError:
+        messages.error(request, _("The scores were finalised meanwhile, so the record can "
+                                  "no longer be changed. Your input was not saved."))
+        return redirect("evaluation:hearing_detail", pk=hearing.pk)
+    if outcome.saved:
+        messages.success(request, _("Saved."))
+        return redirect("evaluation:hearing_detail", pk=hearing.pk)
+    if outcome.conflict:  # shown as a message on the page (200), as it always has been
+        messages.warning(request, _(
+            "Someone else saved this hearing's record meanwhile. Your input is kept "
+            "below and the saved notes are shown above it: save again to replace them."))
+        hearing = outcome.conflict
     return render(request, "evaluation/hearing_detail.html", {
         "hearing": hearing, "form": form, "reopen_form": ReopenForm(),
         "evidence": selectors.evidence_pack(hub=hearing.hub, fiscal_year=hearing.fiscal_year),
@@ -116,16 +114,20 @@ def score_save(request, pk, item_pk):
         item.score = hearing.scores.filter(item=item).first()
     else:
         data = form.cleaned_data
-        try:
+
+        def save(f):
             item.score = services.score_save(hearing=hearing, item=item, by=request.user,
                                              level=data["level"], evidence=data["evidence"],
                                              version=data["version"])
-            context["saved"] = True
-        except services.EditConflict as exc:
-            item.score, context["mine"], status = exc.current, data, 409
+        try:
+            outcome = submit_versioned(request, form, save)
         except services.WorkflowError:
             item.score, status = hearing.scores.filter(item=item).first(), 423
             context["locked"] = True
+        else:
+            context["saved"], status = outcome.saved, outcome.status
+            if outcome.conflict is not None:
+                item.score, context["mine"] = outcome.conflict, data
     if not request.headers.get("HX-Request"):  # without JavaScript: back to the whole page
         if status != 200:
             messages.warning(request, _("Item %(code)s was not saved: it changed meanwhile or "

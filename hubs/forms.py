@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yorozu.core import fiscal
+from yorozu.core.versioned import VersionedForm
 from yorozu.core.widgets import DateInput
 
 from .models import Appointment, SupportAgency
@@ -9,10 +10,7 @@ from .roles import Role
 from .services import AGENCY_FIELDS
 
 
-class AgencyForm(forms.ModelForm):
-    # The version the user started from; a stale one means someone else saved meanwhile.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class AgencyForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = SupportAgency
         fields = AGENCY_FIELDS
@@ -22,8 +20,6 @@ class AgencyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if hub is not None:
             self.instance.hub = hub
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from yorozu.core import fiscal
-from yorozu.core.errors import EditConflict, WorkflowError
+from yorozu.core.errors import WorkflowError
+from yorozu.core.versioned import versioned_update
 
 from .access import NotAllowed, hub_access, hub_access_forget, require
 from .invitations import invitable, invitation_send
@@ -254,11 +255,7 @@ def agency_update(*, agency: SupportAgency, by, data: dict, version: int) -> Sup
     """Saves only if nobody saved since `version` was read; otherwise raises EditConflict with
     the stored record, so the user can compare and nothing is overwritten silently."""
     require(by, MANAGE_AGENCIES, agency.hub_id)
-    values = {f: data[f] for f in AGENCY_FIELDS}
-    updated = SupportAgency.objects.filter(pk=agency.pk, version=version).update(
-        version=version + 1, updated_by=by, updated_at=timezone.now(), **values
-    )
-    if not updated:
-        raise EditConflict(SupportAgency.objects.get(pk=agency.pk))
-    agency.refresh_from_db()
+    versioned_update(agency, version=version,
+                     fields={**{f: data[f] for f in AGENCY_FIELDS}, "updated_by": by})
+    agency.refresh_from_db()  # updated_at too
     return agency

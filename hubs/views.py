@@ -5,6 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yorozu.core.versioned import submit_versioned
+
 from . import selectors, services
 from .access import hub_access, require
 from .forms import AgencyForm, DecisionNoteForm, ProposeForm
@@ -63,21 +65,14 @@ def agency_edit(request, pk):
     agency = get_for_user_or_403(SupportAgency.objects.select_related("hub"), request.user,
                                  read=VIEW_AGENCIES, write=MANAGE_AGENCIES, pk=pk)
     form = AgencyForm(request.POST or None, instance=agency)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agency_update(agency=agency, by=request.user, data=form.cleaned_data,
-                                   version=form.cleaned_data["version"] or 0)
-        except services.EditConflict as exc:
-            conflict = exc.current
-            # Keep what the user typed; saving again now knowingly replaces the stored version.
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
-        else:
-            messages.success(request, _("Saved %(name)s.") % {"name": agency.name})
-            return redirect("hubs:agency_list", jis_code=agency.hub.jis_code)
-    return render(request, "hubs/agency_form.html",
-                  {"hub": agency.hub, "form": form, "agency": agency, "conflict": conflict})
+    outcome = submit_versioned(request, form, lambda f: services.agency_update(
+        agency=agency, by=request.user, data=f.cleaned_data, version=f.started_from()))
+    if outcome.saved:
+        messages.success(request, _("Saved %(name)s.") % {"name": agency.name})
+        return redirect("hubs:agency_list", jis_code=agency.hub.jis_code)
+    # The conflict screen answers 200 here, as it always has (the tests pin it).
+    return render(request, "hubs/agency_form.html", {
+        "hub": agency.hub, "form": form, "agency": agency, "conflict": outcome.conflict})
 
 
 def appointment_list(request):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hubs.models import SupportAgency
+from yorozu.core.versioned import VersionedForm
 
 from . import content as plan_content
 from .models import SECTIONS
@@ -54,8 +55,7 @@ def _text(label, rows=4, max_length=4000):
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
-class PlanForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class PlanForm(VersionedForm):
 
     def __init__(self, *args, hub, indicators, chosen_agency_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,11 +118,6 @@ class PlanForm(forms.Form):
 
     def content(self) -> dict:
         return plan_content.from_cleaned(self.cleaned_data, self.indicators)
-
-    def keep_input_after_conflict(self, current) -> None:
-        """The user's input stays; saving again now knowingly replaces the stored plan."""
-        self.data = self.data.copy()
-        self.data["version"] = current.version
 
     # --- Groups of bound fields, for the template's fieldsets --------------------------------
     def analysis_fields(self):

@@ -17,6 +17,7 @@ from hubs.access import require
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from yorozu.core.errors import EditConflict, WorkflowError
+from yorozu.core.versioned import locked_at_version
 
 from . import content as plan_content
 from .models import (
@@ -92,17 +93,22 @@ def plan_get_or_create(*, hub: Hub, fiscal_year: int, by) -> AnnualPlan:
     return plan
 
 
+def _editable(refusal: str):
+    """A plan's state check for locked_at_version: only a draft or a returned plan changes."""
+    def check(plan: AnnualPlan) -> None:
+        if not plan.is_editable:
+            raise WorkflowError(refusal)
+    return check
+
+
 @transaction.atomic
 def plan_update(*, plan: AnnualPlan, by, content: dict, version: int) -> AnnualPlan:
     """Saves the draft if nobody saved since `version` was read; otherwise raises
     EditConflict with the stored plan. A change withdraws both confirmations: each side
     confirms what the plan now says."""
     require(by, EDIT_PLAN, plan.hub_id)
-    current = _locked(plan)
-    if not current.is_editable:
-        raise WorkflowError("only a draft or a returned plan is edited")
-    if current.version != version:
-        raise EditConflict(current)
+    current = locked_at_version(AnnualPlan, pk=plan.pk, version=version,
+                                check=_editable("only a draft or a returned plan is edited"))
     content = plan_content.normalize(content)
     if content == plan_content.normalize(current.content):
         return _refresh(plan)  # nothing changed: confirmations stand
@@ -119,11 +125,8 @@ def plan_confirm(*, plan: AnnualPlan, by, version: int | None = None) -> AnnualP
     one submits the plan: a frozen version for the bureau. With `version`, a plan changed
     since the user read it raises EditConflict instead of being confirmed unseen."""
     require(by, EDIT_PLAN, plan.hub_id)
-    current = _locked(plan)
-    if not current.is_editable:
-        raise WorkflowError("only a draft or a returned plan is confirmed")
-    if version is not None and current.version != version:
-        raise EditConflict(current)
+    current = locked_at_version(AnnualPlan, pk=plan.pk, version=version,
+                                check=_editable("only a draft or a returned plan is confirmed"))
     roles = confirming_roles(user=by, hub_id=current.hub_id)
     if not roles:
         raise WorkflowError("only the chief coordinator or the implementing organization")

@@ -14,6 +14,7 @@ from evaluation.surveys.agency_selectors import agency_survey_for_year
 from hubs.access import hub_access, require
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
+from yorozu.core.versioned import submit_versioned
 
 from . import content as plan_content
 from . import selectors, services
@@ -117,30 +118,27 @@ def plan_edit(request, jis_code, fiscal_year):
         form = PlanForm(hub=hub, indicators=indicators, chosen_agency_ids=chosen,
                         initial={**plan_content.to_initial(stored, indicators),
                                  "version": plan.version})
+    try:
+        outcome = submit_versioned(request, form, lambda f: services.plan_update(
+            plan=plan, by=request.user, content=f.content(), version=f.started_from()))
+    except services.WorkflowError:
+        _state_error(request)
+        return _back(plan)
+    if outcome.saved:
+        messages.success(request, _("Saved the plan. Any confirmations were withdrawn: "
+                                    "the chief coordinator and the implementing "
+                                    "organization confirm the plan as it now reads."))
+        return _back(plan)
     conflict = None
-    if request.method == "POST" and form.is_valid():
-        mine = form.content()
-        try:
-            services.plan_update(plan=plan, by=request.user, content=mine,
-                                 version=form.cleaned_data["version"] or 0)
-        except services.EditConflict as exc:
-            conflict = _conflict_rows(mine, exc.current.content)
-            form.keep_input_after_conflict(exc.current)
-            plan = exc.current
-        except services.WorkflowError:
-            _state_error(request)
-            return _back(plan)
-        else:
-            messages.success(request, _("Saved the plan. Any confirmations were withdrawn: "
-                                        "the chief coordinator and the implementing "
-                                        "organization confirm the plan as it now reads."))
-            return _back(plan)
+    if outcome.conflict is not None:
+        plan = outcome.conflict
+        conflict = _conflict_rows(form.content(), plan.content)
     return render(request, "evaluation/plans/plan_edit.html", {
         "hub": hub, "plan": plan, "form": form, "conflict": conflict,
         "fiscal_year": fiscal_year, "year_label": fiscal.fiscal_year_label(fiscal_year),
         "month_labels": plan_content.month_labels(),
         "has_agencies": form.fields[plan_content.collaboration_fields(0)[0]].queryset.exists(),
-    }, status=409 if conflict else 200)
+    }, status=outcome.status)
 
 
 def _conflict_rows(mine: dict, saved: dict) -> list[ConflictRow]:

@@ -26,6 +26,7 @@ from hubs.models import SupportAgency
 from hubs.roles import VIEW_AGGREGATES
 from yorozu.core import fiscal
 from yorozu.core.errors import EditConflict, WorkflowError
+from yorozu.core.versioned import versioned_update
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start
@@ -86,18 +87,14 @@ def survey_update(*, survey: AgencySurvey, by, data: dict, version: int) -> Agen
     """Drafts only. A stale `version` raises EditConflict with the stored survey, so that the
     user compares instead of silently overwriting a colleague's change."""
     _require_run(by, survey.hub_id)
-    current = _locked(survey)
-    if current.status != AgencySurvey.Status.DRAFT:
+    return versioned_update(survey, version=version, check=_draft_only,
+                            queryset=AgencySurvey.objects.select_related("hub"),
+                            fields={name: data[name] for name in SURVEY_FIELDS if name in data})
+
+
+def _draft_only(survey: AgencySurvey) -> None:
+    if survey.status != AgencySurvey.Status.DRAFT:
         raise WorkflowError(_("Only a draft survey can be edited."))
-    if current.version != version:
-        raise EditConflict(current)
-    for name in SURVEY_FIELDS:
-        if name in data:
-            setattr(current, name, data[name])
-    current.version += 1
-    current.full_clean()
-    current.save()
-    return current
 
 
 # --- Starting, reminding, closing -------------------------------------------------------------

@@ -2,14 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yorozu.core import fiscal
+from yorozu.core.versioned import VersionedForm
 from yorozu.core.widgets import DateInput
 
 from .models import SCALE, AgencyResponse, AgencySurvey
 
 
-class SurveyForm(forms.ModelForm):
-    # The version the user started from; a stale one means someone else saved meanwhile.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class SurveyForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = AgencySurvey
@@ -24,8 +23,6 @@ class SurveyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
         year = fiscal.current_fiscal_year()
         self.fields["fiscal_year"] = forms.TypedChoiceField(
             label=self.fields["fiscal_year"].label, coerce=int,

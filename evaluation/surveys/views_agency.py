@@ -16,6 +16,7 @@ from hubs.scoping import (
     hub_for_user_or_404,
 )
 from yorozu.core import fiscal
+from yorozu.core.versioned import submit_versioned
 
 from . import agency, agency_selectors
 from .agency_forms import SurveyForm
@@ -50,25 +51,18 @@ def agency_survey_edit(request, pk):
         messages.error(request, _("Only a draft survey can be edited."))
         return redirect("surveys:agency_survey_detail", pk=survey.pk)
     form = SurveyForm(request.POST or None, instance=survey)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency.survey_update(survey=survey, by=request.user, data=form.cleaned_data,
-                                 version=form.cleaned_data["version"] or 0)
-        except agency.EditConflict as exc:
-            conflict = exc.current
-            # Keep what the user typed; saving again now knowingly replaces the stored version.
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
-        except agency.WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("surveys:agency_survey_detail", pk=survey.pk)
-        else:
-            messages.success(request, _("Saved the draft survey."))
-            return redirect("surveys:agency_survey_detail", pk=survey.pk)
-    return render(request, "evaluation/surveys/agency_form.html",
-                  {"hub": survey.hub, "form": form, "survey": survey, "conflict": conflict},
-                  status=409 if conflict else 200)
+    try:
+        outcome = submit_versioned(request, form, lambda f: agency.survey_update(
+            survey=survey, by=request.user, data=f.cleaned_data, version=f.started_from()))
+    except agency.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:agency_survey_detail", pk=survey.pk)
+    if outcome.saved:
+        messages.success(request, _("Saved the draft survey."))
+        return redirect("surveys:agency_survey_detail", pk=survey.pk)
+    return render(request, "evaluation/surveys/agency_form.html", {
+        "hub": survey.hub, "form": form, "survey": survey, "conflict": outcome.conflict,
+    }, status=outcome.status)
 
 
 def agency_survey_detail(request, pk):
