@@ -28,7 +28,7 @@ from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start
-from yorozu.mail import delivered_before
+from yorozu.mail import send_unless_delivered
 
 from .models import Case, Referral, ReferralLink
 from .services import WorkflowError, _save_new, save_versioned
@@ -90,8 +90,7 @@ def link_send(job, progress) -> None:
     link = ReferralLink.objects.select_related("referral__agency", "referral__hub").get(
         pk=job.params["link"])
     message = _link_message(link, _token(link.pk, job.params["salt"]))
-    if not delivered_before(message):  # a run killed after its send, before recording it
-        message.send()
+    send_unless_delivered(message)  # a run killed after its send, before recording it
     progress.set(1, force=True)
 
 

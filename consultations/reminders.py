@@ -17,7 +17,6 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -30,7 +29,7 @@ from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start
-from yorozu.mail import delivered_before
+from yorozu.mail import send_claimed
 
 from .models import Referral
 from .selectors import referrals_overdue
@@ -86,20 +85,26 @@ def reminder_recipients(*, day: date) -> list:
 
 
 def _remind(*, job_pk: int, lead, day: date) -> str:
+    referrals = []
+
+    def claim():
+        # The job row, locked: a second run of the job waits here, then skips whoever is done.
+        job = Job.objects.select_for_update().get(pk=job_pk)
+        return None if lead.pk in job.params.get("sent", []) else job
+
+    def build(job):
+        # Scoped by the lead's own access as well as by lead: a coordinator who has left
+        # a hub is not sent its records.
+        referrals[:] = referrals_overdue(user=lead, lead=lead, today=day)
+        return digest_message(lead=lead, referrals=referrals, day=day) if referrals else None
+
+    def record(job):
+        sent = [*job.params.get("sent", []), lead.pk]
+        Job.objects.filter(pk=job_pk).update(params={**job.params, "sent": sent})
+
     try:
-        with transaction.atomic():
-            job = Job.objects.select_for_update().get(pk=job_pk)
-            sent = list(job.params.get("sent", []))
-            if lead.pk in sent:
-                return SKIPPED
-            # Scoped by the lead's own access as well as by lead: a coordinator who has left
-            # a hub is not sent its records.
-            referrals = list(referrals_overdue(user=lead, lead=lead, today=day))
-            if referrals:
-                message = digest_message(lead=lead, referrals=referrals, day=day)
-                if not delivered_before(message):  # a run killed after its send, unrecorded
-                    message.send()
-            Job.objects.filter(pk=job_pk).update(params={**job.params, "sent": [*sent, lead.pk]})
+        if not send_claimed(claim=claim, build=build, record=record):
+            return SKIPPED
     except Exception:
         logger.exception("referral reminder to user %s failed", lead.pk)
         return FAILED

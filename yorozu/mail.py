@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.utils import timezone
 
 UNSAFE = re.compile(r"[^A-Za-z0-9._@-]+")
@@ -66,3 +67,27 @@ def delivered_before(email) -> bool:
     out again with the same Message-ID, which receiving systems may use to drop the repeat."""
     check = getattr(email.get_connection(), "has_delivered", None)
     return bool(check and email.extra_headers.get("Message-ID") and check(email))
+
+
+def send_unless_delivered(email) -> None:
+    """Sends the message unless the backend has it already (see delivered_before)."""
+    if not delivered_before(email):
+        email.send()
+
+
+def send_claimed(*, claim, build, record) -> bool:
+    """Sends one message exactly once, in one transaction: `claim()` locks and returns what
+    the message is about (None: sent already, or not this caller's), `build(item)` makes the
+    message with a Message-ID fixed for that item (None: nobody to send it to), and
+    `record(item)` marks it sent. A failure anywhere rolls the claim back, so a retry sends
+    it; a run killed after the send and before the commit is reconciled by delivered_before
+    on the next run. Returns whether this call claimed (and so sent or recorded) it."""
+    with transaction.atomic():
+        item = claim()
+        if item is None:
+            return False
+        message = build(item)
+        if message is not None:
+            send_unless_delivered(message)
+        record(item)
+    return True

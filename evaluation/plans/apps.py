@@ -10,4 +10,5 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the plan permissions on hubs)
+        # The plan permissions on hubs, and the job kind of plan emails.
+        from . import permissions, tasks  # noqa: F401

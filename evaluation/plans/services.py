@@ -55,16 +55,13 @@ def latest_version(plan: AnnualPlan) -> PlanVersion | None:
 
 
 def _notify(version: PlanVersion, event: str) -> PlanNotification:
-    """One notification per version and event; the email goes out after the commit."""
-    from yorozu.jobs.services import task_send
-
-    from .tasks import plan_notify
+    """One notification per version and event; its email is a job, enqueued after the commit
+    (a broker outage leaves it waiting for the sweeper, and does not undo the plan's step)."""
+    from .tasks import notify_start
 
     notification, _created = PlanNotification.objects.get_or_create(version=version,
                                                                      event=event)
-    pk = notification.pk
-    # A broker outage must not undo the plan's step; the notification stays unsent (logged).
-    transaction.on_commit(lambda: task_send(plan_notify, pk))
+    notify_start(notification)
     return notification
 
 

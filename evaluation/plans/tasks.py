@@ -1,18 +1,28 @@
-"""Emails about plan events. A job may run twice (acks_late redelivers it after a worker is
-lost), so each notification is claimed with a compare-and-set before its one email is sent."""
+"""Emails about plan events, one job (kind `plan_notify`) per notification, so a failed send
+is retried by the job framework and shows on the jobs page when it gives up. The job may run
+twice (a worker lost after the send, a retry): the notification is locked and tested, sent
+with a Message-ID fixed for it, and recorded in one transaction (yorozu.mail.send_claimed)."""
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hubs.models import Appointment
 from hubs.roles import Role
 from yorozu.core import fiscal
+from yorozu.jobs.registry import register
+from yorozu.jobs.services import job_execute, job_start
+from yorozu.mail import send_claimed
 
 from .models import PlanNotification
+from .permissions import VIEW_PLAN
+
+KIND = "plan_notify"
 
 
 def recipients(notification: PlanNotification) -> list[str]:
@@ -48,24 +58,58 @@ def message(notification: PlanNotification) -> tuple[str, str]:
     return f"【よろず】{subject}", f"{intro}\n\n{url}\n"
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def plan_notify(notification_id: int) -> bool:
-    """Sends the notification's email unless it was sent already. Returns whether it sent."""
-    claimed = PlanNotification.objects.filter(pk=notification_id, sent_at=None).update(
-        sent_at=timezone.now())
-    if claimed != 1:
-        return False
-    notification = PlanNotification.objects.select_related("version__plan__hub").get(
-        pk=notification_id)
+
+def notify_start(notification: PlanNotification):
+    """The notification's job, recorded now and enqueued after the caller's commit; one job
+    per notification however often it is started."""
+    return job_start(kind=KIND, hub=notification.version.plan.hub, total=1,
+                     dedupe_key=f"{KIND}:{notification.pk}",
+                     params={"notification": notification.pk, "event": notification.event})
+
+
+@register(KIND, label=gettext_lazy("Annual plan email"), perm=VIEW_PLAN)
+def notify_run(job, progress) -> None:
+    """Sends the notification unless it was sent already. A failure raises: the
+    notification stays unsent and the job framework retries it."""
+    notification_send(job.params["notification"])
+    progress.set(1, force=True)
+
+
+def notification_send(notification_id: int) -> bool:
+    """Returns whether this call sent (or, with nobody to tell, recorded) the notification."""
+    return send_claimed(claim=lambda: _claim(notification_id), build=_email,
+                        record=lambda notification: PlanNotification.objects.filter(
+                            pk=notification.pk).update(sent_at=timezone.now()))
+
+
+def _claim(notification_id: int) -> PlanNotification | None:
+    return (PlanNotification.objects.select_for_update(of=("self",))
+            .select_related("version__plan__hub")
+            .filter(pk=notification_id, sent_at=None).first())
+
+
+def _email(notification: PlanNotification) -> EmailMessage | None:
     to = recipients(notification)
     if not to:
+        return None
+    with translation.override("ja"):
+        subject, body = message(notification)
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "yorozu.localhost"
+    # Fixed per notification: a send repeated after a crash is the same message.
+    return EmailMessage(subject, body, None, to, headers={
+        "Message-ID": f"<plannotification-{notification.pk}-{notification.event}@{domain}>"})
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def plan_notify(notification_id: int) -> bool:
+    """The task plan emails went through before they were jobs, kept for messages still
+    queued under its name: it starts the notification's job and runs it here. Returns
+    whether this call sent the notification."""
+    notification = (PlanNotification.objects.select_related("version__plan__hub")
+                    .filter(pk=notification_id).first())
+    if notification is None or notification.sent_at is not None:
         return False
-    try:
-        with translation.override("ja"):
-            subject, body = message(notification)
-        send_mail(subject, body, None, to)
-    except Exception:
-        # Unclaim, so that a retry can send it; nothing went out.
-        PlanNotification.objects.filter(pk=notification_id).update(sent_at=None)
-        raise
-    return True
+    with transaction.atomic():
+        job = notify_start(notification)
+    job_execute(job.pk)  # "skipped" if a worker has it already: that run sends it
+    return PlanNotification.objects.filter(pk=notification_id, sent_at__isnull=False).exists()

@@ -15,11 +15,10 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from yorozu.mail import delivered_before
+from yorozu.mail import send_claimed
 
 from . import links
 
@@ -38,31 +37,33 @@ def send_once(model, pk: int, *, claim: dict, update: dict,
     that `build(invitation, url)` returns, in one transaction. Returns whether this call sent
     it. A failed send is rolled back and counted; after MAX_SEND_ATTEMPTS the invitation is
     left alone until a later round resets the count (the campaign page lists it)."""
+    def locked_and_claimed():
+        # Lock the row, then test it: `claim` may follow relations (the client's consent),
+        # and PostgreSQL re-checks a locked row against the whole condition, whereas an
+        # UPDATE with a joined condition (WHERE id IN (subquery)) would not be re-checked
+        # and a second, concurrent run could claim the row again.
+        locked = (model.objects.select_for_update(of=("self",))
+                  .filter(pk=pk, send_attempts__lt=MAX_SEND_ATTEMPTS, **claim)
+                  .values_list("pk", flat=True).first())
+        if locked is None:
+            return None
+        model.objects.filter(pk=pk).update(**update)
+        invitation = model.objects.get(pk=pk)
+        token = links.token_for(invitation)
+        model.objects.filter(pk=pk).update(token_hash=links.token_hash(token))
+        return invitation, token
+
     try:
-        with transaction.atomic():
-            # Lock the row, then test it: `claim` may follow relations (the client's consent),
-            # and PostgreSQL re-checks a locked row against the whole condition, whereas an
-            # UPDATE with a joined condition (WHERE id IN (subquery)) would not be re-checked
-            # and a second, concurrent run could claim the row again.
-            locked = (model.objects.select_for_update(of=("self",))
-                      .filter(pk=pk, send_attempts__lt=MAX_SEND_ATTEMPTS, **claim)
-                      .values_list("pk", flat=True).first())
-            if locked is None:
-                return False
-            model.objects.filter(pk=pk).update(**update)
-            invitation = model.objects.get(pk=pk)
-            token = links.token_for(invitation)
-            model.objects.filter(pk=pk).update(token_hash=links.token_hash(token))
-            message = build(invitation, link_url(model, token))
-            if not delivered_before(message):  # reconcile a run killed after its send
-                message.send()
+        # The claim's update is the record: nothing more to write after the send.
+        return send_claimed(claim=locked_and_claimed,
+                            build=lambda item: build(item[0], link_url(model, item[1])),
+                            record=lambda item: None)
     except SoftTimeLimitExceeded:
         raise  # the job is out of time: stop, do not count it against the recipient
     except Exception as exc:
         model.objects.filter(pk=pk).update(send_attempts=F("send_attempts") + 1,
                                            send_error=str(exc)[:300])
         return False
-    return True
 
 
 def first_send_update(days: int) -> dict:
