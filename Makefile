@@ -42,14 +42,11 @@ run: setup serve
 # only Celery sets its own handler: so on INT the shell stops the web server itself and waits
 # for the worker's own shutdown; on TERM or exit it stops both. Each trap clears itself first
 # (a trap that signals its own process group runs again on its own signal, over and over). No
-# autoreloader: its child process would outlive the web server. A web server that has not
-# stopped 10 s after its TERM (seen once on a loaded machine) is killed.
+# autoreloader: its child process would outlive the web server.
 serve:
 	@echo ""
 	@echo "Yorozu is starting at http://$(HOST):$(PORT)/  (demo logins above; Ctrl-C to stop)"
-	@trap 'trap - INT; kill $$web 2>/dev/null; \
-			(n=0; while kill -0 $$web 2>/dev/null && [ $$n -lt 10 ]; do sleep 1; n=$$((n+1)); done; \
-			 kill -9 $$web 2>/dev/null) & dog=$$!; wait $$worker $$web; wait $$dog; exit 0' INT; \
+	@trap 'trap - INT; kill $$web 2>/dev/null; wait; exit 0' INT; \
 		trap 'trap - INT TERM EXIT; kill $$worker $$web 2>/dev/null; wait' TERM EXIT; \
 		$(VENV)/bin/celery -A yorozu worker --beat --loglevel=INFO --concurrency=2 \
 			--schedule=var/celerybeat-schedule & worker=$$!; \
