@@ -80,6 +80,12 @@ def _group_environments(pgid: int) -> dict[str, dict[str, str]]:
     return found
 
 
+def _ctrl_c_as_in_a_terminal():
+    # A shell started with SIGINT ignored cannot trap it (POSIX), and a test runner's worker
+    # process may have it ignored (seen under pytest-xdist): start make as a terminal would.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.real_worker
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process environments in /proc")
 def test_make_serve_links_follow_the_port_and_ctrl_c_stops_once(tmp_path):
@@ -93,7 +99,8 @@ def test_make_serve_links_follow_the_port_and_ctrl_c_stops_once(tmp_path):
         (tmp_path / sub).mkdir(parents=True)
     make = subprocess.Popen(["make", "--no-print-directory", "serve", f"PORT={port}"],
                             cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            preexec_fn=_ctrl_c_as_in_a_terminal)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(make.stdout), daemon=True)
     reader.start()
