@@ -16,6 +16,9 @@ from yorozu.core import fiscal
 from .consultation_factories import CaseFactory, ReferralFactory, SessionFactory
 from .factories import AgencyFactory, AppointmentFactory, UserFactory
 
+# The pages are counted in the module's fixture; the mark makes the test database exist.
+pytestmark = pytest.mark.django_db
+
 PAGES = [
     # session, user and the three access queries come first on every page
     ("coordinator", "home", {}, 8),
@@ -77,30 +80,61 @@ def _grow(cast, n, case=None):
 
 def _count(client, url):
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
     return len(queries)
+
+
+def _url(cast, name, kwargs, plan, case) -> str:
+    kwargs = dict(kwargs)
+    query = {"q": kwargs.pop("q")} if "q" in kwargs else {}
+    if kwargs.pop("plan", None):
+        kwargs["fiscal_year"] = plan.fiscal_year
+    if kwargs.pop("case", None) or kwargs.pop("client", None):
+        kwargs = {"pk": case.pk if name.endswith("case_detail") else case.client_id}
+    return reverse(name, kwargs=kwargs) + (f"?q={query['q']}" if query else "")
+
+
+def _measure(client, cast, urls: dict) -> dict:
+    """Queries per page, or the error that page raised (reported by its own test)."""
+    counts = {}
+    for (role, name), url in urls.items():
+        client.force_login(cast.by_role()[role])
+        try:
+            counts[role, name] = _count(client, url)
+        except AssertionError as error:
+            counts[role, name] = error
+    return counts
+
+
+@pytest.fixture(scope="module")
+def counts(module_cast, django_db_blocker):
+    """Every page counted with little data, then again after much more is added. The data is
+    grown once for all the pages (in the module's transaction, rolled back at its end): growing
+    it for each page alone took most of this module's time."""
+    from django.test import Client
+
+    cast, client = module_cast, Client()
+    with django_db_blocker.unblock():
+        plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year(),
+                                         content={})
+        PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
+        case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+        urls = {(role, name): _url(cast, name, kwargs, plan, case)
+                for role, name, kwargs, _budget in PAGES}
+        _grow(cast, 2, case)
+        small = _measure(client, cast, urls)
+        _grow(cast, 15, case)
+        large = _measure(client, cast, urls)
+    return small, large, urls
 
 
 @pytest.mark.parametrize(("role", "name", "kwargs", "budget"), PAGES,
                          ids=[f"{p[1]}-{p[0]}" for p in PAGES])
-def test_page_stays_within_its_query_budget_as_data_grows(client, cast, role, name, kwargs,
-                                                          budget):
-    client.force_login(cast.by_role()[role])
-    kwargs = dict(kwargs)
-    query = {"q": kwargs.pop("q")} if "q" in kwargs else {}
-    case = None
-    if kwargs.pop("plan", None):
-        plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year(),
-                                         content={})
-        PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
-        kwargs["fiscal_year"] = plan.fiscal_year
-    if kwargs.pop("case", None) or kwargs.pop("client", None):
-        case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
-        kwargs = {"pk": case.pk if name.endswith("case_detail") else case.client_id}
-    url = reverse(name, kwargs=kwargs) + (f"?q={query['q']}" if query else "")
-    _grow(cast, 2, case)
-    small = _count(client, url)
-    _grow(cast, 15, case)
-    large = _count(client, url)
+def test_page_stays_within_its_query_budget_as_data_grows(counts, role, name, kwargs, budget):
+    small, large, url = (c[role, name] for c in counts)
+    for measured in (small, large):
+        if isinstance(measured, AssertionError):
+            raise measured
     assert small == large, f"{url}: {small} queries with little data, {large} with more"
     assert large <= budget, f"{url}: {large} queries, budget {budget}"
