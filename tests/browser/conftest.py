@@ -51,6 +51,7 @@ def page(browser, live_server):
                                   viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
+    page.base_url = live_server.url
     page.console_errors = []
     page.on("console",
             lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
@@ -72,6 +73,20 @@ def log_in(page: Page, user, password: str = PASSWORD) -> None:
     wait_for_home(page)
     expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
     assert_no_csp_violations(page)
+
+
+def sign_in(page: Page, user) -> None:
+    """Logged in without the login form: the session is made on the server and its cookie
+    handed to the browser. For the page sweeps, whose subject is the page and not the login
+    (log_in above, the login tests and every user flow go through the form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME, "url": page.base_url,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
 
 
 def wait_for_home(page: Page) -> None:

@@ -11,7 +11,7 @@ from consultations.models import Session
 from tests.consultation_factories import CaseFactory, ReferralFactory, SessionFactory
 from tests.factories import AgencyFactory
 
-from .conftest import assert_accessible, log_in
+from .conftest import assert_accessible, log_in, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +124,7 @@ SWEEP = [
 def test_consultation_page_is_accessible(page, users, role, path, text):
     referral = _referral(users)
     session = referral.case.sessions.first()
-    log_in(page, users.by_role()[role])
+    sign_in(page, users.by_role()[role])
     response = page.goto(path.format(case=referral.case_id, session=session.pk,
                                      referral=referral.pk, client=referral.case.client_id))
     assert response.status == 200, f"{path} answered {response.status}"

@@ -9,7 +9,7 @@ from evaluation import services
 from evaluation.models import Item, Score
 from yorozu.core import fiscal
 
-from .conftest import assert_accessible, log_in
+from .conftest import assert_accessible, log_in, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +82,7 @@ def test_hq_scores_a_hub_and_publishes_and_the_chief_sees_it(page, users, guidel
     ("bureau", "/evaluation/results/13/", "評価結果"),
 ])
 def test_evaluation_page_is_accessible(page, users, guideline, role, path, text):
-    log_in(page, users.by_role()[role])
+    sign_in(page, users.by_role()[role])
     response = page.goto(path)
     assert response.status == 200
     expect(page.locator("main")).to_contain_text(text)

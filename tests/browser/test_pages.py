@@ -11,7 +11,13 @@ from hubs.models import Appointment
 from tests.conftest import PASSWORD
 from tests.factories import AppointmentFactory, UserFactory
 
-from .conftest import assert_accessible, assert_no_csp_violations, log_in, wait_for_home
+from .conftest import (
+    assert_accessible,
+    assert_no_csp_violations,
+    log_in,
+    sign_in,
+    wait_for_home,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -151,7 +157,7 @@ def test_page_is_accessible(page, users, agencies, role, path, text, action):
     AppointmentFactory(user=UserFactory(), role="coordinator", hub=users.hub,
                        status="proposed", proposed_by=users.chief)
     if role != "anonymous":
-        log_in(page, users.by_role()[role])
+        sign_in(page, users.by_role()[role])
     response = page.goto(path.format(agency=agencies[0].pk))
     assert response.status == 200, f"{path} answered {response.status}"
     if action:

@@ -12,7 +12,7 @@ from evaluation.plans import services
 from evaluation.plans.models import AnnualPlan
 from yorozu.core import fiscal
 
-from .conftest import assert_accessible, log_in
+from .conftest import assert_accessible, log_in, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -91,7 +91,7 @@ def test_bureau_returns_the_chief_revises_and_the_bureau_accepts(page, users, su
     ("hq", "/evaluation/plans/policies/", "活動方針"),
 ])
 def test_plan_page_is_accessible(page, users, submitted, role, path, text):
-    log_in(page, users.by_role()[role])
+    sign_in(page, users.by_role()[role])
     assert page.goto(path.format(year=YEAR)).status == 200
     expect(page.locator("main")).to_contain_text(text)
     page.wait_for_load_state("networkidle")
