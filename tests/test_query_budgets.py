@@ -90,8 +90,7 @@ def test_page_stays_within_its_query_budget_as_data_grows(client, cast, role, na
     query = {"q": kwargs.pop("q")} if "q" in kwargs else {}
     case = None
     if kwargs.pop("plan", None):
-        plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year(),
-                                         content={})
+        plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year())
         PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
         kwargs["fiscal_year"] = plan.fiscal_year
     if kwargs.pop("case", None) or kwargs.pop("client", None):

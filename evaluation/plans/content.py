@@ -1,4 +1,10 @@
-"""The content of an annual plan: one JSON document with a part per section (see SECTIONS).
+"""The content of an annual plan as one document with a part per section (see SECTIONS).
+
+The working draft is kept in columns and rows (AnnualPlan.analysis_*, .initiatives, and the
+PlanTarget, PlanPriority and PlanCollaboration rows); `snapshot(plan)` reads them as this
+document. A submission freezes that document as PlanVersion.content (JSON), which is what the
+diff, the plan page's history, the dashboards, the evidence pack and the Excel exports of
+versions read. The document:
 
     analysis       {"industry_mix": str, "agency_views": str, "notes": str}
     targets        {code: {"year": n, "months": [12 numbers, April..March]}} for counts,
@@ -9,8 +15,10 @@
                    directory; the name is kept so that a frozen version still reads after
                    the agency is renamed or retired
 
-Here: the empty skeleton, the form's flat field names to and from JSON, and a plain-text
-rendering per section that the diff between versions compares line by line."""
+Here: the empty skeleton, the document from the draft's rows, the edit page's field names
+(priority_1_title, target_sessions_m1...: the formsets keep the names of the page before
+them) to and from the document, and a plain-text rendering per section that the diff
+between versions compares line by line."""
 
 import copy
 
@@ -26,6 +34,8 @@ MONTHS = 12
 FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 ANALYSIS_FIELDS = ("industry_mix", "agency_views", "notes")
 SECTION_KEYS = [key for key, _label in SECTIONS]
+# What `snapshot` reads: prefetch it on a queryset of plans to read many drafts.
+DRAFT_PREFETCH = ("targets", "priorities", "collaborations__agency")
 
 
 def month_labels() -> list[str]:
@@ -96,6 +106,45 @@ def normalize(content: dict | None, indicators: list[Indicator] | None = None) -
         for c in (content.get("collaboration") or []) if isinstance(c, dict)
     ]
     return result
+
+
+def targets_from_rows(rows) -> dict:
+    """{code: target} from PlanTarget rows, as the document has them; empty targets and
+    codes no indicator has any more are left to `normalize`."""
+    targets = {}
+    for row in rows:
+        indicator = BY_CODE.get(row.code)
+        if indicator is None:
+            continue
+        targets[row.code] = {"year": _number(row.year)}
+        if indicator.is_count:
+            targets[row.code]["months"] = [_number(m) for m in row.months]
+    return targets
+
+
+def _rows(plan, name: str, *related: str) -> list:
+    """plan.<name>.all(), from the prefetch when there is one (lists of plans prefetch)."""
+    if name in getattr(plan, "_prefetched_objects_cache", {}):
+        return list(getattr(plan, name).all())
+    return list(getattr(plan, name).select_related(*related))
+
+
+def snapshot(plan) -> dict:
+    """The draft's columns and rows as the document (normalized): what a submission freezes,
+    what an edit is compared with. Collaborations carry the agency's current name."""
+    return normalize({
+        "analysis": {f: getattr(plan, analysis_field(f)) for f in ANALYSIS_FIELDS},
+        "targets": targets_from_rows(_rows(plan, "targets")),
+        "priorities": [{"title": p.title, "target": p.target}
+                       for p in _rows(plan, "priorities")],
+        "initiatives": plan.initiatives,
+        "collaboration": [{"agency_id": c.agency_id, "name": c.agency.name, "plan": c.text}
+                          for c in _rows(plan, "collaborations", "agency")],
+    })
+
+
+def is_empty_target(target: dict) -> bool:
+    return target.get("year") is None and all(m is None for m in target.get("months") or [])
 
 
 def year_target(content: dict, code: str):

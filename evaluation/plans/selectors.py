@@ -26,6 +26,7 @@ def policy_for(fiscal_year: int) -> ActivityPolicy | None:
 def plan_for(*, user, hub: Hub, fiscal_year: int) -> AnnualPlan | None:
     return (AnnualPlan.objects.for_user(user, VIEW_PLAN)
             .select_related("hub", "chief_confirmed_by", "org_confirmed_by", "updated_by")
+            .prefetch_related(*plan_content.DRAFT_PREFETCH)
             .filter(hub=hub, fiscal_year=fiscal_year).first())
 
 
@@ -132,7 +133,7 @@ def plan_page(*, user, hub: Hub, fiscal_year: int) -> dict:
     policy = policy_for(fiscal_year)
     indicators = plan_content.indicators_for(policy)
     plan = plan_for(user=user, hub=hub, fiscal_year=fiscal_year)
-    content = plan_content.normalize(plan.content if plan else {}, indicators)
+    content = plan_content.normalize(plan_content.snapshot(plan) if plan else {}, indicators)
     plan_versions = versions(plan) if plan else []
     latest = plan_versions[-1] if plan_versions else None
     confirmed_version, shown = confirmations_shown(plan, latest)
