@@ -22,11 +22,13 @@ between versions compares line by line."""
 
 import copy
 
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils.dates import MONTHS as MONTHS_NAMES
 from django.utils.translation import gettext as _
 
 from .indicators import BY_CODE, STANDARD, Indicator
-from .models import SECTIONS
+from .models import SECTIONS, PlanCollaboration, PlanPriority, PlanTarget
 
 MAX_PRIORITIES = 5
 MAX_COLLABORATIONS = 5
@@ -34,7 +36,8 @@ MONTHS = 12
 FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 ANALYSIS_FIELDS = ("industry_mix", "agency_views", "notes")
 SECTION_KEYS = [key for key, _label in SECTIONS]
-# What `snapshot` reads: prefetch it on a queryset of plans to read many drafts.
+# What `snapshot` reads: prefetch it on a queryset of plans to read many drafts (or annotate
+# the queryset `with_draft`, for one draft within the plan's own query).
 DRAFT_PREFETCH = ("targets", "priorities", "collaborations__agency")
 
 
@@ -122,11 +125,58 @@ def targets_from_rows(rows) -> dict:
     return targets
 
 
-def _rows(plan, name: str, *related: str) -> list:
-    """plan.<name>.all(), from the prefetch when there is one (lists of plans prefetch)."""
+class _JSONArrayAgg(Aggregate):
+    """The rows' JSON objects as one JSON array: jsonb_agg (jsonb: Django reads it as text
+    and decodes it, as JSONField expects), json_group_array on SQLite."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
+
+
+def _rows_json(model, **fields) -> Subquery:
+    rows = (model.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+            .annotate(rows=_JSONArrayAgg(JSONObject(**fields))).values("rows"))
+    return Subquery(rows, output_field=JSONField())
+
+
+def with_draft(queryset):
+    """The plans with their draft's rows read in the same query (one JSON subquery per
+    table), so that a page showing a draft stays within its query budget."""
+    months = {name: name for name in PlanTarget.MONTH_FIELDS}
+    return queryset.annotate(
+        draft_targets=_rows_json(PlanTarget, code="code", year="year", **months),
+        draft_priorities=_rows_json(PlanPriority, position="position", title="title",
+                                    target="target"),
+        draft_collaborations=_rows_json(PlanCollaboration, position="position",
+                                        agency_id="agency_id", name="agency__name",
+                                        text="text"))
+
+
+def _rows(plan, name: str, model, *related: str) -> list:
+    """The draft's rows of one table: from `with_draft`'s JSON, from the prefetch (lists of
+    plans prefetch DRAFT_PREFETCH), or else queried."""
+    annotated = getattr(plan, f"draft_{name}", False)
+    if annotated is not False:
+        return [model(**row) for row in sorted(annotated or [], key=_position)]
     if name in getattr(plan, "_prefetched_objects_cache", {}):
         return list(getattr(plan, name).all())
     return list(getattr(plan, name).select_related(*related))
+
+
+def _position(row: dict) -> int:
+    return row.get("position") or 0
+
+
+def _collaborations(plan) -> list[dict]:
+    if getattr(plan, "draft_collaborations", False) is not False:
+        rows = sorted(plan.draft_collaborations or [], key=_position)
+        return [{"agency_id": r["agency_id"], "name": r["name"], "plan": r["text"]}
+                for r in rows]
+    return [{"agency_id": c.agency_id, "name": c.agency.name, "plan": c.text}
+            for c in _rows(plan, "collaborations", PlanCollaboration, "agency")]
 
 
 def snapshot(plan) -> dict:
@@ -134,12 +184,11 @@ def snapshot(plan) -> dict:
     what an edit is compared with. Collaborations carry the agency's current name."""
     return normalize({
         "analysis": {f: getattr(plan, analysis_field(f)) for f in ANALYSIS_FIELDS},
-        "targets": targets_from_rows(_rows(plan, "targets")),
+        "targets": targets_from_rows(_rows(plan, "targets", PlanTarget)),
         "priorities": [{"title": p.title, "target": p.target}
-                       for p in _rows(plan, "priorities")],
+                       for p in _rows(plan, "priorities", PlanPriority)],
         "initiatives": plan.initiatives,
-        "collaboration": [{"agency_id": c.agency_id, "name": c.agency.name, "plan": c.text}
-                          for c in _rows(plan, "collaborations", "agency")],
+        "collaboration": _collaborations(plan),
     })
 
 

@@ -301,7 +301,8 @@ class PlanForm:
         found = {}
         for form in self._parts():
             for name, errors in form.errors.items():
-                found[name if name == NON_FIELD_ERRORS else form.add_prefix(name)] = errors
+                key = name if name == NON_FIELD_ERRORS else form.add_prefix(name)
+                found.setdefault(key, []).extend(errors)
         return found
 
     def non_field_errors(self) -> list:
@@ -309,7 +310,13 @@ class PlanForm:
                 *(e for formset in self.formsets for e in formset.non_form_errors())]
 
     def __iter__(self):
-        for form in self._parts():
+        """Every field in the page's order (the error summary lists them so)."""
+        yield self.text["version"]
+        yield from self.analysis_fields()
+        for form in (*self.targets.forms, *self.priorities.forms):
+            yield from form
+        yield self.text["initiatives"]
+        for form in self.collaborations.forms:
             yield from form
 
     def __getitem__(self, name):
