@@ -126,6 +126,7 @@ class PlanTarget(models.Model):
 
     class Meta:
         db_table = "evaluation_plantarget"
+        default_permissions = ()  # changed only as part of their plan (EDIT_PLAN)
         verbose_name = _("plan target")
         verbose_name_plural = _("plan targets")
         ordering = ["plan", "pk"]
@@ -150,6 +151,7 @@ class PlanPriority(models.Model):
 
     class Meta:
         db_table = "evaluation_planpriority"
+        default_permissions = ()  # changed only as part of their plan (EDIT_PLAN)
         verbose_name = _("priority area")
         verbose_name_plural = _("priority areas")
         ordering = ["plan", "position"]
@@ -184,6 +186,7 @@ class PlanCollaboration(models.Model):
 
     class Meta:
         db_table = "evaluation_plancollaboration"
+        default_permissions = ()  # changed only as part of their plan (EDIT_PLAN)
         verbose_name = _("collaboration with a support agency")
         verbose_name_plural = _("collaborations with support agencies")
         ordering = ["plan", "position"]
