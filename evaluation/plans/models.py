@@ -107,7 +107,7 @@ class PlanTarget(models.Model):
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="targets")
     code = models.CharField(_("indicator"), max_length=30)
-    year = models.DecimalField(_("year"), max_digits=12, decimal_places=1, null=True,
+    year = models.DecimalField(_("year's target"), max_digits=12, decimal_places=1, null=True,
                                blank=True)
     m1 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
     m2 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)

@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(max_length=30, verbose_name='indicator')),
-                ('year', models.DecimalField(blank=True, decimal_places=1, max_digits=12, null=True, verbose_name='year')),
+                ('year', models.DecimalField(blank=True, decimal_places=1, max_digits=12, null=True, verbose_name="year's target")),
                 ('m1', models.DecimalField(blank=True, decimal_places=1, max_digits=12, null=True)),
                 ('m2', models.DecimalField(blank=True, decimal_places=1, max_digits=12, null=True)),
                 ('m3', models.DecimalField(blank=True, decimal_places=1, max_digits=12, null=True)),
