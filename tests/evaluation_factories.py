@@ -10,6 +10,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from evaluation.models import Area, Guideline, Item, SelfCheck, SelfRating
+from evaluation.plans.models import AnnualPlan
+from evaluation.plans.services import draft_save
 from hubs.roles import Role
 from yorozu.core import fiscal
 
@@ -80,3 +82,12 @@ class SelfCheckFactory(DjangoModelFactory):
         SelfRating.objects.bulk_create(
             SelfRating(self_check=obj, item=item, level=level)
             for item, level in zip(items, levels, strict=False))
+
+
+def plan_with_content(*, content: dict | None = None, **fields) -> AnnualPlan:
+    """An annual plan whose draft reads as `content` (the document of plans/content.py),
+    written into the draft's rows. The draft has no JSON of its own any more."""
+    plan = AnnualPlan.objects.create(**fields)
+    if content:
+        draft_save(plan=plan, content=content)
+    return plan

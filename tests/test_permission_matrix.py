@@ -345,7 +345,7 @@ def _plan(state):
     def target(cast, which):
         hub = cast.hub if which == "own" else cast.other_hub
         if state != "none":
-            plan = AnnualPlan.objects.create(hub=hub, fiscal_year=YEAR, content={})
+            plan = AnnualPlan.objects.create(hub=hub, fiscal_year=YEAR)
             if state in ("submitted", "accepted"):
                 PlanVersion.objects.create(plan=plan, number=1, content={},
                                            submitted_by=cast.chief)

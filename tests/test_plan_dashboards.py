@@ -18,6 +18,7 @@ from evaluation.plans.models import AnnualPlan, PlanVersion
 from hubs.models import Hub
 
 from .consultation_factories import CaseFactory, ClientFactory, ReferralFactory, SessionFactory
+from .evaluation_factories import plan_with_content
 from .factories import AgencyFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -51,7 +52,7 @@ def created_on(client: Client, moment: datetime) -> Client:
 def make_plan(hub, user, *, year=YEAR, draft=None, accepted=None, returned=None):
     """A plan whose working content is `draft`, with a returned version 1 (if given) and an
     accepted version 2 (if given)."""
-    plan = AnnualPlan.objects.create(hub=hub, fiscal_year=year, content=draft or {})
+    plan = plan_with_content(hub=hub, fiscal_year=year, content=draft)
     number = 1
     for content, outcome in ((returned, "returned"), (accepted, "accepted")):
         if content is not None:
@@ -503,8 +504,8 @@ def _grow(cast, n):
             session = SessionFactory(hub=hub, case__lead=lead, case__opened_on=day,
                                      held_on=day)
             ReferralFactory(hub=hub, case=session.case, agency=agency, follow_up_due=day)
-        plan, _ = AnnualPlan.objects.get_or_create(hub=hub, fiscal_year=YEAR,
-                                                   defaults={"content": ACCEPTED})
+        plan = (AnnualPlan.objects.filter(hub=hub, fiscal_year=YEAR).first()
+                or plan_with_content(hub=hub, fiscal_year=YEAR, content=ACCEPTED))
         PlanVersion.objects.create(plan=plan, number=plan.versions.count() + 1,
                                    content=ACCEPTED, submitted_by=lead, outcome="accepted")
 

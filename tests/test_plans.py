@@ -551,7 +551,7 @@ def test_older_versions_keep_the_submitters_own_confirmation_after_the_migration
     # The models as that migration saw them (PlanVersion was the evaluation app's then).
     apps = MigrationLoader(connection).project_state(
         ("evaluation", "0005_plan_confirmations_kept")).apps
-    plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=YEAR, content={},
+    plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=YEAR,
                                      status=Status.SUBMITTED)
     version = PlanVersion.objects.create(plan=plan, number=1, content={},
                                          submitted_by=cast.impl_org)

@@ -116,8 +116,7 @@ def counts(module_cast, django_db_blocker):
 
     cast, client = module_cast, Client()
     with django_db_blocker.unblock():
-        plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year(),
-                                         content={})
+        plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year())
         PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
         case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
         urls = {(role, name): _url(cast, name, kwargs, plan, case)

@@ -214,7 +214,7 @@ def test_the_distribution_is_hidden_until_enough_hubs_are_published(client, cast
 def _accepted_plan(hub, user):
     from evaluation.plans.models import AnnualPlan, PlanVersion
 
-    plan = AnnualPlan.objects.create(hub=hub, fiscal_year=YEAR, content={})
+    plan = AnnualPlan.objects.create(hub=hub, fiscal_year=YEAR)
     PlanVersion.objects.create(plan=plan, number=1, content={"targets": {}}, submitted_by=user,
                                outcome="accepted")
 

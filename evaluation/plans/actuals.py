@@ -11,13 +11,14 @@ is not yet counted against the hub.
     tallies(hub_ids=..., fiscal_year=..., by_hub=True) -> {hub_id: Tally} (5 queries for all)
     targets(plan_content)                   -> {"sessions": {"year": .., "months": [12]}, ...}
     target_to_date(code, target, months_elapsed(fiscal_year)) -> the target due by today
-    hub_targets(hub_ids=..., fiscal_year=...) -> {hub_id: PlanTargets} (1 query)
+    hub_targets(hub_ids=..., fiscal_year=...) -> {hub_id: PlanTargets} (1 query; 2 with drafts)
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,8 +36,9 @@ from yorozu.core import fiscal
 
 from ..surveys.anonymity import withheld_cells
 from ..surveys.satisfaction_selectors import monthly_counts
+from .content import targets_from_rows
 from .indicators import BY_CODE, STANDARD
-from .models import AnnualPlan, PlanVersion
+from .models import AnnualPlan, PlanTarget, PlanVersion
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MONTHS = 12
@@ -273,21 +275,34 @@ class PlanTargets:
 
 def hub_targets(*, hub_ids: Iterable[int] | None,
                 fiscal_year: int) -> dict[int, PlanTargets]:
-    """{hub_id: PlanTargets} for the hubs that have a plan for the year, in one query: the
-    highest-numbered accepted version's targets, or else the draft's (accepted=False)."""
+    """{hub_id: PlanTargets} for the hubs that have a plan for the year: the highest-numbered
+    accepted version's targets, or else the draft's (accepted=False). One query, and one
+    more for the drafts' target rows when a plan has no accepted version."""
     accepted = (PlanVersion.objects.filter(plan=OuterRef("pk"), outcome="accepted")
                 .order_by("-number"))
-    plans = (_scoped(AnnualPlan.objects, None if hub_ids is None else list(hub_ids))
-             .filter(fiscal_year=fiscal_year)
-             .annotate(accepted_content=Subquery(accepted.values("content")[:1],
-                                                 output_field=JSONOutput()),
-                       accepted_number=Subquery(accepted.values("number")[:1]))
-             .values("hub_id", "content", "accepted_content", "accepted_number"))
+    plans = list(_scoped(AnnualPlan.objects, None if hub_ids is None else list(hub_ids))
+                 .filter(fiscal_year=fiscal_year)
+                 .annotate(accepted_content=Subquery(accepted.values("content")[:1],
+                                                     output_field=JSONOutput()),
+                           accepted_number=Subquery(accepted.values("number")[:1]))
+                 .values("pk", "hub_id", "accepted_content", "accepted_number"))
+    drafts = _draft_targets([p["pk"] for p in plans if p["accepted_number"] is None])
     found = {}
     for plan in plans:
         if plan["accepted_number"] is not None:
             found[plan["hub_id"]] = PlanTargets(targets(plan["accepted_content"]), True,
                                                 plan["accepted_number"])
         else:
-            found[plan["hub_id"]] = PlanTargets(targets(plan["content"]), False, None)
+            found[plan["hub_id"]] = PlanTargets(
+                targets({"targets": drafts.get(plan["pk"], {})}), False, None)
     return found
+
+
+def _draft_targets(plan_ids: list[int]) -> dict[int, dict]:
+    """{plan id: the draft's targets as the document has them}, from PlanTarget rows."""
+    if not plan_ids:
+        return {}
+    rows = defaultdict(list)
+    for row in PlanTarget.objects.filter(plan_id__in=plan_ids).order_by():
+        rows[row.plan_id].append(row)
+    return {plan_id: targets_from_rows(found) for plan_id, found in rows.items()}

@@ -1,4 +1,10 @@
-"""The content of an annual plan: one JSON document with a part per section (see SECTIONS).
+"""The content of an annual plan as one document with a part per section (see SECTIONS).
+
+The working draft is kept in columns and rows (AnnualPlan.analysis_*, .initiatives, and the
+PlanTarget, PlanPriority and PlanCollaboration rows); `snapshot(plan)` reads them as this
+document. A submission freezes that document as PlanVersion.content (JSON), which is what the
+diff, the plan page's history, the dashboards, the evidence pack and the Excel exports of
+versions read. The document:
 
     analysis       {"industry_mix": str, "agency_views": str, "notes": str}
     targets        {code: {"year": n, "months": [12 numbers, April..March]}} for counts,
@@ -9,16 +15,20 @@
                    directory; the name is kept so that a frozen version still reads after
                    the agency is renamed or retired
 
-Here: the empty skeleton, the form's flat field names to and from JSON, and a plain-text
-rendering per section that the diff between versions compares line by line."""
+Here: the empty skeleton, the document from the draft's rows, the edit page's field names
+(priority_1_title, target_sessions_m1...: the formsets keep the names of the page before
+them) to and from the document, and a plain-text rendering per section that the diff
+between versions compares line by line."""
 
 import copy
 
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils.dates import MONTHS as MONTHS_NAMES
 from django.utils.translation import gettext as _
 
 from .indicators import BY_CODE, STANDARD, Indicator
-from .models import SECTIONS
+from .models import SECTIONS, PlanCollaboration, PlanPriority, PlanTarget
 
 MAX_PRIORITIES = 5
 MAX_COLLABORATIONS = 5
@@ -26,6 +36,9 @@ MONTHS = 12
 FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 ANALYSIS_FIELDS = ("industry_mix", "agency_views", "notes")
 SECTION_KEYS = [key for key, _label in SECTIONS]
+# What `snapshot` reads: prefetch it on a queryset of plans to read many drafts (or annotate
+# the queryset `with_draft`, for one draft within the plan's own query).
+DRAFT_PREFETCH = ("targets", "priorities", "collaborations__agency")
 
 
 def month_labels() -> list[str]:
@@ -96,6 +109,91 @@ def normalize(content: dict | None, indicators: list[Indicator] | None = None) -
         for c in (content.get("collaboration") or []) if isinstance(c, dict)
     ]
     return result
+
+
+def targets_from_rows(rows) -> dict:
+    """{code: target} from PlanTarget rows, as the document has them; empty targets and
+    codes no indicator has any more are left to `normalize`."""
+    targets = {}
+    for row in rows:
+        indicator = BY_CODE.get(row.code)
+        if indicator is None:
+            continue
+        targets[row.code] = {"year": _number(row.year)}
+        if indicator.is_count:
+            targets[row.code]["months"] = [_number(m) for m in row.months]
+    return targets
+
+
+class _JSONArrayAgg(Aggregate):
+    """The rows' JSON objects as one JSON array: jsonb_agg (jsonb: Django reads it as text
+    and decodes it, as JSONField expects), json_group_array on SQLite."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
+
+
+def _rows_json(model, **fields) -> Subquery:
+    rows = (model.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+            .annotate(rows=_JSONArrayAgg(JSONObject(**fields))).values("rows"))
+    return Subquery(rows, output_field=JSONField())
+
+
+def with_draft(queryset):
+    """The plans with their draft's rows read in the same query (one JSON subquery per
+    table), so that a page showing a draft stays within its query budget."""
+    months = {name: name for name in PlanTarget.MONTH_FIELDS}
+    return queryset.annotate(
+        draft_targets=_rows_json(PlanTarget, code="code", year="year", **months),
+        draft_priorities=_rows_json(PlanPriority, position="position", title="title",
+                                    target="target"),
+        draft_collaborations=_rows_json(PlanCollaboration, position="position",
+                                        agency_id="agency_id", name="agency__name",
+                                        text="text"))
+
+
+def _rows(plan, name: str, model, *related: str) -> list:
+    """The draft's rows of one table: from `with_draft`'s JSON, from the prefetch (lists of
+    plans prefetch DRAFT_PREFETCH), or else queried."""
+    annotated = getattr(plan, f"draft_{name}", False)
+    if annotated is not False:
+        return [model(**row) for row in sorted(annotated or [], key=_position)]
+    if name in getattr(plan, "_prefetched_objects_cache", {}):
+        return list(getattr(plan, name).all())
+    return list(getattr(plan, name).select_related(*related))
+
+
+def _position(row: dict) -> int:
+    return row.get("position") or 0
+
+
+def _collaborations(plan) -> list[dict]:
+    if getattr(plan, "draft_collaborations", False) is not False:
+        rows = sorted(plan.draft_collaborations or [], key=_position)
+        return [{"agency_id": r["agency_id"], "name": r["name"], "plan": r["text"]}
+                for r in rows]
+    return [{"agency_id": c.agency_id, "name": c.agency.name, "plan": c.text}
+            for c in _rows(plan, "collaborations", PlanCollaboration, "agency")]
+
+
+def snapshot(plan) -> dict:
+    """The draft's columns and rows as the document (normalized): what a submission freezes,
+    what an edit is compared with. Collaborations carry the agency's current name."""
+    return normalize({
+        "analysis": {f: getattr(plan, analysis_field(f)) for f in ANALYSIS_FIELDS},
+        "targets": targets_from_rows(_rows(plan, "targets", PlanTarget)),
+        "priorities": [{"title": p.title, "target": p.target}
+                       for p in _rows(plan, "priorities", PlanPriority)],
+        "initiatives": plan.initiatives,
+        "collaboration": _collaborations(plan),
+    })
+
+
+def is_empty_target(target: dict) -> bool:
+    return target.get("year") is None and all(m is None for m in target.get("months") or [])
 
 
 def year_target(content: dict, code: str):

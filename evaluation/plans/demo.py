@@ -13,6 +13,7 @@ from yorozu.core import fiscal
 from .content import normalize
 from .indicators import STANDARD
 from .models import ActivityPolicy, AnnualPlan, PlanComment, PlanVersion
+from .services import draft_save
 
 # Hub slug: (this year's status, monthly sessions target, monthly new clients target)
 PLANS = {"13": ("submitted", 75, 7), "27": ("accepted", 70, 8), "40": ("returned", 65, 6),
@@ -68,8 +69,9 @@ def seed_plans() -> dict:
 def _plan(hub, year, status, content, confirmers, bureau) -> AnnualPlan:
     chief, org = confirmers
     plan, created = AnnualPlan.objects.get_or_create(
-        hub=hub, fiscal_year=year,
-        defaults={"status": status, "content": content, "updated_by": chief})
+        hub=hub, fiscal_year=year, defaults={"status": status, "updated_by": chief})
+    if created:
+        draft_save(plan=plan, content=content)
     if created and status != "draft":
         decided = status in ("accepted", "returned")
         now = timezone.now()

@@ -1,18 +1,28 @@
-"""The plan form: one page with a fieldset per section. Field names and the mapping to the
-plan's JSON live in plans/content.py."""
+"""The plan's edit page: a form for the text sections and an inline formset per table section
+(targets, priorities, collaborations), shown as one page with a fieldset per section. The
+field names and the mapping to the plan's document live in plans/content.py."""
 
 import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
+from django.forms.formsets import (
+    INITIAL_FORM_COUNT,
+    MAX_NUM_FORM_COUNT,
+    MIN_NUM_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+    ManagementForm,
+)
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from hubs.models import SupportAgency
 from yorozu.core.versioned import VersionedForm
 
 from . import content as plan_content
-from .models import SECTIONS
+from .models import SECTIONS, AnnualPlan, PlanCollaboration, PlanPriority, PlanTarget
 
 
 def _half_width(value):
@@ -52,95 +62,314 @@ class PercentField(forms.DecimalField):
 
 def _text(label, rows=4, max_length=4000):
     return forms.CharField(label=label, required=False, max_length=max_length,
-                           widget=forms.Textarea(attrs={"rows": rows}))
+                           widget=forms.Textarea(attrs={"rows": rows, "class": "form-control"}))
 
 
-class PlanForm(VersionedForm):
+class PlanTextForm(VersionedForm, forms.ModelForm):
+    """The sections that are text on the plan itself: the regional analysis and the
+    initiatives, with the version the user started from."""
 
-    def __init__(self, *args, hub, indicators, chosen_agency_ids=(), **kwargs):
+    class Meta:
+        model = AnnualPlan
+        fields = [*(plan_content.analysis_field(n) for n in plan_content.ANALYSIS_FIELDS),
+                  "initiatives"]
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.indicators = indicators
         for name, label in plan_content.analysis_labels().items():
             self.fields[plan_content.analysis_field(name)] = _text(label)
-        months = plan_content.month_labels()
-        for indicator in indicators:
-            code = indicator.code
-            if indicator.is_count:
-                self.fields[plan_content.target_year_field(code)] = CountField(
-                    label=_("%(indicator)s: year") % {"indicator": indicator.label},
-                    help_text=_("Filled in from the monthly targets when they are given."))
-                for i, month in enumerate(months):
-                    self.fields[plan_content.target_month_field(code, i)] = CountField(
-                        label=f"{indicator.label}: {month}")
-            else:
-                self.fields[plan_content.target_year_field(code)] = PercentField(
-                    label=_("%(indicator)s (%%)") % {"indicator": indicator.label})
-        for i in range(plan_content.MAX_PRIORITIES):
-            title, target = plan_content.priority_fields(i)
-            self.fields[title] = forms.CharField(
-                label=_("Priority %(n)s: area") % {"n": i + 1}, required=False,
-                max_length=200)
-            self.fields[target] = forms.CharField(
-                label=_("Priority %(n)s: what it should achieve") % {"n": i + 1},
-                required=False, max_length=500)
         self.fields["initiatives"] = _text(_("Initiatives"), rows=8, max_length=10000)
-        agencies = SupportAgency.objects.filter(hub=hub).filter(
-            Q(is_active=True) | Q(pk__in=[a for a in chosen_agency_ids if a])
-        ).order_by("kind", "name")
-        for i in range(plan_content.MAX_COLLABORATIONS):
-            agency, plan = plan_content.collaboration_fields(i)
-            self.fields[agency] = forms.ModelChoiceField(
-                queryset=agencies, required=False,
-                label=_("Collaboration %(n)s: support agency") % {"n": i + 1})
-            self.fields[plan] = forms.CharField(
-                label=_("Collaboration %(n)s: what you plan together") % {"n": i + 1},
-                required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-        for name, field in self.fields.items():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            elif name.startswith("target_"):
-                field.widget.attrs.setdefault("class", "form-control form-control-sm text-end")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
+
+
+# --- The table sections: a formset each -------------------------------------------------------
+class SlotForm(forms.ModelForm):
+    """A row of a SlotFormSet: its fields are named `<slot>_<field>` (priority_1_title), as
+    on the page before formsets; `html_names` renames a field whose model name differs."""
+
+    html_names: dict[str, str] = {}
+
+    def add_prefix(self, field_name):
+        return f"{self.prefix}_{self.html_names.get(field_name, field_name)}"
+
+
+class SlotFormSet(forms.BaseInlineFormSet):
+    """An inline formset with a fixed number of rows ("slots") that the page always shows,
+    each filled in from the draft's document. Rows are addressed by their slot (the n-th
+    priority, the target of the n-th indicator) and the plan by the URL: the POST carries
+    no row ids and no counts, only the fields. The formset validates; the service writes
+    the rows (replacing the draft's, inside the versioned save)."""
+
+    def __init__(self, data=None, *, instance, slots: list, **kwargs):
+        self.slots = slots
+        super().__init__(data, instance=instance, **kwargs)
+
+    @cached_property
+    def management_form(self):
+        # The counts are the server's (the slots), never the client's.
+        data = {f"{self.prefix}-{name}": value for name, value in (
+            (TOTAL_FORM_COUNT, len(self.slots)), (INITIAL_FORM_COUNT, 0),
+            (MIN_NUM_FORM_COUNT, 0), (MAX_NUM_FORM_COUNT, len(self.slots)))}
+        form = ManagementForm(data, auto_id=self.auto_id, prefix=self.prefix)
+        form.full_clean()
+        return form
+
+    def total_form_count(self):
+        return len(self.slots)
+
+    def initial_form_count(self):
+        return 0  # every row is filled in from `initial`, none bound to a stored row
+
+    def get_form_kwargs(self, index):
+        # A slot left as it was is still read (a prefilled row is not an "extra" one).
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
+    def add_fields(self, form, index):
+        pass  # no row id and no plan field: see the class's docstring
+
+    def add_prefix(self, index):
+        return self.slot_name(index)
+
+    def slot_name(self, index) -> str:
+        raise NotImplementedError
+
+    def cleaned_fields(self) -> dict:
+        """Every row's cleaned values under the names the page posts them by."""
+        return {form.add_prefix(name): value for form in self.forms
+                for name, value in form.cleaned_data.items()}
+
+
+class TargetForm(SlotForm):
+    """One indicator's targets: the year's, and for a count one per month (target_sessions_m1
+    is April's)."""
+
+    class Meta:
+        model = PlanTarget
+        fields = ["year", *PlanTarget.MONTH_FIELDS]
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        if indicator.is_count:
+            self.fields["year"] = CountField(
+                label=_("%(indicator)s: year") % {"indicator": indicator.label},
+                help_text=_("Filled in from the monthly targets when they are given."))
+            for name, month in zip(PlanTarget.MONTH_FIELDS, plan_content.month_labels(),
+                                   strict=True):
+                self.fields[name] = CountField(label=f"{indicator.label}: {month}")
+        else:
+            self.fields = {"year": PercentField(
+                label=_("%(indicator)s (%%)") % {"indicator": indicator.label})}
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm text-end")
+
+
+class BaseTargetFormSet(SlotFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "indicator": self.slots[index]}
+
+    def slot_name(self, index):
+        return f"target_{self.slots[index].code}"
+
+
+class PriorityForm(SlotForm):
+    class Meta:
+        model = PlanPriority
+        fields = ["title", "target"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        n = self.prefix.rsplit("_", 1)[-1]
+        self.fields["title"].label = _("Priority %(n)s: area") % {"n": n}
+        self.fields["target"].label = _("Priority %(n)s: what it should achieve") % {"n": n}
+        for field in self.fields.values():
+            field.required = False
+            field.widget.attrs.setdefault("class", "form-control")
 
     def clean(self):
         cleaned = super().clean()
-        for i in range(plan_content.MAX_PRIORITIES):
-            title, target = plan_content.priority_fields(i)
-            if cleaned.get(target) and not cleaned.get(title):
-                self.add_error(title, _("Name the priority area this target belongs to."))
-        for i in range(plan_content.MAX_COLLABORATIONS):
-            agency, plan = plan_content.collaboration_fields(i)
-            if cleaned.get(plan) and not cleaned.get(agency) and agency not in self.errors:
-                self.add_error(agency, _("Choose the support agency from the hub's "
-                                         "directory."))
+        if (cleaned.get("target") or "").strip() and not (cleaned.get("title") or "").strip():
+            self.add_error("title", _("Name the priority area this target belongs to."))
         return cleaned
 
+
+class BasePriorityFormSet(SlotFormSet):
+    def slot_name(self, index):
+        return plan_content.priority_fields(index)[0].rsplit("_", 1)[0]  # priority_1
+
+
+class CollaborationForm(SlotForm):
+    # The model's `plan` is the plan itself; the page posts the text as collab_1_plan.
+    html_names = {"text": "plan"}
+
+    class Meta:
+        model = PlanCollaboration
+        fields = ["agency", "text"]
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        n = self.prefix.rsplit("_", 1)[-1]
+        self.fields["agency"] = forms.ModelChoiceField(
+            queryset=agencies, required=False,
+            label=_("Collaboration %(n)s: support agency") % {"n": n},
+            widget=forms.Select(attrs={"class": "form-select"}))
+        self.fields["text"] = forms.CharField(
+            label=_("Collaboration %(n)s: what you plan together") % {"n": n},
+            required=False, max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("text") or "").strip() and not cleaned.get("agency") \
+                and "agency" not in self.errors:
+            self.add_error("agency", _("Choose the support agency from the hub's directory."))
+        return cleaned
+
+
+class BaseCollaborationFormSet(SlotFormSet):
+    def __init__(self, *args, hub, chosen_agency_ids=(), **kwargs):
+        # The hub's agencies in use, and those the draft names even if retired since.
+        self.agencies = SupportAgency.objects.filter(hub=hub).filter(
+            Q(is_active=True) | Q(pk__in=[a for a in chosen_agency_ids if a])
+        ).order_by("kind", "name")
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "agencies": self.agencies}
+
+    def slot_name(self, index):
+        return plan_content.collaboration_fields(index)[0].rsplit("_", 1)[0]  # collab_1
+
+    def clean(self):
+        # One row per agency (the database holds it too): the later row says so.
+        seen = set()
+        for form in self.forms:
+            agency = getattr(form, "cleaned_data", {}).get("agency")
+            if agency is not None and agency.pk in seen:
+                form.add_error("agency", _("This support agency is already named above: "
+                                           "write what you plan with it in one row."))
+            elif agency is not None:
+                seen.add(agency.pk)
+        super().clean()
+
+
+def _formset(model, form, formset):
+    return forms.inlineformset_factory(AnnualPlan, model, form=form, formset=formset,
+                                       fields=form.Meta.fields, extra=0, can_delete=False)
+
+
+TargetFormSet = _formset(PlanTarget, TargetForm, BaseTargetFormSet)
+PriorityFormSet = _formset(PlanPriority, PriorityForm, BasePriorityFormSet)
+CollaborationFormSet = _formset(PlanCollaboration, CollaborationForm, BaseCollaborationFormSet)
+
+
+# --- The page's form: the text form and the three formsets as one -----------------------------
+class PlanForm:
+    """The edit page: PlanTextForm and the formsets of targets, priorities and
+    collaborations. To submit_versioned and the page's error summary it reads as one form:
+    `errors` and `form[name]` by the names the page posts, iteration over every field."""
+
+    def __init__(self, data=None, *, plan, hub, indicators, stored: dict):
+        self.indicators = indicators
+        self.is_bound = data is not None
+        self.text = PlanTextForm(data, instance=plan)
+        self.targets = TargetFormSet(
+            data, instance=plan, slots=indicators,
+            initial=[_target_initial(stored["targets"][i.code]) for i in indicators])
+        rows = stored["priorities"]
+        self.priorities = PriorityFormSet(
+            data, instance=plan, slots=list(range(plan_content.MAX_PRIORITIES)),
+            initial=[rows[i] if i < len(rows) else {} for i in range(plan_content.MAX_PRIORITIES)])
+        rows = stored["collaboration"][:plan_content.MAX_COLLABORATIONS]
+        self.collaborations = CollaborationFormSet(
+            data, instance=plan, hub=hub, chosen_agency_ids=[r["agency_id"] for r in rows],
+            slots=list(range(plan_content.MAX_COLLABORATIONS)),
+            initial=[{"agency": r["agency_id"], "text": r["plan"]} for r in rows]
+            + [{}] * (plan_content.MAX_COLLABORATIONS - len(rows)))
+        self.formsets = (self.targets, self.priorities, self.collaborations)
+
+    def is_valid(self) -> bool:
+        valid = [self.text.is_valid(), *(f.is_valid() for f in self.formsets)]
+        return all(valid)  # every part validated, so that every error shows at once
+
+    def _parts(self):
+        yield self.text
+        for formset in self.formsets:
+            yield from formset.forms
+
+    @property
+    def errors(self) -> dict:
+        found = {}
+        for form in self._parts():
+            for name, errors in form.errors.items():
+                key = name if name == NON_FIELD_ERRORS else form.add_prefix(name)
+                found.setdefault(key, []).extend(errors)
+        return found
+
+    def non_field_errors(self) -> list:
+        return [*(e for form in self._parts() for e in form.non_field_errors()),
+                *(e for formset in self.formsets for e in formset.non_form_errors())]
+
+    def __iter__(self):
+        """Every field in the page's order (the error summary lists them so)."""
+        yield self.text["version"]
+        yield from self.analysis_fields()
+        for form in (*self.targets.forms, *self.priorities.forms):
+            yield from form
+        yield self.text["initiatives"]
+        for form in self.collaborations.forms:
+            yield from form
+
+    def __getitem__(self, name):
+        for form in self._parts():
+            for field_name in form.fields:
+                if form.add_prefix(field_name) == name:
+                    return form[field_name]
+        raise KeyError(name)
+
+    def started_from(self) -> int:
+        return self.text.started_from()
+
+    def keep_input_after_conflict(self, current) -> None:
+        self.text.keep_input_after_conflict(current)
+
     def content(self) -> dict:
-        return plan_content.from_cleaned(self.cleaned_data, self.indicators)
+        cleaned = dict(self.text.cleaned_data)
+        for formset in self.formsets:
+            cleaned.update(formset.cleaned_fields())
+        return plan_content.from_cleaned(cleaned, self.indicators)
+
+    def has_agencies(self) -> bool:
+        return self.collaborations.agencies.exists()
 
     # --- Groups of bound fields, for the template's fieldsets --------------------------------
+    @property
+    def version(self):
+        return self.text["version"]
+
+    @property
+    def initiatives(self):
+        return self.text["initiatives"]
+
     def analysis_fields(self):
-        return [self[plan_content.analysis_field(n)] for n in plan_content.ANALYSIS_FIELDS]
+        return [self.text[plan_content.analysis_field(n)] for n in plan_content.ANALYSIS_FIELDS]
 
     def target_rows(self):
-        rows = []
-        for indicator in self.indicators:
-            code = indicator.code
-            months = ([self[plan_content.target_month_field(code, i)]
-                       for i in range(plan_content.MONTHS)] if indicator.is_count else [])
-            rows.append({"indicator": indicator,
-                         "year": self[plan_content.target_year_field(code)],
-                         "months": months})
-        return rows
+        return [{"indicator": form.indicator, "year": form["year"],
+                 "months": [form[name] for name in PlanTarget.MONTH_FIELDS
+                            if name in form.fields]}
+                for form in self.targets.forms]
 
     def priority_rows(self):
-        return [[self[name] for name in plan_content.priority_fields(i)]
-                for i in range(plan_content.MAX_PRIORITIES)]
+        return [[form["title"], form["target"]] for form in self.priorities.forms]
 
     def collaboration_rows(self):
-        return [[self[name] for name in plan_content.collaboration_fields(i)]
-                for i in range(plan_content.MAX_COLLABORATIONS)]
+        return [[form["agency"], form["text"]] for form in self.collaborations.forms]
+
+
+def _target_initial(target: dict) -> dict:
+    months = target.get("months") or []
+    return {"year": target["year"],
+            **{name: value for name, value in zip(PlanTarget.MONTH_FIELDS, months, strict=False)}}
 
 
 class SectionCommentForm(forms.Form):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hubs.models import Hub
+from hubs.models import Hub, SupportAgency
 from hubs.scoping import HubScopedQuerySet
 
 # The sections of a plan, in order: comments attach to one of them and the diff compares them.
@@ -56,8 +56,12 @@ class AnnualPlan(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.DRAFT)
-    # The working draft, one JSON document per section (see plans/content.py).
-    content = models.JSONField(default=dict)
+    # The working draft: the two free-text sections here, the rest in PlanTarget,
+    # PlanPriority and PlanCollaboration rows (plans/content.py reads them as one document).
+    analysis_industry_mix = models.TextField(_("industry mix of the region"), blank=True)
+    analysis_agency_views = models.TextField(_("what the support agencies see"), blank=True)
+    analysis_notes = models.TextField(_("other observations"), blank=True)
+    initiatives = models.TextField(_("initiatives"), blank=True)
     chief_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                            null=True, blank=True, related_name="+")
     org_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -86,6 +90,117 @@ class AnnualPlan(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def content(self) -> dict:
+        """The draft as the document a version freezes (plans/content.py: snapshot), read
+        from the rows; prefetch targets, priorities and collaborations__agency for a list.
+        Read-only: the draft changes through services.plan_update."""
+        from .content import snapshot  # content.py builds on these models
+
+        return snapshot(self)
+
+
+class PlanTarget(models.Model):
+    """The draft's target for one indicator: the year's figure and, for counts, one per month
+    (m1 is April, m12 March). Whole numbers for counts, one decimal place for rates."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="targets")
+    code = models.CharField(_("indicator"), max_length=30)
+    year = models.DecimalField(_("year's target"), max_digits=12, decimal_places=1, null=True,
+                               blank=True)
+    m1 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m2 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m3 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m4 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m5 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m6 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m7 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m8 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m9 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m10 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m11 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+    m12 = models.DecimalField(max_digits=12, decimal_places=1, null=True, blank=True)
+
+    MONTH_FIELDS = tuple(f"m{n}" for n in range(1, 13))
+
+    class Meta:
+        db_table = "evaluation_plantarget"
+        default_permissions = ()  # changed only as part of their plan (EDIT_PLAN)
+        verbose_name = _("plan target")
+        verbose_name_plural = _("plan targets")
+        ordering = ["plan", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"],
+                                               name="plans_one_target_per_indicator")]
+
+    def __str__(self):
+        return f"{self.plan} {self.code}"
+
+    @property
+    def months(self) -> list:
+        return [getattr(self, name) for name in self.MONTH_FIELDS]
+
+
+class PlanPriority(models.Model):
+    """One of the draft's priority areas (at most five), in the order the plan lists them."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="priorities")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("area"), max_length=200, blank=True)
+    target = models.CharField(_("what it should achieve"), max_length=500, blank=True)
+
+    class Meta:
+        db_table = "evaluation_planpriority"
+        default_permissions = ()  # changed only as part of their plan (EDIT_PLAN)
+        verbose_name = _("priority area")
+        verbose_name_plural = _("priority areas")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"],
+                                    name="plans_one_priority_per_position"),
+            models.CheckConstraint(condition=models.Q(position__gte=1),
+                                   name="plans_priority_position_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.position}. {self.title}"
+
+
+class PlanCollaboration(models.Model):
+    """What the draft plans with one support agency of the hub's directory. PROTECT: an
+    agency a draft names cannot be deleted (retire it instead); frozen versions keep the
+    agency's name as it was, so they need no row here.
+
+    `hub` repeats the plan's hub so that the database can check that the agency is of the
+    same hub: two composite foreign keys, (plan, hub) to the plan and (agency, hub) to the
+    agency, which Django cannot declare; migration 0002 adds them in SQL."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE,
+                             related_name="collaborations")
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    agency = models.ForeignKey(SupportAgency, on_delete=models.PROTECT,
+                               related_name="plan_collaborations",
+                               verbose_name=_("support agency"))
+    text = models.TextField(_("what you plan together"), blank=True)
+
+    class Meta:
+        db_table = "evaluation_plancollaboration"
+        default_permissions = ()  # changed only as part of their plan (EDIT_PLAN)
+        verbose_name = _("collaboration with a support agency")
+        verbose_name_plural = _("collaborations with support agencies")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "agency"],
+                                    name="plans_one_collaboration_per_agency"),
+            models.UniqueConstraint(fields=["plan", "position"],
+                                    name="plans_one_collaboration_per_position"),
+            models.CheckConstraint(condition=models.Q(position__gte=1),
+                                   name="plans_collaboration_position_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.agency_id}"
 
 
 class PlanVersion(models.Model):

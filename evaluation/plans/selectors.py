@@ -23,10 +23,14 @@ def policy_for(fiscal_year: int) -> ActivityPolicy | None:
                                          published_at__isnull=False).first()
 
 
-def plan_for(*, user, hub: Hub, fiscal_year: int) -> AnnualPlan | None:
-    return (AnnualPlan.objects.for_user(user, VIEW_PLAN)
-            .select_related("hub", "chief_confirmed_by", "org_confirmed_by", "updated_by")
-            .filter(hub=hub, fiscal_year=fiscal_year).first())
+def plan_for(*, user, hub: Hub, fiscal_year: int, draft: bool = False) -> AnnualPlan | None:
+    """The hub's plan for the year; with `draft`, its draft's rows read in the same query
+    (plans/content.py: with_draft), for the pages that show the draft."""
+    plans = (AnnualPlan.objects.for_user(user, VIEW_PLAN)
+             .select_related("hub", "chief_confirmed_by", "org_confirmed_by", "updated_by"))
+    if draft:
+        plans = plan_content.with_draft(plans)
+    return plans.filter(hub=hub, fiscal_year=fiscal_year).first()
 
 
 def versions(plan: AnnualPlan) -> list[PlanVersion]:
@@ -131,8 +135,8 @@ def plan_page(*, user, hub: Hub, fiscal_year: int) -> dict:
     comments, the targets table, the versions and the year's policy."""
     policy = policy_for(fiscal_year)
     indicators = plan_content.indicators_for(policy)
-    plan = plan_for(user=user, hub=hub, fiscal_year=fiscal_year)
-    content = plan_content.normalize(plan.content if plan else {}, indicators)
+    plan = plan_for(user=user, hub=hub, fiscal_year=fiscal_year, draft=True)
+    content = plan_content.normalize(plan_content.snapshot(plan) if plan else {}, indicators)
     plan_versions = versions(plan) if plan else []
     latest = plan_versions[-1] if plan_versions else None
     confirmed_version, shown = confirmations_shown(plan, latest)

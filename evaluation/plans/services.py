@@ -6,7 +6,7 @@ reopened for a mid-year revision, whose submission is a new version reviewed aga
 Every function checks the actor's permission on the plan's hub and changes the status with a
 compare-and-set, so that two people clicking at once cannot both win."""
 
-import copy
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN
 from hubs.access import require
-from hubs.models import Appointment, Hub
+from hubs.models import Appointment, Hub, SupportAgency
 from hubs.roles import Role
 from yorozu.core.errors import EditConflict, WorkflowError
 from yorozu.core.versioned import locked_at_version
@@ -22,10 +22,12 @@ from yorozu.core.versioned import locked_at_version
 from . import content as plan_content
 from .models import (
     SECTIONS,
-    ActivityPolicy,
     AnnualPlan,
+    PlanCollaboration,
     PlanComment,
     PlanNotification,
+    PlanPriority,
+    PlanTarget,
     PlanVersion,
 )
 
@@ -78,16 +80,58 @@ def confirming_roles(*, user, hub_id: int) -> set[str]:
 # --- Drafting ---------------------------------------------------------------------------------
 @transaction.atomic
 def plan_get_or_create(*, hub: Hub, fiscal_year: int, by) -> AnnualPlan:
-    """The hub's plan for the year; a new one is a draft with the empty skeleton for the
-    indicators of the year's activity policy."""
+    """The hub's plan for the year; a new one is an empty draft (it reads as the skeleton:
+    plans/content.py, snapshot; the edit page offers the year's policy's indicators)."""
     require(by, EDIT_PLAN, hub.pk)
-    policy = ActivityPolicy.objects.filter(fiscal_year=fiscal_year).first()
     plan, _created = AnnualPlan.objects.get_or_create(
-        hub=hub, fiscal_year=fiscal_year,
-        defaults={"content": plan_content.skeleton(plan_content.indicators_for(policy)),
-                  "updated_by": by},
-    )
+        hub=hub, fiscal_year=fiscal_year, defaults={"updated_by": by})
     return plan
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _target_row(plan: AnnualPlan, code: str, target: dict) -> PlanTarget:
+    months = target.get("months") or [None] * plan_content.MONTHS
+    return PlanTarget(plan=plan, code=code, year=_decimal(target["year"]),
+                      **{name: _decimal(value)
+                         for name, value in zip(PlanTarget.MONTH_FIELDS, months, strict=True)})
+
+
+def _hubs_agencies(plan: AnnualPlan, content: dict) -> None:
+    """Refuses a collaboration with an agency outside the plan's hub's directory (the
+    database refuses it too: see PlanCollaboration)."""
+    wanted = {row["agency_id"] for row in content["collaboration"]}
+    found = set(SupportAgency.objects.filter(hub_id=plan.hub_id, pk__in=wanted)
+                .values_list("pk", flat=True))
+    if wanted - found:
+        raise WorkflowError("a collaboration names an agency of another hub's directory")
+
+
+def draft_save(*, plan: AnnualPlan, content: dict) -> None:
+    """Writes the document (plans/content.py) into the draft's columns and rows, replacing
+    the rows it had. No permission, state or version check: plan_update makes them; the demo
+    data and the tests' factories write drafts directly."""
+    content = plan_content.normalize(content)
+    _hubs_agencies(plan, content)
+    for name in plan_content.ANALYSIS_FIELDS:
+        setattr(plan, plan_content.analysis_field(name), content["analysis"][name])
+    plan.initiatives = content["initiatives"]
+    plan.save(update_fields=[*(plan_content.analysis_field(n)
+                               for n in plan_content.ANALYSIS_FIELDS), "initiatives"])
+    for model in (PlanTarget, PlanPriority, PlanCollaboration):
+        model.objects.filter(plan=plan).delete()
+    PlanTarget.objects.bulk_create([
+        _target_row(plan, code, target) for code, target in content["targets"].items()
+        if not plan_content.is_empty_target(target)])
+    PlanPriority.objects.bulk_create([
+        PlanPriority(plan=plan, position=n, **row)
+        for n, row in enumerate(content["priorities"], start=1)])
+    PlanCollaboration.objects.bulk_create([
+        PlanCollaboration(plan=plan, hub_id=plan.hub_id, position=n,
+                          agency_id=row["agency_id"], text=row["plan"])
+        for n, row in enumerate(content["collaboration"], start=1)])
 
 
 def _editable(refusal: str):
@@ -107,11 +151,12 @@ def plan_update(*, plan: AnnualPlan, by, content: dict, version: int) -> AnnualP
     current = locked_at_version(AnnualPlan, pk=plan.pk, version=version,
                                 check=_editable("only a draft or a returned plan is edited"))
     content = plan_content.normalize(content)
-    if content == plan_content.normalize(current.content):
+    if content == plan_content.snapshot(current):
         return _refresh(plan)  # nothing changed: confirmations stand
+    draft_save(plan=current, content=content)
     AnnualPlan.objects.filter(pk=plan.pk).update(
-        content=content, version=current.version + 1, updated_by=by,
-        updated_at=timezone.now(), **NO_CONFIRMATIONS,
+        version=current.version + 1, updated_by=by, updated_at=timezone.now(),
+        **NO_CONFIRMATIONS,
     )
     return _refresh(plan)
 
@@ -144,7 +189,7 @@ def _submit(plan: AnnualPlan, by) -> PlanVersion:
     (the bureau sees who confirmed what and when); the draft starts again unconfirmed."""
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion.objects.create(
-        plan=plan, number=number, content=copy.deepcopy(plan.content), submitted_by=by,
+        plan=plan, number=number, content=plan_content.snapshot(plan), submitted_by=by,
         **{name: getattr(plan, name) for name in CONFIRMATION_FIELDS})
     plan.status = Status.SUBMITTED
     for name, value in NO_CONFIRMATIONS.items():

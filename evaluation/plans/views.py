@@ -110,14 +110,9 @@ def plan_edit(request, jis_code, fiscal_year):
                                   "accepted plan, reopen it for revision first."))
         return _back(plan)
     indicators = plan_content.indicators_for(selectors.policy_for(fiscal_year))
-    stored = plan_content.normalize(plan.content, indicators)
-    chosen = [row["agency_id"] for row in stored["collaboration"]]
-    if request.method == "POST":
-        form = PlanForm(request.POST, hub=hub, indicators=indicators, chosen_agency_ids=chosen)
-    else:
-        form = PlanForm(hub=hub, indicators=indicators, chosen_agency_ids=chosen,
-                        initial={**plan_content.to_initial(stored, indicators),
-                                 "version": plan.version})
+    stored = plan_content.normalize(plan_content.snapshot(plan), indicators)
+    form = PlanForm(request.POST if request.method == "POST" else None, plan=plan, hub=hub,
+                    indicators=indicators, stored=stored)
     try:
         outcome = submit_versioned(request, form, lambda f: services.plan_update(
             plan=plan, by=request.user, content=f.content(), version=f.started_from()))
@@ -132,12 +127,12 @@ def plan_edit(request, jis_code, fiscal_year):
     conflict = None
     if outcome.conflict is not None:
         plan = outcome.conflict
-        conflict = _conflict_rows(form.content(), plan.content)
+        conflict = _conflict_rows(form.content(), plan_content.snapshot(plan))
     return render(request, "evaluation/plans/plan_edit.html", {
         "hub": hub, "plan": plan, "form": form, "conflict": conflict,
         "fiscal_year": fiscal_year, "year_label": fiscal.fiscal_year_label(fiscal_year),
         "month_labels": plan_content.month_labels(),
-        "has_agencies": form.fields[plan_content.collaboration_fields(0)[0]].queryset.exists(),
+        "has_agencies": form.has_agencies(),
     }, status=outcome.status)
 
 
