@@ -1,16 +1,14 @@
 """The referral loop: a case is handed to a support agency, which answers through single-use
 links without an account, and the coordinator closes the loop.
 
-Tokens are 256-bit random strings; only their SHA-256 is stored. A link works once: opening
-it claims it with a compare-and-set and moves the referral into the visitor's session, so the
-token leaves the address bar (and browser history and Referer headers) at once.
+The links are a kind of core's single-use link (yorozu/core/links.py: the derived token, only
+its SHA-256 stored, claimed once on opening and moved into the visitor's session).
 
 The email with a link goes out through a job (`referral_link`), never inside the request: a
 mail server that is down leaves the referral saved and the job retrying, and the case page
 shows whether the link has gone. The job holds a random salt, not the token: the token is
 derived from it with SECRET_KEY, so a repeated run sends the same link."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -20,11 +18,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy
 
 from hubs.access import require
 from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
+from yorozu.core.links import LinkKind, token_hash
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start
@@ -33,11 +31,11 @@ from yorozu.mail import send_unless_delivered
 from .models import Case, Referral, ReferralLink
 from .services import WorkflowError, _save_new, save_versioned
 
-SESSION_KEY = "referral_visit"
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+# The token is HMAC("yorozu.referrals.link", "<link id>:<salt>"), as since the links were first
+# derived: the links already emailed keep working.
+LINKS = LinkKind(model=ReferralLink, namespace="yorozu.referrals.link",
+                 label="consultations.referrallink", session_key="referral_visit",
+                 visit_setting="REFERRAL_VISIT_SECONDS")
 
 
 @transaction.atomic
@@ -64,17 +62,12 @@ def link_issue(*, referral: Referral, purpose: str) -> str:
     link = ReferralLink.objects.create(
         referral=referral, purpose=purpose, token_hash="pending-" + salt,
         expires_at=timezone.now() + timedelta(days=settings.REFERRAL_LINK_DAYS))
-    token = _token(link.pk, salt)
-    ReferralLink.objects.filter(pk=link.pk).update(token_hash=_hash(token))
+    token = LINKS.token(link.pk, salt)
+    ReferralLink.objects.filter(pk=link.pk).update(token_hash=token_hash(token))
     if referral.agency.email:
         job_start(kind=LINK_JOB, hub=referral.hub, total=1, dedupe_key=_job_key(link.pk),
                   params={"link": link.pk, "salt": salt})
     return token
-
-
-def _token(link_id: int, salt: str) -> str:
-    return salted_hmac("yorozu.referrals.link", f"{link_id}:{salt}",
-                       algorithm="sha256").hexdigest()
 
 
 def _job_key(link_id: int) -> str:
@@ -89,7 +82,7 @@ def link_send(job, progress) -> None:
         return  # sent on an earlier run that stopped before finishing
     link = ReferralLink.objects.select_related("referral__agency", "referral__hub").get(
         pk=job.params["link"])
-    message = _link_message(link, _token(link.pk, job.params["salt"]))
+    message = _link_message(link, LINKS.token(link.pk, job.params["salt"]))
     send_unless_delivered(message)  # a run killed after its send, before recording it
     progress.set(1, force=True)
 
@@ -122,46 +115,7 @@ def link_deliveries(referrals: list[Referral]) -> None:
         referral.link_job = jobs.get(_job_key(link_id)) if link_id else None
 
 
-# --- The agency's side -----------------------------------------------------------------------
-def link_usable(*, token: str) -> bool:
-    """Whether the token is a link not yet opened and not expired. Changes nothing: mail
-    security scanners fetch links before people do, and must not use them up."""
-    return ReferralLink.objects.filter(token_hash=_hash(token), opened_at__isnull=True,
-                                       expires_at__gt=timezone.now()).exists()
-
-
-def link_open(*, token: str, session) -> bool:
-    """Claims the link once and remembers the referral in the visitor's session. False for a
-    wrong, used or expired token: the caller answers all three with the same 404."""
-    now = timezone.now()
-    link = ReferralLink.objects.filter(token_hash=_hash(token)).first()
-    if link is None:
-        return False
-    claimed = ReferralLink.objects.filter(pk=link.pk, opened_at__isnull=True,
-                                          expires_at__gt=now).update(opened_at=now)
-    if not claimed:
-        return False
-    session.cycle_key()
-    session[SESSION_KEY] = {"link": link.pk,
-                            "until": (now + timedelta(seconds=settings.REFERRAL_VISIT_SECONDS))
-                            .timestamp()}
-    return True
-
-
-def visit_link(session) -> ReferralLink | None:
-    visit = session.get(SESSION_KEY)
-    if not visit or visit["until"] < timezone.now().timestamp():
-        return None
-    return (ReferralLink.objects.select_related("referral__hub", "referral__agency",
-                                                "referral__case__client",
-                                                "referral__case__lead")
-            .filter(pk=visit["link"]).first())
-
-
-def visit_end(session) -> None:
-    session.pop(SESSION_KEY, None)
-
-
+# --- The agency's side (the pages: views_public.py) ---------------------------------------------
 @transaction.atomic
 def agency_acknowledge(*, referral: Referral, acting: bool) -> Referral:
     """The agency has received the referral (and may already be acting on it). It gets a new

@@ -1,51 +1,34 @@
 """The support agency's pages. No account: a one-time link opens the referral in the visitor's
-session. A wrong, used or expired token, and a visit that has run out, all answer the same
-404 as any missing page, so a guesser learns nothing.
+session (the open page and the visit's checks are core's: yorozu/core/link_views.py). A wrong,
+used or expired token, and a visit that has run out, all answer the same 404 as any missing
+page, so a guesser learns nothing; nothing is kept by a shared computer's browser.
 
-What the hub handed over must not be kept by a shared computer's browser: never_cache sends
-Cache-Control: no-store. (The address never leaves in a Referer: SECURE_REFERRER_POLICY is
+(The address never leaves in a Referer: SECURE_REFERRER_POLICY is
 same-origin. "no-referrer" would make browsers send "Origin: null" with the form, which CSRF
 protection rightly refuses.)"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django_ratelimit.decorators import ratelimit
+
+from yorozu.core.link_views import link_open_view, link_visit_view
 
 from . import referrals
 from .forms import AgencyReportForm
-from .models import Referral
+from .models import Referral, ReferralLink
 from .services import WorkflowError
 
-
-@login_not_required
-@never_cache
-@ratelimit(key="ip", rate="20/h", block=True)
-def referral_open(request, token):
-    """GET shows a page with one button; only its POST uses the link up. Mail security
-    scanners fetch every link in an email before the agency does, and must not burn it."""
-    if len(token) > 100:
-        raise Http404
-    if request.method == "POST":
-        if not referrals.link_open(token=token, session=request.session):
-            raise Http404
-        # From here on the token is in no address bar, history, bookmark or Referer.
-        return redirect("referral_visit")
-    if not referrals.link_usable(token=token):
-        raise Http404
-    return render(request, "consultations/referral_open.html")
+referral_open = link_open_view(referrals.LINKS, template="consultations/referral_open.html",
+                               visit="referral_visit")
 
 
-@login_not_required
-@never_cache
-@ratelimit(key="ip", rate="60/h", method="POST", block=True)
-def referral_visit(request):
-    link = referrals.visit_link(request.session)
-    if link is None:
-        raise Http404
+def _visited_links():
+    return ReferralLink.objects.select_related("referral__hub", "referral__agency",
+                                               "referral__case__client", "referral__case__lead")
+
+
+@link_visit_view(referrals.LINKS, queryset=_visited_links)
+def referral_visit(request, link):
     referral = link.referral
     form = AgencyReportForm(request.POST if request.POST.get("action") == "report" else None)
     if request.method == "POST":
@@ -75,7 +58,7 @@ def _act(request, referral, form):
         if action == "report" and form.is_valid():
             referral = referrals.agency_report(referral=referral,
                                                note=form.cleaned_data["note"])
-            referrals.visit_end(request.session)
+            referrals.LINKS.end(request.session)
             return referral
     except WorkflowError:
         referral.refresh_from_db()

@@ -32,6 +32,7 @@ from .roles import (
     Role,
     role_permissions,
 )
+from .signals import appointment_approved
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 HQ_GROUP = "hq"
@@ -201,9 +202,11 @@ def appointment_approve(*, appointment: Appointment, by) -> Appointment:
     appointment = _decide(appointment, by=by, perm=APPROVE_APPOINTMENT,
                           allowed_from={Appointment.Status.PROPOSED},
                           to=Appointment.Status.APPROVED)
-    # After the commit: no email for an approval that rolls back. Robust: the approval is
-    # made whatever happens to the email (hubs.invitations records a failure to send).
-    transaction.on_commit(lambda: invitation_send(appointment=appointment), robust=True)
+    # The invitation is a job's (yorozu/jobs/invitations.py listens): recorded in this
+    # transaction, so no email for an approval that rolls back, and sent after the commit,
+    # so nothing that happens to the email undoes the approval (a failure is recorded on the
+    # appointment and the job tries again).
+    appointment_approved.send(sender=Appointment, appointment=appointment)
     return appointment
 
 

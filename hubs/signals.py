@@ -1,7 +1,12 @@
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Appointment
+
+# Sent by services.appointment_approve inside the approval's transaction (kwargs: appointment).
+# The invitation email goes out through a job, which hubs (below jobs) cannot start: jobs
+# listens here (yorozu/jobs/invitations.py).
+appointment_approved = Signal()
 
 
 def load_reference_data(sender, using="default", **kwargs):

@@ -123,7 +123,6 @@ def _decision(request, pk, *, perm, service, done_message, with_note=False, afte
 
 
 def _say_if_not_invited(request, appointment, name) -> None:
-    # The invitation was sent as the approval committed, before we get here.
     if appointment.invitation == Appointment.Invitation.FAILED:
         messages.warning(request, _(
             "The invitation email to %(name)s could not be sent. Once email works again, "
@@ -143,7 +142,14 @@ def _safe_next(request):
 def appointment_approve(request, pk):
     return _decision(request, pk, perm=APPROVE_APPOINTMENT, service=services.appointment_approve,
                      done_message=_("Approved the appointment of %(name)s."),
-                     after=_say_if_not_invited)
+                     after=_say_if_approval_not_invited)
+
+
+def _say_if_approval_not_invited(request, appointment, name) -> None:
+    # The invitation's job may have run as the approval committed (a worker quicker than
+    # this request, or eager tasks): its first try's outcome is on the row, not on ours.
+    appointment.refresh_from_db(fields=["invitation", "invitation_at"])
+    _say_if_not_invited(request, appointment, name)
 
 
 @require_POST

@@ -20,9 +20,12 @@ from consultations.models import Referral, ReferralLink
 from evaluation.reports.services import HUB_MONTHLY
 from evaluation.surveys import agency
 from evaluation.surveys.models import AgencySurvey
+from hubs import services as hub_services
+from hubs.models import Appointment
 from yorozu.celery import app
 from yorozu.core import fiscal
 from yorozu.jobs import services as job_services
+from yorozu.jobs.invitations import INVITATION_JOB
 from yorozu.jobs.models import Job
 from yorozu.jobs.tasks import job_run
 from yorozu.mail import MessageFileBackend
@@ -175,6 +178,56 @@ def test_the_agency_acknowledges_while_the_mail_server_is_down(
     assert 'data-status="done"' in _delivery(client, case)
 
 
+def _proposal(cast) -> Appointment:
+    today = fiscal.today()
+    return hub_services.appointment_propose(
+        hub=cast.hub, by=cast.chief, email="newcomer@example.jp", family_name="新井",
+        given_name="一", starts_on=today,
+        ends_on=fiscal.fiscal_year_end(fiscal.fiscal_year_of(today)))
+
+
+def test_an_appointment_invitation_is_sent_once_by_its_job_after_the_mail_server_is_back(
+        client, cast, django_capture_on_commit_callbacks):
+    proposal = _proposal(cast)
+    client.force_login(cast.bureau)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker has not run it yet
+        approved = client.post(reverse("hubs:appointment_approve", args=[proposal.pk]))
+    assert approved.status_code == 302
+    job = Job.objects.get(kind=INVITATION_JOB)
+
+    def refuse(backend, messages):
+        raise smtplib.SMTPException("421 service not available")
+
+    with mock.patch.object(EmailBackend, "send_messages", refuse), \
+            mock.patch.object(job_run, "apply_async") as later:
+        assert job_services.job_execute(job.pk) == Job.Status.PENDING  # tried again later
+    assert later.call_args.kwargs["countdown"] > 0 and not mail.outbox
+    proposal.refresh_from_db()
+    assert proposal.status == Appointment.Status.APPROVED
+    assert proposal.invitation == Appointment.Invitation.FAILED  # the page offers to resend
+    page = client.get(reverse("hubs:appointment_list")).content.decode()
+    assert "招待メールを送信できませんでした" in page
+
+    assert job_services.job_execute(job.pk) == Job.Status.DONE  # the mail server is back
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.PENDING, done=0)  # a repeat run
+    assert job_services.job_execute(job.pk) == Job.Status.DONE
+    assert [m.to for m in mail.outbox] == [["newcomer@example.jp"]]
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith(
+        f"<appointment-{proposal.pk}-invitation@")
+    proposal.refresh_from_db()
+    assert proposal.invitation == Appointment.Invitation.SENT
+
+
+def test_the_job_sends_nothing_once_the_invitation_was_sent_again_by_hand(
+        client, cast, django_capture_on_commit_callbacks):
+    proposal = _proposal(cast)
+    with django_capture_on_commit_callbacks(execute=False):
+        hub_services.appointment_approve(appointment=proposal, by=cast.bureau)
+    assert hub_services.appointment_invite(appointment=proposal, by=cast.bureau) is True
+    assert job_services.job_execute(Job.objects.get(kind=INVITATION_JOB).pk) == "done"
+    assert len(mail.outbox) == 1
+
+
 # --- Broker down -----------------------------------------------------------------------------
 def _swept_and_run(job: Job, capture) -> Job:
     """The broker is back: the sweeper's next round enqueues the job (eager here: it runs)."""
@@ -216,6 +269,25 @@ def test_starting_a_survey_with_the_broker_down_answers_normally(
     assert job.status == Job.Status.PENDING and job.enqueued_at is None
     detail = client.get(reverse("surveys:agency_survey_detail", args=[survey.pk]))
     assert WAITING in detail.content.decode()
+
+
+def test_approving_an_appointment_with_the_broker_down_commits_and_the_sweeper_invites(
+        client, cast, broker_down, django_capture_on_commit_callbacks):
+    proposal = _proposal(cast)
+    client.force_login(cast.bureau)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("hubs:appointment_approve", args=[proposal.pk]))
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Appointment.Status.APPROVED and not mail.outbox
+    job = Job.objects.get(kind=INVITATION_JOB)
+    assert job.status == Job.Status.PENDING and job.enqueued_at is None
+
+    app.conf.update(task_always_eager=True)  # the broker is back (eager: the job runs here)
+    assert _swept_and_run(job, django_capture_on_commit_callbacks).status == Job.Status.DONE
+    assert [m.to for m in mail.outbox] == [["newcomer@example.jp"]]
+    proposal.refresh_from_db()
+    assert proposal.invitation == Appointment.Invitation.SENT
 
 
 def test_closing_a_case_with_the_broker_down_saves_it_and_leaves_the_job_to_the_sweeper(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from consultations import referrals
 from consultations.models import Referral, ReferralLink
 from yorozu.core import fiscal
+from yorozu.core.links import token_hash
 
 from .consultation_factories import CaseFactory, ReferralFactory
 from .factories import AgencyFactory
@@ -102,7 +103,7 @@ def test_reused_expired_and_wrong_tokens_answer_the_same_404(client, cast, case,
     referral = ReferralFactory(hub=cast.hub, case=case, agency=agency)
     used = referrals.link_issue(referral=referral, purpose="acknowledge")
     expired = referrals.link_issue(referral=referral, purpose="acknowledge")
-    ReferralLink.objects.filter(token_hash=referrals._hash(expired)).update(
+    ReferralLink.objects.filter(token_hash=token_hash(expired)).update(
         expires_at=timezone.now())
     assert client.post(reverse("referral_open", args=[used])).status_code == 302
 
@@ -173,4 +174,4 @@ def test_resend_issues_a_new_link_for_the_current_step(client, cast, case, agenc
     assert len(mail.outbox) == 1
     newest = ReferralLink.objects.latest("pk")
     assert newest.purpose == "acknowledge"
-    assert not referrals.link_usable(token=old)  # only the newest link works
+    assert not referrals.LINKS.usable(old)  # only the newest link works

@@ -7,3 +7,7 @@ class JobsConfig(AppConfig):
     name = "yorozu.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self):
+        # The appointment invitation's job kind registers itself and listens for approvals.
+        from . import invitations  # noqa: F401
