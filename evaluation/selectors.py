@@ -6,12 +6,12 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Avg, Count, Prefetch
 
-from consultations import figures
 from hubs import rls
 from hubs.access import is_hq
 from hubs.models import Hub
 from yorozu.core import years
 
+from . import figures
 from .models import Area, Guideline, Hearing, Item, Score
 
 # The hearings whose scores count nationally, for HQ and for everyone else.
@@ -82,7 +82,7 @@ def scoring_rows(hearing: Hearing) -> list[Area]:
 def evidence_pack(*, hub: Hub, fiscal_year: int) -> dict:
     """What the hub's own records show for the year, to ground a hearing, beside the targets
     of the hub's accepted plan. The counts are the plan dashboards' own (plans.actuals, which
-    counts by consultations/figures.py), so the two pages cannot disagree."""
+    counts by evaluation/figures.py), so the two pages cannot disagree."""
     from .plans import actuals
     from .selfchecks import self_check_summary
     from .surveys.agency_selectors import agency_survey_for_year
@@ -96,7 +96,7 @@ def evidence_pack(*, hub: Hub, fiscal_year: int) -> dict:
         "figures": {"sessions": sum(tally.sessions), "new_clients": sum(tally.new_clients)},
         "plan": plan_against_actuals(hub=hub, fiscal_year=fiscal_year, tally=tally),
         "cases": depth,
-        "expert_share": _share(depth["expert"], depth["total"]),
+        "expert_share": figures.expert_share(depth["expert"], depth["total"]),
         "policy_share": _share(depth["policy"], depth["total"]),
         "follow_up": {"total": due, "answered": followed},
         "follow_up_rate": figures.rate(followed, due),

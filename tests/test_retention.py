@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations import figures, retention
+from consultations import retention
 from consultations.models import (
     Case,
     Client,
@@ -22,6 +22,7 @@ from consultations.models import (
     Referral,
     Session,
 )
+from evaluation import figures
 from evaluation.surveys.models import SatisfactionInvitation
 from yorozu.celery import app as celery_app
 from yorozu.core import fiscal

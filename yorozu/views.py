@@ -8,8 +8,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from consultations.figures import hub_year
 from consultations.selectors import referrals_overdue
+from evaluation.figures import hub_year
 from evaluation.plans.selectors import review_queue
 from hubs import selectors as hub_selectors
 from hubs.access import hub_access

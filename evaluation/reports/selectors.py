@@ -4,10 +4,12 @@ queries whatever the size of the hubs' history.
 
 Definitions (the workbooks' notes repeat them for readers):
 - A session belongs to the month of its date (held_on, a Tokyo calendar date).
-- A new client and the follow-up rate are those of consultations/figures.py, as on every
-  page: a client whose first session was held in the period; of the referrals whose
-  follow-up date falls in the period and not after the day the report was built, the share
-  reported back or closed.
+- A new client, the follow-up rate, the expert share and satisfaction are those of
+  evaluation/figures.py, as on every page: a client whose first session was held in the
+  period; of the referrals whose follow-up date falls in the period and not after the day the
+  report was built, the share reported back or closed; of the cases opened in the period, the
+  share of expert proposals; of the survey answers of the period, the share satisfied (4 or
+  5 overall), withheld below the minimum number of answers.
 - A referral is made on the Tokyo date of its creation (created_at is stored in UTC, so the
   period's bounds are Tokyo midnights).
 - Of those referrals, lapsed means given up, overdue means still waiting for the agency
@@ -22,9 +24,8 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 
-from consultations import figures
 from consultations.models import Case, Referral, Session, Topic
-from evaluation.surveys.models import SatisfactionResponse
+from evaluation import figures
 from hubs.models import Hub
 from yorozu.core import fiscal
 from yorozu.jobs.models import Job
@@ -123,17 +124,21 @@ def _follow_up(as_of: date) -> dict:
             "overdue": Count("pk", filter=Q(status__in=WAITING, follow_up_due__lt=as_of))}
 
 
+def _satisfaction_answers(period: Period, hub=None):
+    return figures.satisfaction_answers(start=period.start, end=period.end,
+                                        hub_ids=None if hub is None else [hub.pk])
+
+
 def _satisfaction() -> dict:
-    return {"n": Count("pk"),
-            "satisfied": Count("pk", filter=Q(overall__gte=SatisfactionResponse.SATISFIED)),
-            "average": Avg("overall")}
+    return {**figures.satisfaction_counts(), "average": Avg("overall")}
 
 
-def shown_satisfaction(figures: dict) -> dict | None:
-    """Satisfaction figures, or None when too few answers could point at one client."""
-    if figures["n"] < settings.SATISFACTION_MIN_ANSWERS:
+def shown_satisfaction(counts: dict) -> dict | None:
+    """Satisfaction figures, or None when too few answers could point at one client. The
+    share is a fraction for a percent cell, unrounded (the cell's format rounds it)."""
+    if figures.satisfaction_rate(counts["satisfied"], counts["n"]) is None:
         return None
-    return {**figures, "share": figures["satisfied"] / figures["n"]}
+    return {**counts, "share": counts["satisfied"] / counts["n"]}
 
 
 # --- The hub's monthly report ----------------------------------------------------------------
@@ -158,11 +163,12 @@ def hub_month_summary(*, hub, period: Period, as_of: date) -> dict:
     referrals_made = Referral.objects.filter(hub=hub, created_at__gte=start,
                                              created_at__lt=end).count()
     follow_up = _referrals_due(period, as_of, hub).aggregate(**_follow_up(as_of))
-    satisfaction = (SatisfactionResponse.objects.filter(hub=hub,
-                                                        answered_on__range=period.dates)
-                    .aggregate(**_satisfaction()))
+    depth = figures.cases_opened(start=period.start, end=period.end, hub_ids=[hub.pk]).aggregate(
+        **figures.case_depth_counts())
+    satisfaction = _satisfaction_answers(period, hub).aggregate(**_satisfaction())
     return {"sessions": sessions, "new_clients": _new_clients(period, hub).count(),
             "cases": cases, "referrals_made": referrals_made, "follow_up": follow_up,
+            "expert_share": figures.expert_share(depth["expert"], depth["opened"]),
             "satisfaction": satisfaction}
 
 
@@ -218,8 +224,8 @@ def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
     new_clients = _new_clients(period).values("hub_id").annotate(n=Count("pk")).order_by()
     follow_up = (_referrals_due(period, as_of).values("hub_id")
                  .annotate(**_follow_up(as_of)).order_by())
-    satisfaction = (SatisfactionResponse.objects.filter(answered_on__range=period.dates)
-                    .values("hub_id").annotate(**_satisfaction()).order_by())
+    satisfaction = (_satisfaction_answers(period).values("hub_id")
+                    .annotate(**_satisfaction()).order_by())
     return {
         "months": {(r["hub_id"], as_date(r["month"])): r["n"] for r in months},
         "new_clients": {r["hub_id"]: r["n"] for r in new_clients},
