@@ -38,6 +38,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from consultations.models import Case, Client, Referral, Session
+from hubs.access import AuthorisedHub
 from hubs.models import Hub
 from yorozu.core import fiscal
 
@@ -165,12 +166,12 @@ def _per_hub(queryset: QuerySet, aggregate) -> Coalesce:
     return Coalesce(Subquery(grouped), 0)
 
 
-def hub_year(*, hub, fiscal_year: int, today: date | None = None) -> dict:
+def hub_year(*, hub: AuthorisedHub, fiscal_year: int, today: date | None = None) -> dict:
     """A hub's figures for a fiscal year to date, in one query: the figures a bureau may see
-    on the hub page."""
+    on the hub page (the caller authorised VIEW_AGGREGATES there)."""
     today = today or fiscal.today()
     start, end = fiscal.fiscal_year_start(fiscal_year), fiscal.fiscal_year_end(fiscal_year)
-    period = {"start": start, "end": end, "hub_ids": [hub.pk]}
+    period = {"start": start, "end": end, "hub_ids": hub.ids}
     sessions, cases = sessions_held(**period), cases_opened(**period)
     referrals, answers = referrals_due(as_of=today, **period), satisfaction_answers(**period)
     follow, depth, satisfaction = follow_up_counts(), case_depth_counts(), satisfaction_counts()
@@ -184,7 +185,7 @@ def hub_year(*, hub, fiscal_year: int, today: date | None = None) -> dict:
         "answers": _per_hub(answers, satisfaction["n"]),
         "satisfied": _per_hub(answers, satisfaction["satisfied"])}
     # Prefixed: the hub's reverse relations (its sessions, say) own the plain names.
-    found = Hub.objects.filter(pk=hub.pk).values(**{f"f_{k}": v for k, v in counts.items()})
+    found = Hub.objects.filter(pk=hub.hub.pk).values(**{f"f_{k}": v for k, v in counts.items()})
     row = {k[2:]: v for k, v in found.get().items()}
     return {"sessions": row["sessions"], "expert_sessions": row["expert_sessions"],
             "new_clients": row["new_clients"],

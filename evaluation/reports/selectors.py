@@ -26,6 +26,7 @@ from django.db.models.functions import TruncMonth
 
 from consultations.models import Case, Referral, Session, Topic
 from evaluation import figures
+from hubs.access import AuthorisedHub
 from hubs.models import Hub
 from yorozu.core import fiscal
 from yorozu.jobs.models import Job
@@ -90,30 +91,34 @@ def report_years(*, today: date) -> list[int]:
     return list(range(fiscal.fiscal_year_of(today), FIRST_FISCAL_YEAR - 1, -1))
 
 
-def report_jobs(*, kind: str, hub=None):
-    """The latest report jobs of a kind at a hub (or the national ones). The caller has
-    checked the kind's permission at that hub, which is what lets a user see these jobs
-    (yorozu/jobs/selectors.py), so the filter here is the hub alone."""
-    jobs = Job.objects.filter(kind=kind, hub=hub) if hub else Job.objects.filter(
+def report_jobs(*, kind: str, hub: AuthorisedHub | None = None):
+    """The latest report jobs of a kind at a hub (or, without one, the national ones: the
+    caller checked the kind's permission at every hub). The hub comes authorised for the
+    kind's permission, which is what lets a user see these jobs (yorozu/jobs/selectors.py),
+    so the filter here is the hub alone."""
+    jobs = Job.objects.filter(kind=kind, hub=hub.hub) if hub else Job.objects.filter(
         kind=kind, scope=Job.Scope.NATIONAL)
     return list(jobs.select_related("started_by", "hub").order_by("-created_at", "-pk")
                 [:RECENT_JOBS])
 
 
 # --- Shared building blocks ------------------------------------------------------------------
-def _sessions(period: Period, hub=None):
-    return figures.sessions_held(start=period.start, end=period.end,
-                                 hub_ids=None if hub is None else [hub.pk])
+# Without a hub: every hub, for the national roll-up (a kind only HQ may ask for or read).
+def _ids(hub: AuthorisedHub | None) -> list[int] | None:
+    return None if hub is None else hub.ids
 
 
-def _new_clients(period: Period, hub=None):
-    return figures.new_clients(start=period.start, end=period.end,
-                               hub_ids=None if hub is None else [hub.pk])
+def _sessions(period: Period, hub: AuthorisedHub | None = None):
+    return figures.sessions_held(start=period.start, end=period.end, hub_ids=_ids(hub))
 
 
-def _referrals_due(period: Period, as_of: date, hub=None):
+def _new_clients(period: Period, hub: AuthorisedHub | None = None):
+    return figures.new_clients(start=period.start, end=period.end, hub_ids=_ids(hub))
+
+
+def _referrals_due(period: Period, as_of: date, hub: AuthorisedHub | None = None):
     return figures.referrals_due(start=period.start, end=period.end, as_of=as_of,
-                                 hub_ids=None if hub is None else [hub.pk])
+                                 hub_ids=_ids(hub))
 
 
 def _follow_up(as_of: date) -> dict:
@@ -124,9 +129,8 @@ def _follow_up(as_of: date) -> dict:
             "overdue": Count("pk", filter=Q(status__in=WAITING, follow_up_due__lt=as_of))}
 
 
-def _satisfaction_answers(period: Period, hub=None):
-    return figures.satisfaction_answers(start=period.start, end=period.end,
-                                        hub_ids=None if hub is None else [hub.pk])
+def _satisfaction_answers(period: Period, hub: AuthorisedHub | None = None):
+    return figures.satisfaction_answers(start=period.start, end=period.end, hub_ids=_ids(hub))
 
 
 def _satisfaction() -> dict:
@@ -142,28 +146,28 @@ def shown_satisfaction(counts: dict) -> dict | None:
 
 
 # --- The hub's monthly report ----------------------------------------------------------------
-def session_channel_counts(*, hub, period: Period) -> dict:
+def session_channel_counts(*, hub: AuthorisedHub, period: Period) -> dict:
     """{"total": sessions, channel: sessions, ...}: each session once."""
     return _sessions(period, hub).aggregate(
         total=Count("pk"), **{ch: Count("pk", filter=Q(channel=ch)) for ch in CHANNELS})
 
 
-def session_count(*, period: Period, hub=None) -> int:
+def session_count(*, period: Period, hub: AuthorisedHub | None = None) -> int:
     return _sessions(period, hub).count()
 
 
-def hub_month_summary(*, hub, period: Period, as_of: date) -> dict:
+def hub_month_summary(*, hub: AuthorisedHub, period: Period, as_of: date) -> dict:
     sessions = session_channel_counts(hub=hub, period=period)
-    cases = (Case.objects.filter(hub=hub)
+    cases = (Case.objects.filter(hub=hub.hub)
              .filter(Q(opened_on__range=period.dates) | Q(closed_on__range=period.dates))
              .aggregate(opened=Count("pk", filter=Q(opened_on__range=period.dates)),
                         resolved=_closed_as(Case.Status.RESOLVED, period),
                         closed=_closed_as(Case.Status.CLOSED, period)))
     start, end = period.tokyo_bounds()
-    referrals_made = Referral.objects.filter(hub=hub, created_at__gte=start,
+    referrals_made = Referral.objects.filter(hub=hub.hub, created_at__gte=start,
                                              created_at__lt=end).count()
     follow_up = _referrals_due(period, as_of, hub).aggregate(**_follow_up(as_of))
-    depth = figures.cases_opened(start=period.start, end=period.end, hub_ids=[hub.pk]).aggregate(
+    depth = figures.cases_opened(start=period.start, end=period.end, hub_ids=hub.ids).aggregate(
         **figures.case_depth_counts())
     satisfaction = _satisfaction_answers(period, hub).aggregate(**_satisfaction())
     return {"sessions": sessions, "new_clients": _new_clients(period, hub).count(),
@@ -176,7 +180,8 @@ def _closed_as(status: str, period: Period) -> Count:
     return Count("pk", filter=Q(status=status, closed_on__range=period.dates))
 
 
-def topic_channel_counts(*, hub, period: Period) -> dict[tuple[int | None, str], int]:
+def topic_channel_counts(*, hub: AuthorisedHub,
+                         period: Period) -> dict[tuple[int | None, str], int]:
     """{(topic id, channel): sessions}. Joining the case's topics counts a session once per
     topic of its case; a case without topics gives topic None."""
     rows = (_sessions(period, hub).values("case__topics", "channel")
@@ -190,7 +195,7 @@ def topics_for_report(topic_ids) -> list[Topic]:
                 .order_by("sort_order", "code"))
 
 
-def coordinator_counts(*, hub, period: Period) -> list[dict]:
+def coordinator_counts(*, hub: AuthorisedHub, period: Period) -> list[dict]:
     """Per coordinator present: sessions in all, and per channel. A session with two
     coordinators counts for each."""
     rows = (_sessions(period, hub)

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from consultations.exports import CHANNEL_LABELS
 from consultations.models import Topic
 from evaluation import figures as hub_figures
+from hubs.access import AuthorisedHub
 from yorozu.core.xlsx import DATE_FORMAT, cell, header_row
 
 from . import selectors
@@ -48,7 +49,7 @@ def month_label(day: date) -> str:
 
 
 # --- Hub monthly report ------------------------------------------------------------------------
-def hub_monthly(*, hub, period: Period, as_of: date, progress) -> Workbook:
+def hub_monthly(*, hub: AuthorisedHub, period: Period, as_of: date, progress) -> Workbook:
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, hub=hub, period=period, as_of=as_of)
     progress.set(1)
@@ -59,10 +60,10 @@ def hub_monthly(*, hub, period: Period, as_of: date, progress) -> Workbook:
     return workbook
 
 
-def _summary_sheet(workbook, *, hub, period: Period, as_of: date) -> None:
+def _summary_sheet(workbook, *, hub: AuthorisedHub, period: Period, as_of: date) -> None:
     sheet = workbook.create_sheet("概要")
     figures = selectors.hub_month_summary(hub=hub, period=period, as_of=as_of)
-    for row in ([["拠点", f"{hub.prefecture_ja}よろず支援拠点"],
+    for row in ([["拠点", f"{hub.hub.prefecture_ja}よろず支援拠点"],
                  ["対象月", month_label(period.start)],
                  ["集計日", as_of], [], ["項目", "値", "注記"]]
                 + _summary_rows(figures)):
@@ -132,7 +133,7 @@ def _write(sheet, values: list) -> None:
     sheet.append(cells)
 
 
-def _topic_channel_sheet(workbook, *, hub, period: Period) -> None:
+def _topic_channel_sheet(workbook, *, hub: AuthorisedHub, period: Period) -> None:
     sheet = workbook.create_sheet("相談分野×チャネル")
     counts = selectors.topic_channel_counts(hub=hub, period=period)
     topics = selectors.topics_for_report({topic for topic, _ch in counts})
@@ -151,7 +152,7 @@ def _topic_channel_sheet(workbook, *, hub, period: Period) -> None:
                    "合計の行は相談1件を1回だけ数えています。"])
 
 
-def _coordinator_sheet(workbook, *, hub, period: Period) -> None:
+def _coordinator_sheet(workbook, *, hub: AuthorisedHub, period: Period) -> None:
     sheet = workbook.create_sheet("コーディネーター別")
     sheet.append(header_row(sheet, ["コーディネーター", SESSIONS,
                                     *(CHANNEL_LABELS[ch] for ch in CHANNELS)]))

@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation import figures
 from evaluation.surveys.permissions import VIEW_SATISFACTION_DETAIL
-from hubs.access import hub_access
-from hubs.models import Hub
+from hubs.access import AuthorisedHub, hub_access
 from hubs.roles import VIEW_RECORDS
 from yorozu.core import fiscal
 
@@ -70,14 +69,15 @@ def _national_residual_too_small(answers) -> bool:
     return figures.satisfaction_residual_too_small(list(counts))
 
 
-def satisfaction_summary(*, hub: Hub, fiscal_year: int) -> dict:
+def satisfaction_summary(*, hub: AuthorisedHub, fiscal_year: int) -> dict:
     """The hub's answers of the fiscal year against every hub's: {"n", "averages",
     "share_satisfied", "withheld", "comments" (how many), "min_answers", "national": {"n",
     "averages", "share_satisfied", "withheld"}, "table": per question, for templates}. Two
     queries. The caller has checked that the user may see the hub's figures."""
     answers = _year_answers(fiscal_year)
-    row = answers.aggregate(**_stats("hub_", Q(hub=hub)), **_stats("all_"),
-                            comments=Count("pk", filter=Q(hub=hub) & ~Q(comment="")))
+    mine = Q(hub=hub.hub)
+    row = answers.aggregate(**_stats("hub_", mine), **_stats("all_"),
+                            comments=Count("pk", filter=mine & ~Q(comment="")))
     summary = _figures(row, prefix="hub_")
     summary["comments"] = row["comments"]
     national_hidden = _national_residual_too_small(answers)
@@ -119,15 +119,15 @@ def satisfaction_monthly_share(*, hub_ids, fiscal_year: int) -> list[float | Non
 
 
 # --- The results page ------------------------------------------------------------------------
-def satisfaction_results(*, user, hub: Hub, fiscal_year: int) -> dict:
+def satisfaction_results(*, user, hub: AuthorisedHub, fiscal_year: int) -> dict:
     """What the results page shows `user` (who may see the hub's figures): the summary, the
     coordinator rows they may see (every coordinator's with VIEW_SATISFACTION_DETAIL, else
     the hub's staff their own, bureaus none) and, with the detail, the clients' comments.
     Four queries whatever the data size (plus the access checks)."""
     summary = satisfaction_summary(hub=hub, fiscal_year=fiscal_year)
-    detail = hub_access(user).can(VIEW_SATISFACTION_DETAIL, hub.pk)
+    detail = hub_access(user).can(VIEW_SATISFACTION_DETAIL, hub.hub.pk)
     # Hub staff without the detail see their own row; a bureau, hub against national only.
-    show_rows = detail or hub_access(user).can(VIEW_RECORDS, hub.pk)
+    show_rows = detail or hub_access(user).can(VIEW_RECORDS, hub.hub.pk)
     rows = _coordinator_rows(hub=hub, fiscal_year=fiscal_year,
                              only=None if detail else user.pk) if show_rows else []
     _withhold_residual(rows, hub_n=summary["n"])
@@ -141,8 +141,8 @@ def satisfaction_results(*, user, hub: Hub, fiscal_year: int) -> dict:
             "comments_shown": COMMENTS_SHOWN}
 
 
-def _coordinator_rows(*, hub: Hub, fiscal_year: int, only) -> list[dict]:
-    answers = _year_answers(fiscal_year).filter(hub=hub)
+def _coordinator_rows(*, hub: AuthorisedHub, fiscal_year: int, only) -> list[dict]:
+    answers = _year_answers(fiscal_year).filter(hub=hub.hub)
     if only is not None:
         answers = answers.filter(coordinator_id=only)
     grouped = (answers.order_by().values("coordinator_id", "coordinator__family_name",
@@ -170,9 +170,9 @@ def _withhold_residual(rows: list[dict], *, hub_n: int) -> None:
                        averages=dict.fromkeys(QUESTIONS))
 
 
-def _comments(*, hub: Hub, fiscal_year: int) -> list[dict]:
+def _comments(*, hub: AuthorisedHub, fiscal_year: int) -> list[dict]:
     """The newest comments, with their month only (a day could point to a client), and
     nothing that ties them to a coordinator or a case."""
-    return list(_year_answers(fiscal_year).filter(hub=hub).exclude(comment="")
+    return list(_year_answers(fiscal_year).filter(hub=hub.hub).exclude(comment="")
                 .order_by("-answered_on", "-pk").annotate(month=TruncMonth("answered_on"))
                 .values("comment", "month")[:COMMENTS_SHOWN])
