@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hubs.roles import CHANGE_RECORDS
+from hubs.access import authorise
+from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
 
 from . import selectors, services
 from .forms import ClientForm, QuickCaseForm, SessionForm
@@ -69,8 +70,9 @@ def search_choices(*, user, hub, q: str, target: str) -> Choices:
     the page opens), a single registered client whose name matches the typed one near-exactly
     becomes the choice: its latest open case if it has one, else a new case for it. Choosing
     "new" again then leads to the duplicate warning."""
-    clients = with_targets(list(selectors.client_search(user=user, hub=hub, q=q,
-                                                        chosen=chosen_client(target))))
+    found = selectors.client_search(user=user, hub=authorise(user, VIEW_RECORDS, hub), q=q,
+                                    chosen=chosen_client(target))
+    clients = with_targets(list(found))
     key = client_name_key(q)
     same_name = [c for c in clients if key and c.name_key == key]
     choices = Choices(clients=clients, chosen=target, same_name=same_name)
@@ -171,7 +173,8 @@ class QuickLog:
     def _no_unconfirmed_duplicate(self) -> bool:
         data = self.client_form.cleaned_data
         self.duplicates = list(selectors.client_duplicates(
-            hub=self.hub, corporate_number=data.get("corporate_number", ""),
+            hub=authorise(self.user, VIEW_RECORDS, self.hub),
+            corporate_number=data.get("corporate_number", ""),
             name=data.get("name", "")))
         for client in self.duplicates:  # the warning shows their phone numbers
             services.personal_data_read_log(user=self.user, client=client, hub_id=self.hub.pk,

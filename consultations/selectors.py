@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from hubs.access import AuthorisedHub
 from hubs.roles import VIEW_RECORDS
 from yorozu.core import fiscal
 
@@ -37,12 +38,13 @@ def _last_session_on():
                     .values("held_on")[:1])
 
 
-def case_list(*, user, hub=None, filters: dict | None = None):
-    """The hub's cases, newest first, with topics, lead and session figures per row."""
+def case_list(*, user, hub: AuthorisedHub | None = None, filters: dict | None = None):
+    """The hub's cases (without a hub: every case the user may see), newest first, with
+    topics, lead and session figures per row."""
     filters = filters or {}
     cases = Case.objects.for_user(user, VIEW_RECORDS)
     if hub is not None:
-        cases = cases.filter(hub=hub)
+        cases = cases.filter(hub=hub.hub)
     if filters.get("status"):
         cases = cases.filter(status=filters["status"])
     if filters.get("lead"):
@@ -137,7 +139,7 @@ def _client_match(q: str) -> Q | None:
     return match
 
 
-def client_search(*, user, hub, q: str, chosen: Q | None = None, limit: int = 10):
+def client_search(*, user, hub: AuthorisedHub, q: str, chosen: Q | None = None, limit: int = 10):
     """Search as you type. `chosen` selects the client already chosen in the quick log: it is
     listed first whatever the text, so that typing more never drops the choice."""
     match, order = _client_match(q), ["name_kana", "name"]
@@ -146,11 +148,12 @@ def client_search(*, user, hub, q: str, chosen: Q | None = None, limit: int = 10
         order.insert(0, SqlCase(When(chosen, then=Value(0)), default=Value(1)))
     if match is None:
         return Client.objects.none()
-    return (Client.objects.for_user(user, VIEW_RECORDS).filter(hub=hub).filter(match)
+    return (Client.objects.for_user(user, VIEW_RECORDS).filter(hub=hub.hub).filter(match)
             .prefetch_related(_open_cases()).order_by(*order)[:limit])
 
 
-def client_duplicates(*, hub, corporate_number: str, name: str, exclude_pk: int | None = None):
+def client_duplicates(*, hub: AuthorisedHub, corporate_number: str, name: str,
+                      exclude_pk: int | None = None):
     """Clients of the same hub that look like the same business: the same corporate number,
     or the same name once width, spaces and the legal form are set aside (a name and phone
     match is one of these). With their open cases, to be offered as choices."""
@@ -161,34 +164,33 @@ def client_duplicates(*, hub, corporate_number: str, name: str, exclude_pk: int 
         match |= Q(name_key=key)
     if not match:
         return Client.objects.none()
-    return (Client.objects.filter(hub=hub).filter(match).exclude(pk=exclude_pk)
+    return (Client.objects.for_user(hub.user, VIEW_RECORDS).filter(hub=hub.hub).filter(match)
+            .exclude(pk=exclude_pk)
             .prefetch_related(_open_cases()).order_by("name_kana", "name")[:5])
 
 
-def referrals_overdue(*, user, hub=None, lead=None, today: date | None = None):
-    """Open referrals whose follow-up date has passed."""
+def referrals_overdue(*, user, lead=None, today: date | None = None):
+    """Open referrals whose follow-up date has passed, of every hub the user may see."""
     today = today or fiscal.today()
     referrals = Referral.objects.for_user(user, VIEW_RECORDS).filter(
         status__in=Referral.OPEN_STATUSES, follow_up_due__lt=today)
-    if hub is not None:
-        referrals = referrals.filter(hub=hub)
     if lead is not None:
         referrals = referrals.filter(case__lead=lead)
     return referrals.select_related("agency", "case__client", "case__lead").order_by(
         "follow_up_due", "pk")
 
 
-def followups(*, user, hub, today: date | None = None):
+def followups(*, user, hub: AuthorisedHub, today: date | None = None):
     """What needs chasing at a hub: open referrals by due date, and next steps falling due."""
     today = today or fiscal.today()
     referrals = (Referral.objects.for_user(user, VIEW_RECORDS)
-                 .filter(hub=hub, status__in=Referral.OPEN_STATUSES)
+                 .filter(hub=hub.hub, status__in=Referral.OPEN_STATUSES)
                  .select_related("agency", "case__client", "case__lead")
                  .order_by("follow_up_due", "pk"))
     # A next step is superseded once a later session of the same case has been held.
     later = Session.objects.filter(case=OuterRef("case"), held_on__gt=OuterRef("held_on"))
     steps = (Session.objects.for_user(user, VIEW_RECORDS)
-             .filter(hub=hub, next_step_due__isnull=False, case__status=Case.Status.OPEN,
+             .filter(hub=hub.hub, next_step_due__isnull=False, case__status=Case.Status.OPEN,
                      next_step_due__lte=today + timedelta(days=14))
              .exclude(Exists(later))
              .select_related("case__client", "case__lead").order_by("next_step_due", "pk"))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hubs.access import hub_access, require
+from hubs.access import authorise, hub_access, require
 from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
 from hubs.scoping import (
     get_for_user_or_403,
@@ -73,7 +73,8 @@ def client_search(request, jis_code):
 def case_list(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
     case_filter = CaseFilter(request.GET or None, hub=hub)
-    cases = selectors.case_list(user=request.user, hub=hub, filters=case_filter.conditions())
+    cases = selectors.case_list(user=request.user, hub=authorise(request.user, VIEW_RECORDS, hub),
+                                filters=case_filter.conditions())
     if request.GET.get("format") == "xlsx":
         return exports.cases_xlsx(cases, filename=f"案件一覧_{hub.prefecture_ja}.xlsx",
                                   by=request.user, hub_id=hub.pk,
@@ -104,7 +105,8 @@ def my_cases(request):
 
 def followups(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
-    open_referrals, steps = selectors.followups(user=request.user, hub=hub)
+    open_referrals, steps = selectors.followups(
+        user=request.user, hub=authorise(request.user, VIEW_RECORDS, hub))
     referral_page = Paginator(open_referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "consultations/followups.html", {
         "hub": hub, "referrals": referral_page, "steps": list(steps[:PAGE_SIZE]),
@@ -246,7 +248,9 @@ def client_detail(request, pk):
     client = get_for_user_or_404(Client.objects.select_related("industry", "hub"),
                                  request.user, VIEW_RECORDS, pk=pk)
     _log_read(request, client, "client")
-    cases = selectors.case_list(user=request.user, hub=client.hub).filter(client=client)
+    cases = selectors.case_list(user=request.user,
+                                hub=authorise(request.user, VIEW_RECORDS, client.hub)
+                                ).filter(client=client)
     return render(request, "consultations/client_detail.html", {
         "client": client, "cases": list(cases[:PAGE_SIZE]),
         "can_change": hub_access(request.user).can(CHANGE_RECORDS, client.hub_id),

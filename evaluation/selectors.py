@@ -6,12 +6,12 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Avg, Count, Prefetch
 
-from consultations import figures
 from hubs import rls
-from hubs.access import is_hq
+from hubs.access import AuthorisedHub, is_hq
 from hubs.models import Hub
 from yorozu.core import years
 
+from . import figures
 from .models import Area, Guideline, Hearing, Item, Score
 
 # The hearings whose scores count nationally, for HQ and for everyone else.
@@ -79,16 +79,16 @@ def scoring_rows(hearing: Hearing) -> list[Area]:
     return areas
 
 
-def evidence_pack(*, hub: Hub, fiscal_year: int) -> dict:
+def evidence_pack(*, hub: AuthorisedHub, fiscal_year: int) -> dict:
     """What the hub's own records show for the year, to ground a hearing, beside the targets
     of the hub's accepted plan. The counts are the plan dashboards' own (plans.actuals, which
-    counts by consultations/figures.py), so the two pages cannot disagree."""
+    counts by evaluation/figures.py), so the two pages cannot disagree."""
     from .plans import actuals
     from .selfchecks import self_check_summary
     from .surveys.agency_selectors import agency_survey_for_year
     from .surveys.satisfaction_selectors import satisfaction_summary
 
-    tally = actuals.tallies(hub_ids=[hub.pk], fiscal_year=fiscal_year)[None]
+    tally = actuals.tallies(hub_ids=hub.ids, fiscal_year=fiscal_year)[None]
     depth = {"total": sum(tally.cases_opened), "expert": sum(tally.cases_expert),
              "policy": sum(tally.cases_policy)}
     due, followed = sum(tally.referrals_due), sum(tally.referrals_followed)
@@ -96,17 +96,17 @@ def evidence_pack(*, hub: Hub, fiscal_year: int) -> dict:
         "figures": {"sessions": sum(tally.sessions), "new_clients": sum(tally.new_clients)},
         "plan": plan_against_actuals(hub=hub, fiscal_year=fiscal_year, tally=tally),
         "cases": depth,
-        "expert_share": _share(depth["expert"], depth["total"]),
+        "expert_share": figures.expert_share(depth["expert"], depth["total"]),
         "policy_share": _share(depth["policy"], depth["total"]),
         "follow_up": {"total": due, "answered": followed},
         "follow_up_rate": figures.rate(followed, due),
-        "self_check": self_check_summary(hub=hub, fiscal_year=fiscal_year),
+        "self_check": self_check_summary(hub=hub.hub, fiscal_year=fiscal_year),
         "satisfaction": satisfaction_summary(hub=hub, fiscal_year=fiscal_year),
         "agency_survey": agency_survey_for_year(hub=hub, fiscal_year=fiscal_year),
     }
 
 
-def plan_against_actuals(*, hub: Hub, fiscal_year: int, tally) -> dict:
+def plan_against_actuals(*, hub: AuthorisedHub, fiscal_year: int, tally) -> dict:
     """Each standard indicator's target in the hub's accepted plan (the highest accepted
     version, even while a revision is being drafted) against the actual to date, and the
     rate of achievement of the target due by now. Without an accepted version, no targets:
@@ -116,9 +116,9 @@ def plan_against_actuals(*, hub: Hub, fiscal_year: int, tally) -> dict:
     from .plans.indicators import STANDARD
     from .plans.models import AnnualPlan
 
-    status = (AnnualPlan.objects.filter(hub=hub, fiscal_year=fiscal_year).order_by()
+    status = (AnnualPlan.objects.filter(hub=hub.hub, fiscal_year=fiscal_year).order_by()
               .values_list("status", flat=True).first())
-    plan = actuals.hub_targets(hub_ids=[hub.pk], fiscal_year=fiscal_year).get(hub.pk)
+    plan = actuals.hub_targets(hub_ids=hub.ids, fiscal_year=fiscal_year).get(hub.hub.pk)
     found = {"accepted": bool(plan and plan.accepted), "status": status,
              "status_label": AnnualPlan.Status(status).label if status else "",
              "version": plan.version if plan else None, "rows": []}
@@ -188,10 +188,10 @@ def best_practice(*, guideline: Guideline) -> dict[int, list[Hub]]:
     return result
 
 
-def hub_result(*, hub: Hub, fiscal_year: int, user) -> Hearing | None:
+def hub_result(*, hub: AuthorisedHub, fiscal_year: int, user) -> Hearing | None:
     """The hub's hearing of the year as the user may see it: HQ always; the hub and its
     bureau only once HQ has published it."""
-    hearings = Hearing.objects.filter(hub=hub, fiscal_year=fiscal_year)
+    hearings = Hearing.objects.filter(hub=hub.hub, fiscal_year=fiscal_year)
     if not is_hq(user):
         hearings = hearings.filter(status=Hearing.Status.PUBLISHED)
     return hearings.select_related("guideline", "lead").first()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.permissions import EVALUATE
-from hubs.access import is_hq, require
+from hubs.access import authorise, is_hq, require
 from hubs.roles import VIEW_HUB
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
@@ -188,7 +188,8 @@ def hub_result(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_HUB)
     picker = selectors.evaluation_year(request)
     year = picker.year
-    hearing = selectors.hub_result(hub=hub, fiscal_year=year, user=request.user)
+    hearing = selectors.hub_result(hub=authorise(request.user, VIEW_HUB, hub),
+                                   fiscal_year=year, user=request.user)
     areas = selectors.result_rows(hearing=hearing, user=request.user) if hearing else []
     return render(request, "evaluation/hub_result.html", {
         "hub": hub, "year": year, "year_label": fiscal.fiscal_year_label(year),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.permissions import EVALUATE
-from hubs.access import require
+from hubs.access import authorise, require
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
 from yorozu.core import fiscal
 from yorozu.core.versioned import submit_versioned
@@ -85,7 +85,8 @@ def hearing_detail(request, pk):
         hearing = outcome.conflict
     return render(request, "evaluation/hearing_detail.html", {
         "hearing": hearing, "form": form, "reopen_form": ReopenForm(),
-        "evidence": selectors.evidence_pack(hub=hearing.hub, fiscal_year=hearing.fiscal_year),
+        "evidence": selectors.evidence_pack(hub=authorise(request.user, EVALUATE, hearing.hub),
+                                            fiscal_year=hearing.fiscal_year),
         "events": list(selectors.hearing_events(hearing)),
         "is_lead": hearing.lead_id == request.user.pk,
     })

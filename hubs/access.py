@@ -58,6 +58,52 @@ def require(user, perm: str, hub=None) -> None:
         raise NotAllowed(perm)
 
 
+# Only this module holds the key: an AuthorisedHub made anywhere else fails at construction.
+_KEY = object()
+
+
+@dataclass(frozen=True)
+class AuthorisedHub:
+    """A hub together with the user (and permission) that the access check found there: what
+    a selector takes instead of a bare hub, so that every read of a hub's rows starts from the
+    user. Made only by `authorise` (a view's or service's check) or, for background jobs,
+    `authorise_for_job` (docs/permissions.md, *One door*); built by hand it raises TypeError."""
+
+    user: object  # None only for a job's system path
+    hub: object  # a hubs.models.Hub
+    perm: str
+    key: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.key is not _KEY:
+            raise TypeError("An AuthorisedHub is made only by hubs.access.authorise().")
+
+    # No `pk`: a selector reads `.hub` or `.ids`, which a bare Hub passed by mistake lacks,
+    # so the mistake fails at once instead of quietly filtering by the Hub's own pk.
+    @property
+    def ids(self) -> list[int]:
+        """The hub as the id list the figures' querysets take."""
+        return [self.hub.pk]
+
+
+def authorise(user, perm: str, hub) -> AuthorisedHub:
+    """The hub (a Hub row) for reading as `user`: raises NotAllowed, like `require`, unless
+    they hold `perm` there. Views find the hub with `hub_for_user_or_404` first (or call
+    `hubs.scoping.authorised_hub_or_404`), so another hub still answers 404."""
+    require(user, perm, hub)
+    return AuthorisedHub(user, hub, perm, _KEY)
+
+
+def authorise_for_job(hub, perm: str, *, job_id: int) -> AuthorisedHub:
+    """The system path of a background job: the job's own hub, recorded on its row when it was
+    started (by a user who held the kind's permission there, or by the schedule), read with no
+    user. Called only by yorozu.jobs.services.job_hub (tests/test_authorised_hub.py checks);
+    whoever reads the job's result is checked again at the jobs page."""
+    if hub is None or not job_id:
+        raise NotAllowed(perm)
+    return AuthorisedHub(None, hub, perm, _KEY)
+
+
 def is_hq(user) -> bool:
     """National HQ: the one role whose permissions hold at every hub."""
     return hub_access(user).is_national

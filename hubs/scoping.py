@@ -58,3 +58,11 @@ def hub_for_user_or_404(user, jis_code: str, perm: str):
     return get_for_user_or_404(Hub.objects.select_related("bureau"), user, perm,
                                jis_code=jis_code)
 
+
+
+def authorised_hub_or_404(user, jis_code: str, perm: str):
+    """`hub_for_user_or_404` as an AuthorisedHub, for the selectors: 404 where the user does
+    not hold `perm` (another hub's page and a missing one look the same)."""
+    from .access import authorise
+
+    return authorise(user, perm, hub_for_user_or_404(user, jis_code, perm))

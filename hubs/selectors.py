@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q
 
 from yorozu.core import fiscal
 
-from .access import hub_access
+from .access import AuthorisedHub, hub_access
 from .models import Appointment, Bureau, Hub, SupportAgency
 from .roles import APPROVE_APPOINTMENT, PROPOSE_APPOINTMENT, VIEW_AGENCIES, VIEW_HUB, Role
 
@@ -31,9 +31,10 @@ def hub_list(*, user):
     )
 
 
-def hub_staff(*, hub: Hub):
+def hub_staff(*, hub: AuthorisedHub):
+    """The hub's appointments in force (the caller authorised VIEW_STAFF there)."""
     return (
-        Appointment.objects.active().filter(hub=hub)
+        Appointment.objects.active().filter(hub=hub.hub)
         .select_related("user").order_by("role", "user__family_name_kana")
     )
 
@@ -64,8 +65,8 @@ def appointment_recent(*, user, limit: int = 20):
     )
 
 
-def agency_list(*, user, hub: Hub, include_inactive: bool = False):
-    agencies = SupportAgency.objects.for_user(user, VIEW_AGENCIES).filter(hub=hub)
+def agency_list(*, user, hub: AuthorisedHub, include_inactive: bool = False):
+    agencies = SupportAgency.objects.for_user(user, VIEW_AGENCIES).filter(hub=hub.hub)
     if not include_inactive:
         agencies = agencies.filter(is_active=True)
     return agencies.order_by("kind", "name")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from yorozu.core.versioned import submit_versioned
 
 from . import selectors, services
-from .access import hub_access, require
+from .access import authorise, hub_access, require
 from .forms import AgencyForm, DecisionNoteForm, ProposeForm
 from .invitations import invitable
 from .models import Appointment, SupportAgency
@@ -43,7 +43,9 @@ def hub_list(request):
 def agency_list(request, jis_code):
     hub = _hub(request, jis_code, VIEW_AGENCIES)
     show_all = request.GET.get("all") == "1"
-    agencies = selectors.agency_list(user=request.user, hub=hub, include_inactive=show_all)
+    agencies = selectors.agency_list(user=request.user,
+                                     hub=authorise(request.user, VIEW_AGENCIES, hub),
+                                     include_inactive=show_all)
     return render(request, "hubs/agency_list.html", {
         "hub": hub, "agencies": list(agencies), "show_all": show_all,
         "can_manage": hub_access(request.user).can(MANAGE_AGENCIES, hub.pk),

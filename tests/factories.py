@@ -38,3 +38,14 @@ class AgencyFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"試験商工会議所{n}")
     kind = SupportAgency.Kind.CHAMBER_OF_COMMERCE
     contact_person = "相談窓口"
+
+
+def read_as_hq(hub, perm: str = "view_hub_aggregates"):
+    """The hub as a selector takes it (an AuthorisedHub), read by a new HQ user: for tests of
+    selectors that have no cast at hand. HQ holds every hub permission everywhere."""
+    from hubs.access import authorise
+    from hubs.roles import Role
+
+    user = UserFactory()
+    AppointmentFactory(user=user, role=Role.HQ)
+    return authorise(user, perm, hub)

@@ -21,12 +21,14 @@ from django.utils import timezone
 from evaluation.surveys import agency, agency_selectors, links, sending
 from evaluation.surveys.demo_agency import seed_agency_surveys
 from evaluation.surveys.models import AgencyInvitation, AgencyResponse, AgencySurvey
+from hubs.access import authorise
 from hubs.models import SupportAgency
+from hubs.roles import VIEW_AGGREGATES
 from yorozu.core import fiscal
 from yorozu.jobs import services as job_services
 from yorozu.jobs.models import Job
 
-from .factories import AgencyFactory
+from .factories import AgencyFactory, read_as_hq
 
 LINK = re.compile(r"https?://[^/\s]+(/s/a/([0-9a-f]+)/)")
 ANSWERS = {"collaboration": "4", "usefulness": "5", "referrals": "3", "accessibility": "4",
@@ -362,8 +364,8 @@ def _responses(survey, rows):
 
 def test_the_summary_withholds_results_under_the_threshold(cast, started, settings):
     _responses(started, [("chamber", 5, 5, 5, 5, "要望A"), ("financial", 1, 1, 1, 1, "要望B")])
-    summary = agency_selectors.agency_survey_summary(hub=cast.hub,
-                                                     fiscal_year=started.fiscal_year)
+    summary = agency_selectors.agency_survey_summary(
+        hub=authorise(cast.hq, VIEW_AGGREGATES, cast.hub), fiscal_year=started.fiscal_year)
     assert summary["withheld"] and summary["answered"] == 2
     assert summary["minimum"] == settings.AGENCY_SURVEY_MIN_ANSWERS == 3
     assert "averages" not in summary and "requests" not in summary and "by_kind" not in summary
@@ -374,8 +376,8 @@ def test_the_summary_shows_averages_and_rates_equal_to_a_direct_computation(cast
             ("chamber", 3, 5, 4, 4, "要望C"), ("municipality", 2, 3, 5, 3, "要望B"),
             ("chamber", 1, 2, 5, 4, ""), ("financial", 3, 3, 3, 3, "")]
     _responses(started, rows)
-    summary = agency_selectors.agency_survey_summary(hub=cast.hub,
-                                                     fiscal_year=started.fiscal_year)
+    summary = agency_selectors.agency_survey_summary(
+        hub=authorise(cast.hq, VIEW_AGGREGATES, cast.hub), fiscal_year=started.fiscal_year)
     assert not summary["withheld"]
     assert (summary["invited"], summary["answered"], summary["counted"]) == (3, 6, 6)
     assert summary["rate"] == round(6 * 100 / 3, 1)
@@ -385,8 +387,9 @@ def test_the_summary_shows_averages_and_rates_equal_to_a_direct_computation(cast
     assert [(row["count"], row["together"]) for row in summary["by_kind"]] == [(3, False),
                                                                              (3, True)]
     assert summary["requests"] == ["要望A", "要望B", "要望C"]
-    assert agency_selectors.agency_survey_summary(hub=cast.other_hub,
-                                                  fiscal_year=started.fiscal_year) is None
+    assert agency_selectors.agency_survey_summary(
+        hub=authorise(cast.hq, VIEW_AGGREGATES, cast.other_hub),
+        fiscal_year=started.fiscal_year) is None
 
 
 def test_the_summary_partial_names_no_agency(client, cast, started, agencies):
@@ -582,7 +585,7 @@ def test_demo_surveys_are_seeded_once_with_enough_answers_to_show(db):
     tokyo = AgencySurvey.objects.filter(hub__jis_code="13")
     assert set(tokyo.values_list("status", flat=True)) == {"open", "closed"}
     last_year = agency_selectors.agency_survey_summary(
-        hub=tokyo.first().hub, fiscal_year=fiscal.current_fiscal_year() - 1)
+        hub=read_as_hq(tokyo.first().hub), fiscal_year=fiscal.current_fiscal_year() - 1)
     assert not last_year["withheld"] and last_year["requests"]
 
 

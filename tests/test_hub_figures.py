@@ -1,8 +1,10 @@
-"""One definition per hub figure (consultations/figures.py), shown the same everywhere: the
+"""One definition per hub figure (evaluation/figures.py), shown the same everywhere: the
 hub page, the plan dashboard, the hearing's evidence pack and the Excel reports agree on the
-same records; the evidence pack sets the accepted plan's targets against the actuals."""
+same records; the evidence pack sets the accepted plan's targets against the actuals; and no
+other module counts these figures on its own."""
 
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,13 +12,14 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from consultations import figures
-from consultations.models import Client, Referral
+from consultations.models import Case, Client, Referral
+from evaluation import figures
 from evaluation import services as evaluation_services
 from evaluation.plans import content as plan_content
 from evaluation.plans import services as plan_services
 from evaluation.reports import workbooks
 from evaluation.reports.jobs import HUB_MONTHLY, NATIONAL_FY
+from evaluation.surveys.models import SatisfactionResponse
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_start
 
@@ -260,3 +263,112 @@ def test_evidence_pack_page_runs_a_fixed_number_of_queries(records, client,
     with django_assert_max_num_queries(len(few)):
         assert _evidence(client, hearing).status_code == 200
     assert len(few) <= 24
+
+
+# --- Expert share and satisfaction: the same number everywhere --------------------------------
+def _answers(cast, overall_scores, on=date(2025, 9, 18)):
+    for score in overall_scores:
+        SatisfactionResponse.objects.create(
+            hub=cast.hub, coordinator=cast.coordinator, answered_on=on, overall=score,
+            understanding=score, usefulness=score, speed=score, recommend=score)
+
+
+@pytest.fixture
+def mixed(records):
+    """Both sides of each figure: expert-proposal cases and others opened in September (the
+    records' five September cases are expert proposals), satisfied answers and others."""
+    cast = records
+    for depth in (Case.Depth.POLICY, Case.Depth.REFERRAL, Case.Depth.POLICY):
+        CaseFactory(hub=cast.hub, lead=cast.coordinator, opened_on=date(2025, 9, 22),
+                    depth=depth)
+    CaseFactory(hub=cast.other_hub, lead=cast.outsider, opened_on=date(2025, 9, 22),
+                depth=Case.Depth.POLICY)  # another hub's case counts for that hub only
+    return cast
+
+
+def _shown_everywhere(cast, client, capture) -> dict:
+    hearing = _hearing(cast)
+    client.force_login(cast.hq)
+    hub_page = client.get(reverse("hubs:hub_detail", args=[cast.hub.jis_code]))
+    dashboard = client.get(reverse("plans:plan_dashboard_hub",
+                                   kwargs={"jis_code": cast.hub.jis_code}) + f"?year={YEAR}")
+    panels = {p.indicator.code: p for p in dashboard.context["panels"]}
+    evidence = _evidence(client, hearing).context["evidence"]
+    monthly = _run_report(HUB_MONTHLY, hub=cast.hub, by=cast.chief, params=SEPTEMBER,
+                          capture=capture)
+    summary = {row[0]: row[1] for row in monthly["概要"].iter_rows(values_only=True)
+               if row and row[0]}
+    national = list(_run_report(NATIONAL_FY, by=cast.hq, params={"fiscal_year": YEAR},
+                                capture=capture)["拠点別"].iter_rows(values_only=True))
+    header = list(national[0])
+    tokyo = next(r for r in national if r[0] == cast.hub.jis_code)
+
+    def percent(value):  # a percent cell holds a fraction
+        return None if value is None else round(100 * value, 1)
+
+    return {
+        "hub page": {"expert_share": hub_page.context["figures"]["expert_share"],
+                     "satisfaction": hub_page.context["figures"]["satisfaction"][
+                         "share_satisfied"]},
+        "plan dashboard": {"expert_share": panels["expert_share"].actual_to_date,
+                           "satisfaction": panels["satisfaction"].actual_to_date},
+        "evidence pack": {"expert_share": evidence["expert_share"],
+                          "satisfaction": evidence["satisfaction"]["share_satisfied"]},
+        "monthly report": {"expert_share": percent(summary[workbooks.EXPERT_SHARE]),
+                           "satisfaction": percent(summary[workbooks.SATISFACTION_SHARE])},
+        "national report": {  # a row read back ends at its last cell with a value
+            "satisfaction": percent(dict(zip(header, tokyo, strict=False)).get(
+                workbooks.SATISFACTION_SHARE))},
+    }, hub_page.content.decode()
+
+
+def test_every_page_and_report_shows_the_same_expert_share_and_satisfaction(
+        mixed, client, django_capture_on_commit_callbacks):
+    _answers(mixed, [5, 4, 4, 5, 4, 2, 1])  # 5 of 7 satisfied
+    shown, hub_html = _shown_everywhere(mixed, client, django_capture_on_commit_callbacks)
+    expected = {"expert_share": 62.5, "satisfaction": 71.4}  # 5 of 8 cases; 5 of 7 answers
+    assert shown == {place: {k: expected[k] for k in figures_shown}
+                     for place, figures_shown in shown.items()}
+    assert "62.5%（8件）" in hub_html and "満足の割合 71.4％（回答 7 件）" in hub_html
+
+
+def test_every_page_and_report_withholds_satisfaction_of_too_few_answers(
+        mixed, client, django_capture_on_commit_callbacks):
+    _answers(mixed, [5, 4, 2, 1])  # one fewer than the minimum
+    shown, hub_html = _shown_everywhere(mixed, client, django_capture_on_commit_callbacks)
+    assert {place: values["satisfaction"] for place, values in shown.items()} == dict.fromkeys(
+        shown, None)
+    assert shown["hub page"]["expert_share"] == 62.5
+    assert "回答が5件未満のため" in hub_html
+
+
+# Where each figure's raw ingredients may appear in the source: the figures module, and the
+# modules that write or seed the rows (not count them). Anything else counting them defines
+# the figure a second time.
+ROOT = Path(__file__).resolve().parent.parent
+FIGURE_MARKERS = {
+    "SatisfactionResponse.objects": {"evaluation/figures.py",
+                                     "evaluation/surveys/satisfaction.py",  # stores answers
+                                     "evaluation/surveys/demo_satisfaction.py"},  # demo rows
+    "SatisfactionResponse.SATISFIED": {"evaluation/figures.py"},
+    "SATISFACTION_MIN_ANSWERS": {"evaluation/figures.py"},
+    "depth=Case.Depth.EXPERT": {"evaluation/figures.py"},
+    "depth=Case.Depth.POLICY": {"evaluation/figures.py"},
+    "follow_up_due__range": {"evaluation/figures.py"},
+}
+
+
+def test_no_module_but_the_figures_module_counts_the_hub_figures():
+    found = {}
+    for package in ("consultations", "evaluation", "hubs", "yorozu"):
+        for path in (ROOT / package).rglob("*.py"):
+            relative = path.relative_to(ROOT).as_posix()
+            if "/migrations/" in relative or "/settings/" in relative:
+                continue
+            text = path.read_text(encoding="utf-8")
+            for marker, allowed in FIGURE_MARKERS.items():
+                if marker in text and relative not in allowed:
+                    found.setdefault(marker, []).append(relative)
+    assert found == {}
+    assert "SatisfactionResponse.objects" in (ROOT / "evaluation/figures.py").read_text(
+        encoding="utf-8")  # the markers still name what the module uses

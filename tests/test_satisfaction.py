@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consultations import services as consultation_services
 from consultations.demo import seed_activity
+from evaluation.permissions import EVALUATE
 from evaluation.plans import actuals
 from evaluation.selectors import evidence_pack
 from evaluation.surveys import links, satisfaction, sending
@@ -21,15 +22,16 @@ from evaluation.surveys.satisfaction_selectors import (
     satisfaction_monthly_share,
     satisfaction_summary,
 )
+from hubs.access import authorise
 from hubs.demo import seed_demo
 from hubs.models import Hub
-from hubs.roles import Role
+from hubs.roles import VIEW_AGGREGATES, Role
 from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute
 
 from .consultation_factories import CaseFactory
-from .factories import AppointmentFactory, UserFactory
+from .factories import AppointmentFactory, UserFactory, read_as_hq
 
 LINK = re.compile(r"https?://[^/\s]+(/s/c/[A-Za-z0-9_\-]+/)")
 YEAR = fiscal.current_fiscal_year()
@@ -395,10 +397,12 @@ def test_comments_show_the_month_only_newest_first(client, cast):
 def test_national_figures_are_withheld_when_they_would_reveal_a_small_hub(client, cast):
     answers(cast.hub, cast.coordinator, [5] * 5)
     answers(cast.other_hub, cast.outsider, [1])  # national minus Tokyo = this one answer
-    summary = satisfaction_summary(hub=cast.hub, fiscal_year=YEAR)
+    summary = satisfaction_summary(hub=authorise(cast.hq, VIEW_AGGREGATES, cast.hub),
+                                   fiscal_year=YEAR)
     assert summary["national"]["n"] == 6 and summary["national"]["withheld"]
     answers(cast.other_hub, cast.outsider, [2] * 4)
-    summary = satisfaction_summary(hub=cast.hub, fiscal_year=YEAR)
+    summary = satisfaction_summary(hub=authorise(cast.hq, VIEW_AGGREGATES, cast.hub),
+                                   fiscal_year=YEAR)
     assert summary["national"]["averages"]["overall"] == 3.4  # (25 + 1 + 8) / 10
 
 
@@ -458,7 +462,7 @@ def test_the_hearing_evidence_pack_shows_the_satisfaction_summary(client, cast):
     from evaluation import services as evaluation_services
 
     answers(cast.hub, cast.coordinator, [5, 4, 4, 4, 1])
-    pack = evidence_pack(hub=cast.hub, fiscal_year=YEAR)
+    pack = evidence_pack(hub=authorise(cast.hq, EVALUATE, cast.hub), fiscal_year=YEAR)
     assert pack["satisfaction"]["n"] == 5
     assert pack["satisfaction"]["share_satisfied"] == 80.0
 
@@ -486,7 +490,8 @@ def test_demo_seed_is_idempotent_and_plausible(db):
     assert first["added"] == 4 and first["responses"] > 100 and first["invitations"] > 0
     again = seed_satisfaction()
     assert again == {**first, "added": 0}
-    tokyo = satisfaction_summary(hub=Hub.objects.get(jis_code="13"), fiscal_year=YEAR - 1)
+    tokyo = satisfaction_summary(hub=read_as_hq(Hub.objects.get(jis_code="13")),
+                                 fiscal_year=YEAR - 1)
     assert not tokyo["withheld"] and 50 <= tokyo["share_satisfied"] <= 95
     assert SatisfactionResponse.objects.exclude(comment="").exists()
     assert mail.outbox == []  # the demo emails nobody

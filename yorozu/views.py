@@ -8,11 +8,11 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from consultations.figures import hub_year
 from consultations.selectors import referrals_overdue
+from evaluation.figures import hub_year
 from evaluation.plans.selectors import review_queue
 from hubs import selectors as hub_selectors
-from hubs.access import hub_access
+from hubs.access import authorise, hub_access
 from hubs.forms import DecisionNoteForm
 from hubs.roles import (
     APPROVE_APPOINTMENT,
@@ -84,7 +84,8 @@ def hub_detail(request, jis_code):
     links to its records and evaluation. Served under hubs:hub_detail (yorozu/urls.py)."""
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_HUB)
     access = hub_access(request.user)
-    staff = hub_selectors.hub_staff(hub=hub) if access.can(VIEW_STAFF, hub.pk) else []
+    staff = (hub_selectors.hub_staff(hub=authorise(request.user, VIEW_STAFF, hub))
+             if access.can(VIEW_STAFF, hub.pk) else [])
     return render(request, "hubs/hub_detail.html", {
         "hub": hub,
         "staff": list(staff),
@@ -92,16 +93,16 @@ def hub_detail(request, jis_code):
         "can_revoke": access.can(APPROVE_APPOINTMENT, hub.pk),
         "can_see_agencies": access.can(VIEW_AGENCIES, hub.pk),
         "can_see_records": access.can(VIEW_RECORDS, hub.pk),
-        **_figures(hub, access),
+        **_figures(request.user, hub, access),
         "revoke_form": DecisionNoteForm(),
     })
 
 
-def _figures(hub, access) -> dict:
+def _figures(user, hub, access) -> dict:
     """This fiscal year's counts, for every role that may see the hub's figures (bureaus see
     these, never the records behind them)."""
     if not access.can(VIEW_AGGREGATES, hub.pk):
         return {}
     fy = fiscal.current_fiscal_year()
-    return {"figures": hub_year(hub=hub, fiscal_year=fy),
+    return {"figures": hub_year(hub=authorise(user, VIEW_AGGREGATES, hub), fiscal_year=fy),
             "fiscal_year_label": fiscal.fiscal_year_label(fy)}

@@ -25,17 +25,13 @@ from datetime import date
 from numbers import Real
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models import JSONField as JSONOutput
 from django.db.models.functions import TruncMonth
 
-from consultations import figures
-from consultations.models import Case
 from yorozu.core import fiscal
 
-from ..surveys.anonymity import withheld_cells
-from ..surveys.satisfaction_selectors import monthly_counts
+from .. import figures
 from .content import targets_from_rows
 from .indicators import BY_CODE, STANDARD
 from .models import AnnualPlan, PlanTarget, PlanVersion
@@ -100,15 +96,15 @@ class Tally:
             "satisfaction": upto(self._satisfaction_by_month()),
             "follow_up": upto([_rate(n, d) for n, d in zip(self.referrals_followed,
                                                           self.referrals_due, strict=True)]),
-            "expert_share": upto([_rate(n, d) for n, d in zip(self.cases_expert,
+            "expert_share": upto([figures.expert_share(n, d) for n, d in zip(self.cases_expert,
                                                              self.cases_opened, strict=True)]),
         }
 
     def _satisfaction_by_month(self) -> list[float | None]:
         # Months of too few answers are withheld, and so are as many more as it takes for the
         # year's figure minus the shown months not to reveal them.
-        hidden = withheld_cells(self.answers[:self.started], settings.SATISFACTION_MIN_ANSWERS)
-        return [None if i < len(hidden) and hidden[i] else _satisfaction(n, d)
+        hidden = figures.satisfaction_withholding(self.answers[:self.started])
+        return [None if i < len(hidden) and hidden[i] else figures.satisfaction_rate(n, d)
                 for i, (n, d) in enumerate(zip(self.satisfied, self.answers, strict=True))]
 
     def yearly(self) -> dict[str, int | float | None]:
@@ -119,28 +115,16 @@ class Tally:
         return {
             "sessions": sum(self.sessions),
             "new_clients": sum(self.new_clients),
-            "satisfaction": _satisfaction(sum(self.satisfied), sum(self.answers)),
+            "satisfaction": figures.satisfaction_rate(sum(self.satisfied), sum(self.answers)),
             "follow_up": _rate(sum(self.referrals_followed), sum(self.referrals_due)),
-            "expert_share": _rate(sum(self.cases_expert), sum(self.cases_opened)),
+            "expert_share": figures.expert_share(sum(self.cases_expert), sum(self.cases_opened)),
         }
-
-
-def _scoped(queryset, hub_ids):
-    return queryset if hub_ids is None else queryset.filter(hub__in=sorted(hub_ids))
 
 
 def _grouped(queryset, *, month_expr, by_hub: bool, **counts):
     keys = ["hub_id", "month"] if by_hub else ["month"]
     return (queryset.order_by().annotate(month=month_expr).values(*keys)
             .annotate(**counts).order_by())
-
-
-def _satisfaction(satisfied: int, answers: int) -> float | None:
-    """Withheld below the minimum number of answers: a month with one or two answers would
-    show how those clients answered."""
-    if answers < settings.SATISFACTION_MIN_ANSWERS:
-        return None
-    return _rate(satisfied, answers)
 
 
 def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = False,
@@ -169,7 +153,7 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
     add(_grouped(figures.sessions_held(start=start, end=end, hub_ids=hub_ids),
                  month_expr=TruncMonth("held_on"), by_hub=by_hub, n=Count("pk")),
         [("sessions", "n")])
-    # New clients and follow-up as consultations/figures.py defines them for every page.
+    # Every figure as evaluation/figures.py defines it for every page.
     add(_grouped(figures.new_clients(start=start, end=end, hub_ids=hub_ids),
                  month_expr=TruncMonth("first_held_on"), by_hub=by_hub, n=Count("pk")),
         [("new_clients", "n")])
@@ -177,12 +161,13 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
                  month_expr=TruncMonth("follow_up_due"), by_hub=by_hub,
                  **figures.follow_up_counts()),
         [("referrals_due", "due"), ("referrals_followed", "followed")])
-    add(_grouped(_scoped(Case.objects, hub_ids).filter(opened_on__range=(start, end)),
-                 month_expr=TruncMonth("opened_on"), by_hub=by_hub, n=Count("pk"),
-                 expert=Count("pk", filter=Q(depth=Case.Depth.EXPERT)),
-                 policy=Count("pk", filter=Q(depth=Case.Depth.POLICY))),
-        [("cases_opened", "n"), ("cases_expert", "expert"), ("cases_policy", "policy")])
-    add(monthly_counts(hub_ids=hub_ids, fiscal_year=fiscal_year, by_hub=by_hub, until=end),
+    add(_grouped(figures.cases_opened(start=start, end=end, hub_ids=hub_ids),
+                 month_expr=TruncMonth("opened_on"), by_hub=by_hub,
+                 **figures.case_depth_counts()),
+        [("cases_opened", "opened"), ("cases_expert", "expert"), ("cases_policy", "policy")])
+    add(_grouped(figures.satisfaction_answers(start=start, end=end, hub_ids=hub_ids),
+                 month_expr=TruncMonth("answered_on"), by_hub=by_hub,
+                 **figures.satisfaction_counts()),
         [("answers", "n"), ("satisfied", "satisfied")])
     return found
 
@@ -280,7 +265,7 @@ def hub_targets(*, hub_ids: Iterable[int] | None,
     more for the drafts' target rows when a plan has no accepted version."""
     accepted = (PlanVersion.objects.filter(plan=OuterRef("pk"), outcome="accepted")
                 .order_by("-number"))
-    plans = list(_scoped(AnnualPlan.objects, None if hub_ids is None else list(hub_ids))
+    plans = list(figures.scoped(AnnualPlan.objects, None if hub_ids is None else list(hub_ids))
                  .filter(fiscal_year=fiscal_year)
                  .annotate(accepted_content=Subquery(accepted.values("content")[:1],
                                                      output_field=JSONOutput()),

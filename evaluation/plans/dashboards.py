@@ -17,7 +17,6 @@ fixed number of queries whatever the data size (actuals are GROUP BY queries).""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
@@ -33,7 +32,7 @@ from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
 from yorozu.core.xlsx import cell, header_row, workbook_bytes, xlsx_response
 
-from ..surveys.anonymity import withheld_cells
+from .. import figures
 from . import actuals
 from .indicators import STANDARD
 
@@ -276,9 +275,8 @@ def _bureau_row(bureau, hubs: list[Hub], total: Total) -> SummaryRow:
 def _withhold_satisfaction(rows: list[tuple[SummaryRow, actuals.Tally]]) -> None:
     """Rows shown beside the total they add up to (hubs beside their bureau's, bureaus beside
     the nation's): a row's satisfaction is withheld when the total minus the rows shown would
-    reveal a group of fewer answers than the minimum (anonymity.withheld_cells)."""
-    hidden = withheld_cells([sum(tally.answers) for _row, tally in rows],
-                            settings.SATISFACTION_MIN_ANSWERS)
+    reveal a group of fewer answers than the minimum (figures.satisfaction_withholding)."""
+    hidden = figures.satisfaction_withholding([sum(tally.answers) for _row, tally in rows])
     for (row, _tally), hide in zip(rows, hidden, strict=True):
         if hide:
             row.cells = [(i, target, None if i.code == "satisfaction" else actual)

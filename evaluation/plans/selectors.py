@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from evaluation.plans.permissions import REVIEW_PLAN, VIEW_PLAN
-from hubs.access import hub_access
+from hubs.access import AuthorisedHub, hub_access
 from hubs.models import Hub
 
 from . import content as plan_content
@@ -23,14 +23,15 @@ def policy_for(fiscal_year: int) -> ActivityPolicy | None:
                                          published_at__isnull=False).first()
 
 
-def plan_for(*, user, hub: Hub, fiscal_year: int, draft: bool = False) -> AnnualPlan | None:
+def plan_for(*, user, hub: AuthorisedHub, fiscal_year: int,
+             draft: bool = False) -> AnnualPlan | None:
     """The hub's plan for the year; with `draft`, its draft's rows read in the same query
     (plans/content.py: with_draft), for the pages that show the draft."""
     plans = (AnnualPlan.objects.for_user(user, VIEW_PLAN)
              .select_related("hub", "chief_confirmed_by", "org_confirmed_by", "updated_by"))
     if draft:
         plans = plan_content.with_draft(plans)
-    return plans.filter(hub=hub, fiscal_year=fiscal_year).first()
+    return plans.filter(hub=hub.hub, fiscal_year=fiscal_year).first()
 
 
 def versions(plan: AnnualPlan) -> list[PlanVersion]:
@@ -63,12 +64,13 @@ class SectionView:
     comments: list = field(default_factory=list)
 
 
-def target_rows(*, hub: Hub, fiscal_year: int, content: dict, indicators) -> list[TargetRow]:
+def target_rows(*, hub: AuthorisedHub, fiscal_year: int, content: dict,
+                indicators) -> list[TargetRow]:
     """This year's targets beside last year's actuals and last year's accepted targets."""
     from . import actuals  # written alongside; imported here so this module loads without it
 
-    last_actuals = actuals.yearly(hub_ids=[hub.pk], fiscal_year=fiscal_year - 1)
-    last_plan = AnnualPlan.objects.filter(hub=hub, fiscal_year=fiscal_year - 1).first()
+    last_actuals = actuals.yearly(hub_ids=hub.ids, fiscal_year=fiscal_year - 1)
+    last_plan = plan_for(user=hub.user, hub=hub, fiscal_year=fiscal_year - 1)
     last_version = accepted_version(last_plan)
     last_targets = plan_content.normalize(last_version.content if last_version else {})
     content = plan_content.normalize(content, indicators)
@@ -130,7 +132,7 @@ def confirmations_shown(plan: AnnualPlan | None, latest: PlanVersion | None
     return latest, confirmations(latest)
 
 
-def plan_page(*, user, hub: Hub, fiscal_year: int) -> dict:
+def plan_page(*, user, hub: AuthorisedHub, fiscal_year: int) -> dict:
     """Everything the plan page shows: the plan (or None), its content by section with the
     comments, the targets table, the versions and the year's policy."""
     policy = policy_for(fiscal_year)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from consultations.conflicts import ConflictRow
 from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, VIEW_PLAN
 from evaluation.surveys.agency_selectors import agency_survey_for_year
-from hubs.access import hub_access, require
+from hubs.access import authorise, hub_access, require
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
 from yorozu.core.versioned import submit_versioned
@@ -35,7 +35,8 @@ def _plan(request, jis_code, fiscal_year, perm: str | None = None):
     """The hub's plan for the year: 404 for a hub or plan the user cannot see, then 403 when
     the user sees it but does not hold `perm` there."""
     hub = _hub(request, jis_code, fiscal_year)
-    plan = selectors.plan_for(user=request.user, hub=hub, fiscal_year=fiscal_year)
+    plan = selectors.plan_for(user=request.user, hub=authorise(request.user, VIEW_PLAN, hub),
+                              fiscal_year=fiscal_year)
     if plan is None:
         raise Http404
     if perm:
@@ -64,7 +65,8 @@ def plan_detail(request, jis_code, fiscal_year):
 def _detail_page(request, jis_code, fiscal_year, *, comment_form=None, return_form=None):
     """The plan page; after an invalid comment or return, with that form's input and errors."""
     hub = _hub(request, jis_code, fiscal_year)
-    page = selectors.plan_page(user=request.user, hub=hub, fiscal_year=fiscal_year)
+    authorised = authorise(request.user, VIEW_PLAN, hub)
+    page = selectors.plan_page(user=request.user, hub=authorised, fiscal_year=fiscal_year)
     plan = page["plan"]
     access = hub_access(request.user)
     can_edit_plan = access.can(EDIT_PLAN, hub.pk)
@@ -88,7 +90,7 @@ def _detail_page(request, jis_code, fiscal_year, *, comment_form=None, return_fo
         "comment_form": comment_form or SectionCommentForm(prefix="comment"),
         "return_form": return_form or SectionCommentForm(prefix="return"),
         # What the prefecture's support agencies said, for the regional analysis.
-        "agency_survey": agency_survey_for_year(hub=hub, fiscal_year=fiscal_year),
+        "agency_survey": agency_survey_for_year(hub=authorised, fiscal_year=fiscal_year),
     })
 
 

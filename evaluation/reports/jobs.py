@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hubs.roles import VIEW_AGGREGATES
 from yorozu.core import fiscal
 from yorozu.jobs.registry import register
-from yorozu.jobs.services import job_save_result
+from yorozu.jobs.services import job_hub, job_save_result
 
 from . import selectors, workbooks
 
@@ -39,10 +39,11 @@ def report_hub_monthly(job, progress) -> None:
     month = _month_of(job)
     period = selectors.month_period(month.year, month.month)
     progress.total(3)
-    workbook = workbooks.hub_monthly(hub=job.hub, period=period, as_of=fiscal.today(),
+    hub = job_hub(job)  # the system path for the job's own hub (docs/permissions.md)
+    workbook = workbooks.hub_monthly(hub=hub, period=period, as_of=fiscal.today(),
                                      progress=progress)
     _store(job, workbook, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月.xlsx")
-    sessions = selectors.session_channel_counts(hub=job.hub, period=period)["total"]
+    sessions = selectors.session_channel_counts(hub=hub, period=period)["total"]
     progress.summary(gettext("Sessions in the month: %(n)s.") % {"n": sessions})
 
 

@@ -4,10 +4,12 @@ queries whatever the size of the hubs' history.
 
 Definitions (the workbooks' notes repeat them for readers):
 - A session belongs to the month of its date (held_on, a Tokyo calendar date).
-- A new client and the follow-up rate are those of consultations/figures.py, as on every
-  page: a client whose first session was held in the period; of the referrals whose
-  follow-up date falls in the period and not after the day the report was built, the share
-  reported back or closed.
+- A new client, the follow-up rate, the expert share and satisfaction are those of
+  evaluation/figures.py, as on every page: a client whose first session was held in the
+  period; of the referrals whose follow-up date falls in the period and not after the day the
+  report was built, the share reported back or closed; of the cases opened in the period, the
+  share of expert proposals; of the survey answers of the period, the share satisfied (4 or
+  5 overall), withheld below the minimum number of answers.
 - A referral is made on the Tokyo date of its creation (created_at is stored in UTC, so the
   period's bounds are Tokyo midnights).
 - Of those referrals, lapsed means given up, overdue means still waiting for the agency
@@ -22,9 +24,9 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 
-from consultations import figures
 from consultations.models import Case, Referral, Session, Topic
-from evaluation.surveys.models import SatisfactionResponse
+from evaluation import figures
+from hubs.access import AuthorisedHub
 from hubs.models import Hub
 from yorozu.core import fiscal
 from yorozu.jobs.models import Job
@@ -89,30 +91,34 @@ def report_years(*, today: date) -> list[int]:
     return list(range(fiscal.fiscal_year_of(today), FIRST_FISCAL_YEAR - 1, -1))
 
 
-def report_jobs(*, kind: str, hub=None):
-    """The latest report jobs of a kind at a hub (or the national ones). The caller has
-    checked the kind's permission at that hub, which is what lets a user see these jobs
-    (yorozu/jobs/selectors.py), so the filter here is the hub alone."""
-    jobs = Job.objects.filter(kind=kind, hub=hub) if hub else Job.objects.filter(
+def report_jobs(*, kind: str, hub: AuthorisedHub | None = None):
+    """The latest report jobs of a kind at a hub (or, without one, the national ones: the
+    caller checked the kind's permission at every hub). The hub comes authorised for the
+    kind's permission, which is what lets a user see these jobs (yorozu/jobs/selectors.py),
+    so the filter here is the hub alone."""
+    jobs = Job.objects.filter(kind=kind, hub=hub.hub) if hub else Job.objects.filter(
         kind=kind, scope=Job.Scope.NATIONAL)
     return list(jobs.select_related("started_by", "hub").order_by("-created_at", "-pk")
                 [:RECENT_JOBS])
 
 
 # --- Shared building blocks ------------------------------------------------------------------
-def _sessions(period: Period, hub=None):
-    return figures.sessions_held(start=period.start, end=period.end,
-                                 hub_ids=None if hub is None else [hub.pk])
+# Without a hub: every hub, for the national roll-up (a kind only HQ may ask for or read).
+def _ids(hub: AuthorisedHub | None) -> list[int] | None:
+    return None if hub is None else hub.ids
 
 
-def _new_clients(period: Period, hub=None):
-    return figures.new_clients(start=period.start, end=period.end,
-                               hub_ids=None if hub is None else [hub.pk])
+def _sessions(period: Period, hub: AuthorisedHub | None = None):
+    return figures.sessions_held(start=period.start, end=period.end, hub_ids=_ids(hub))
 
 
-def _referrals_due(period: Period, as_of: date, hub=None):
+def _new_clients(period: Period, hub: AuthorisedHub | None = None):
+    return figures.new_clients(start=period.start, end=period.end, hub_ids=_ids(hub))
+
+
+def _referrals_due(period: Period, as_of: date, hub: AuthorisedHub | None = None):
     return figures.referrals_due(start=period.start, end=period.end, as_of=as_of,
-                                 hub_ids=None if hub is None else [hub.pk])
+                                 hub_ids=_ids(hub))
 
 
 def _follow_up(as_of: date) -> dict:
@@ -123,46 +129,50 @@ def _follow_up(as_of: date) -> dict:
             "overdue": Count("pk", filter=Q(status__in=WAITING, follow_up_due__lt=as_of))}
 
 
+def _satisfaction_answers(period: Period, hub: AuthorisedHub | None = None):
+    return figures.satisfaction_answers(start=period.start, end=period.end, hub_ids=_ids(hub))
+
+
 def _satisfaction() -> dict:
-    return {"n": Count("pk"),
-            "satisfied": Count("pk", filter=Q(overall__gte=SatisfactionResponse.SATISFIED)),
-            "average": Avg("overall")}
+    return {**figures.satisfaction_counts(), "average": Avg("overall")}
 
 
-def shown_satisfaction(figures: dict) -> dict | None:
-    """Satisfaction figures, or None when too few answers could point at one client."""
-    if figures["n"] < settings.SATISFACTION_MIN_ANSWERS:
+def shown_satisfaction(counts: dict) -> dict | None:
+    """Satisfaction figures, or None when too few answers could point at one client. The
+    share is a fraction for a percent cell, unrounded (the cell's format rounds it)."""
+    if figures.satisfaction_rate(counts["satisfied"], counts["n"]) is None:
         return None
-    return {**figures, "share": figures["satisfied"] / figures["n"]}
+    return {**counts, "share": counts["satisfied"] / counts["n"]}
 
 
 # --- The hub's monthly report ----------------------------------------------------------------
-def session_channel_counts(*, hub, period: Period) -> dict:
+def session_channel_counts(*, hub: AuthorisedHub, period: Period) -> dict:
     """{"total": sessions, channel: sessions, ...}: each session once."""
     return _sessions(period, hub).aggregate(
         total=Count("pk"), **{ch: Count("pk", filter=Q(channel=ch)) for ch in CHANNELS})
 
 
-def session_count(*, period: Period, hub=None) -> int:
+def session_count(*, period: Period, hub: AuthorisedHub | None = None) -> int:
     return _sessions(period, hub).count()
 
 
-def hub_month_summary(*, hub, period: Period, as_of: date) -> dict:
+def hub_month_summary(*, hub: AuthorisedHub, period: Period, as_of: date) -> dict:
     sessions = session_channel_counts(hub=hub, period=period)
-    cases = (Case.objects.filter(hub=hub)
+    cases = (Case.objects.filter(hub=hub.hub)
              .filter(Q(opened_on__range=period.dates) | Q(closed_on__range=period.dates))
              .aggregate(opened=Count("pk", filter=Q(opened_on__range=period.dates)),
                         resolved=_closed_as(Case.Status.RESOLVED, period),
                         closed=_closed_as(Case.Status.CLOSED, period)))
     start, end = period.tokyo_bounds()
-    referrals_made = Referral.objects.filter(hub=hub, created_at__gte=start,
+    referrals_made = Referral.objects.filter(hub=hub.hub, created_at__gte=start,
                                              created_at__lt=end).count()
     follow_up = _referrals_due(period, as_of, hub).aggregate(**_follow_up(as_of))
-    satisfaction = (SatisfactionResponse.objects.filter(hub=hub,
-                                                        answered_on__range=period.dates)
-                    .aggregate(**_satisfaction()))
+    depth = figures.cases_opened(start=period.start, end=period.end, hub_ids=hub.ids).aggregate(
+        **figures.case_depth_counts())
+    satisfaction = _satisfaction_answers(period, hub).aggregate(**_satisfaction())
     return {"sessions": sessions, "new_clients": _new_clients(period, hub).count(),
             "cases": cases, "referrals_made": referrals_made, "follow_up": follow_up,
+            "expert_share": figures.expert_share(depth["expert"], depth["opened"]),
             "satisfaction": satisfaction}
 
 
@@ -170,7 +180,8 @@ def _closed_as(status: str, period: Period) -> Count:
     return Count("pk", filter=Q(status=status, closed_on__range=period.dates))
 
 
-def topic_channel_counts(*, hub, period: Period) -> dict[tuple[int | None, str], int]:
+def topic_channel_counts(*, hub: AuthorisedHub,
+                         period: Period) -> dict[tuple[int | None, str], int]:
     """{(topic id, channel): sessions}. Joining the case's topics counts a session once per
     topic of its case; a case without topics gives topic None."""
     rows = (_sessions(period, hub).values("case__topics", "channel")
@@ -184,7 +195,7 @@ def topics_for_report(topic_ids) -> list[Topic]:
                 .order_by("sort_order", "code"))
 
 
-def coordinator_counts(*, hub, period: Period) -> list[dict]:
+def coordinator_counts(*, hub: AuthorisedHub, period: Period) -> list[dict]:
     """Per coordinator present: sessions in all, and per channel. A session with two
     coordinators counts for each."""
     rows = (_sessions(period, hub)
@@ -218,8 +229,8 @@ def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
     new_clients = _new_clients(period).values("hub_id").annotate(n=Count("pk")).order_by()
     follow_up = (_referrals_due(period, as_of).values("hub_id")
                  .annotate(**_follow_up(as_of)).order_by())
-    satisfaction = (SatisfactionResponse.objects.filter(answered_on__range=period.dates)
-                    .values("hub_id").annotate(**_satisfaction()).order_by())
+    satisfaction = (_satisfaction_answers(period).values("hub_id")
+                    .annotate(**_satisfaction()).order_by())
     return {
         "months": {(r["hub_id"], as_date(r["month"])): r["n"] for r in months},
         "new_clients": {r["hub_id"]: r["n"] for r in new_clients},

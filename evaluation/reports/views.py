@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hubs.access import hub_access
+from hubs.access import authorise, hub_access
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
 from yorozu.jobs.registry import KINDS
@@ -32,7 +32,9 @@ def report_hub(request, jis_code):
         _tell(request, started, date_format(month, "YEAR_MONTH_FORMAT"))
         return redirect("reports:report_hub", jis_code=hub.jis_code)
     return render(request, "evaluation/reports/report_hub.html", {
-        "hub": hub, "form": form, "jobs": selectors.report_jobs(kind=HUB_MONTHLY, hub=hub)})
+        "hub": hub, "form": form,
+        "jobs": selectors.report_jobs(
+            kind=HUB_MONTHLY, hub=authorise(request.user, KINDS[HUB_MONTHLY].perm, hub))})
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,13 +5,12 @@ stays flat: the national detail sheet streams its rows from the database."""
 
 from datetime import date
 
-from django.conf import settings
 from openpyxl import Workbook
 
 from consultations.exports import CHANNEL_LABELS
-from consultations.figures import rate
 from consultations.models import Topic
-from evaluation.surveys.anonymity import residual_too_small
+from evaluation import figures as hub_figures
+from hubs.access import AuthorisedHub
 from yorozu.core.xlsx import DATE_FORMAT, cell, header_row
 
 from . import selectors
@@ -27,6 +26,7 @@ NO_TOPIC = "（分野なし）"
 SESSIONS = "相談対応数"
 NEW_CLIENTS = "新規相談者数"
 CASES_OPENED = "開始した案件"
+EXPERT_SHARE = "うち専門的な提案の案件の割合"
 CASES_RESOLVED = "解決した案件"
 CASES_CLOSED = "終了した案件（未解決）"
 REFERRALS_MADE = "紹介・連携の件数"
@@ -49,7 +49,7 @@ def month_label(day: date) -> str:
 
 
 # --- Hub monthly report ------------------------------------------------------------------------
-def hub_monthly(*, hub, period: Period, as_of: date, progress) -> Workbook:
+def hub_monthly(*, hub: AuthorisedHub, period: Period, as_of: date, progress) -> Workbook:
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, hub=hub, period=period, as_of=as_of)
     progress.set(1)
@@ -60,10 +60,10 @@ def hub_monthly(*, hub, period: Period, as_of: date, progress) -> Workbook:
     return workbook
 
 
-def _summary_sheet(workbook, *, hub, period: Period, as_of: date) -> None:
+def _summary_sheet(workbook, *, hub: AuthorisedHub, period: Period, as_of: date) -> None:
     sheet = workbook.create_sheet("概要")
     figures = selectors.hub_month_summary(hub=hub, period=period, as_of=as_of)
-    for row in ([["拠点", f"{hub.prefecture_ja}よろず支援拠点"],
+    for row in ([["拠点", f"{hub.hub.prefecture_ja}よろず支援拠点"],
                  ["対象月", month_label(period.start)],
                  ["集計日", as_of], [], ["項目", "値", "注記"]]
                 + _summary_rows(figures)):
@@ -78,6 +78,8 @@ def _summary_rows(figures: dict) -> list[list]:
         [NEW_CLIENTS, figures["new_clients"],
          "この月に初めて相談を受けた相談者（相談者ごとに最初の相談日がこの月にあるもの）"],
         [CASES_OPENED, cases["opened"], "開始日がこの月の案件"],
+        [EXPERT_SHARE, _as_percent(figures["expert_share"]),
+         "開始した案件のうち、深さが「専門的な提案」の案件の割合"],
         [CASES_RESOLVED, cases["resolved"], "終了日がこの月で、状況が「解決」の案件"],
         [CASES_CLOSED, cases["closed"], "終了日がこの月で、状況が「終了（未解決）」の案件"],
         [REFERRALS_MADE, figures["referrals_made"],
@@ -97,7 +99,7 @@ def _satisfaction_rows(satisfaction: dict) -> list[list]:
     shown = selectors.shown_satisfaction(satisfaction)
     n_row = [SATISFACTION_N, satisfaction["n"], "回答日がこの月の相談者満足度調査"]
     if shown is None:
-        note = WITHHELD.format(n=settings.SATISFACTION_MIN_ANSWERS)
+        note = WITHHELD.format(n=hub_figures.min_answers())
         return [n_row, [SATISFACTION_SHARE, None, note], [SATISFACTION_AVERAGE, None, note]]
     return [n_row, [SATISFACTION_SHARE, _Formatted(shown["share"], PERCENT), ""],
             [SATISFACTION_AVERAGE, _Formatted(shown["average"], AVERAGE), ""]]
@@ -105,7 +107,10 @@ def _satisfaction_rows(satisfaction: dict) -> list[list]:
 
 def _percent(part: int, whole: int):
     """The rate as every page shows it (a percentage to one decimal), as a percent cell."""
-    shown = rate(part, whole)
+    return _as_percent(hub_figures.rate(part, whole))
+
+
+def _as_percent(shown: float | None):
     return None if shown is None else _Formatted(shown / 100, PERCENT)
 
 
@@ -128,7 +133,7 @@ def _write(sheet, values: list) -> None:
     sheet.append(cells)
 
 
-def _topic_channel_sheet(workbook, *, hub, period: Period) -> None:
+def _topic_channel_sheet(workbook, *, hub: AuthorisedHub, period: Period) -> None:
     sheet = workbook.create_sheet("相談分野×チャネル")
     counts = selectors.topic_channel_counts(hub=hub, period=period)
     topics = selectors.topics_for_report({topic for topic, _ch in counts})
@@ -147,7 +152,7 @@ def _topic_channel_sheet(workbook, *, hub, period: Period) -> None:
                    "合計の行は相談1件を1回だけ数えています。"])
 
 
-def _coordinator_sheet(workbook, *, hub, period: Period) -> None:
+def _coordinator_sheet(workbook, *, hub: AuthorisedHub, period: Period) -> None:
     sheet = workbook.create_sheet("コーディネーター別")
     sheet.append(header_row(sheet, ["コーディネーター", SESSIONS,
                                     *(CHANNEL_LABELS[ch] for ch in CHANNELS)]))
@@ -216,11 +221,11 @@ def _hub_sheet(sheet, *, hubs, fiscal_year: int, as_of: date, progress) -> None:
         progress.set(done)
     # The national share minus the shown hubs' must not reveal the withheld hubs' answers.
     national = _hub_cells(totals.row)
-    if residual_too_small(answers, settings.SATISFACTION_MIN_ANSWERS):
+    if hub_figures.satisfaction_residual_too_small(answers):
         national[-1] = None
     _write(sheet, ["00", "全国", *national])
     sheet.append([])
-    _write(sheet, [f"注記：満足度は回答数が{settings.SATISFACTION_MIN_ANSWERS}件未満の拠点では"
+    _write(sheet, [f"注記：満足度は回答数が{hub_figures.min_answers()}件未満の拠点では"
                    "表示しません（回答者の特定を防ぐため）。全国の行は全拠点の回答の合計です。"
                    "表示しない拠点の回答が合わせて少ない場合は、全国の満足度も表示しません。"])
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from hubs.access import AuthorisedHub
 from hubs.models import SupportAgency
 from yorozu.core import fiscal
 from yorozu.jobs.models import Job
@@ -17,9 +18,9 @@ from .anonymity import counted_in_batches, withholding
 from .models import AgencyInvitation, AgencyResponse, AgencySurvey
 
 
-def survey_list(*, hub):
+def survey_list(*, hub: AuthorisedHub):
     """The hub's campaigns, newest year first, each with its invitation counts (one query)."""
-    return (AgencySurvey.objects.filter(hub=hub)
+    return (AgencySurvey.objects.filter(hub=hub.hub)
             .annotate(invited=Count("invitations"),
                       sent=Count("invitations", filter=Q(invitations__sent_at__isnull=False)),
                       answered=Count("invitations",
@@ -56,12 +57,12 @@ def survey_latest_job(*, survey: AgencySurvey) -> Job | None:
 
 
 # --- Results ----------------------------------------------------------------------------------
-def agency_survey_summary(*, hub, fiscal_year: int) -> dict | None:
+def agency_survey_summary(*, hub: AuthorisedHub, fiscal_year: int) -> dict | None:
     """The results of the hub's survey of that fiscal year: the latest one started (open or
     closed). One campaign a year is the rule; a second (a repeat after a poor response, say)
     replaces the first rather than being mixed with it, since each asked the same agencies.
     None when no survey of the year was started."""
-    survey = (AgencySurvey.objects.filter(hub=hub, fiscal_year=fiscal_year)
+    survey = (AgencySurvey.objects.filter(hub=hub.hub, fiscal_year=fiscal_year)
               .exclude(status=AgencySurvey.Status.DRAFT).select_related("hub")
               .order_by("-opened_at", "-pk").first())
     if survey is None:
@@ -122,7 +123,7 @@ def _texts(responses) -> tuple[list[str], list[str]]:
     return requests, good
 
 
-def agency_survey_for_year(*, hub, fiscal_year: int) -> dict | None:
+def agency_survey_for_year(*, hub: AuthorisedHub, fiscal_year: int) -> dict | None:
     """For the plan's regional analysis and the hearing's evidence pack: the year's survey once
     one has been started, otherwise the year before's (a plan is written before the year's own
     survey, and a hearing may come before it)."""

@@ -1,6 +1,8 @@
-"""Reads of client satisfaction answers. Every figure is counted in the database.
+"""Reads of client satisfaction answers for the results page and the evidence pack. Every
+figure is counted in the database, and the satisfaction figure, its answers and its anonymity
+rule are those of evaluation/figures.py.
 
-Answers are anonymous to the hub, so an average over fewer than SATISFACTION_MIN_ANSWERS answers
+Answers are anonymous to the hub, so an average over fewer than the minimum number of answers
 is withheld, and so is any figure from which such a small group could be worked out by
 subtraction: a hub's total minus the coordinator rows shown beside it, or the national total
 minus the hubs that are shown (as evaluation/selfchecks.py does for thin items). Each such
@@ -13,77 +15,69 @@ group is either empty or at least the minimum.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
+from evaluation import figures
 from evaluation.surveys.permissions import VIEW_SATISFACTION_DETAIL
-from hubs.access import hub_access
-from hubs.models import Hub
+from hubs.access import AuthorisedHub, hub_access
 from hubs.roles import VIEW_RECORDS
 from yorozu.core import fiscal
 
-from .anonymity import withholding
 from .models import SatisfactionResponse
 
 QUESTIONS = SatisfactionResponse.QUESTIONS
-SATISFIED = Q(overall__gte=SatisfactionResponse.SATISFIED)
 MONTHS = 12
 COMMENTS_SHOWN = 100  # the newest; the page says how many there are in all
+min_answers = figures.min_answers
 
 
-def min_answers() -> int:
-    return settings.SATISFACTION_MIN_ANSWERS
-
-
-def _year_answers(fiscal_year: int):
-    return SatisfactionResponse.objects.filter(answered_on__range=(
-        fiscal.fiscal_year_start(fiscal_year), fiscal.fiscal_year_end(fiscal_year)))
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+def _year_answers(fiscal_year: int, *, until=None):
+    """The year's answers (up to `until`), as evaluation/figures.py counts them."""
+    end = fiscal.fiscal_year_end(fiscal_year)
+    return figures.satisfaction_answers(start=fiscal.fiscal_year_start(fiscal_year),
+                                        end=min(end, until) if until else end)
 
 
 def _figures(row: dict, *, prefix: str, withheld: bool = False) -> dict:
     """{"n", "averages": {question: 2 decimals or None}, "share_satisfied", "withheld"} from
     an aggregate row. `withheld` also when there are too few answers; never for none."""
     n = row[f"{prefix}n"] or 0
-    withheld = n > 0 and (withheld or n < min_answers())
+    withheld = n > 0 and (withheld or figures.satisfaction_withheld(n))
     shown = n > 0 and not withheld
     return {"n": n, "withheld": withheld,
             "averages": {q: round(float(row[f"{prefix}{q}"]), 2)
                          if shown and row[f"{prefix}{q}"] is not None else None
                          for q in QUESTIONS},
-            "share_satisfied": _share(row[f"{prefix}satisfied"], n) if shown else None}
+            "share_satisfied": (figures.satisfaction_rate(row[f"{prefix}satisfied"], n)
+                                if shown else None)}
 
 
 def _stats(prefix: str, where: Q | None = None) -> dict:
     # Prefixed: an aggregate may not share its name with the field it aggregates.
     stats = {f"{prefix}{q}": Avg(q, filter=where) for q in QUESTIONS}
-    stats[f"{prefix}n"] = Count("pk", filter=where)
-    stats[f"{prefix}satisfied"] = Count("pk", filter=SATISFIED & where if where else SATISFIED)
+    stats.update(figures.satisfaction_counts(where, prefix=prefix))
     return stats
 
 
 def _national_residual_too_small(answers) -> bool:
-    """Whether the answers of hubs whose own figures are withheld (1 to min-1 answers each)
-    add up to a small group, which the national figure minus the shown hubs would reveal."""
+    """Whether the answers of hubs whose own figures are withheld add up to a small group,
+    which the national figure minus the shown hubs would reveal."""
     counts = answers.values("hub_id").annotate(n=Count("pk")).order_by().values_list("n",
                                                                                      flat=True)
-    residual = sum(n for n in counts if n < min_answers())
-    return 0 < residual < min_answers()
+    return figures.satisfaction_residual_too_small(list(counts))
 
 
-def satisfaction_summary(*, hub: Hub, fiscal_year: int) -> dict:
+def satisfaction_summary(*, hub: AuthorisedHub, fiscal_year: int) -> dict:
     """The hub's answers of the fiscal year against every hub's: {"n", "averages",
     "share_satisfied", "withheld", "comments" (how many), "min_answers", "national": {"n",
     "averages", "share_satisfied", "withheld"}, "table": per question, for templates}. Two
     queries. The caller has checked that the user may see the hub's figures."""
     answers = _year_answers(fiscal_year)
-    row = answers.aggregate(**_stats("hub_", Q(hub=hub)), **_stats("all_"),
-                            comments=Count("pk", filter=Q(hub=hub) & ~Q(comment="")))
+    mine = Q(hub=hub.hub)
+    row = answers.aggregate(**_stats("hub_", mine), **_stats("all_"),
+                            comments=Count("pk", filter=mine & ~Q(comment="")))
     summary = _figures(row, prefix="hub_")
     summary["comments"] = row["comments"]
     national_hidden = _national_residual_too_small(answers)
@@ -108,41 +102,32 @@ def question_labels() -> list[dict]:
 
 
 # --- Monthly shares (plan indicator) ---------------------------------------------------------
-def monthly_counts(*, hub_ids, fiscal_year: int, by_hub: bool = False, until=None):
-    """Rows {"month", "n", "satisfied"} (and "hub_id" when `by_hub`) of answers in the fiscal
-    year up to `until` (default: its end). One GROUP BY query; hub_ids None = every hub."""
-    end = fiscal.fiscal_year_end(fiscal_year)
-    answers = SatisfactionResponse.objects.filter(answered_on__range=(
-        fiscal.fiscal_year_start(fiscal_year), min(end, until) if until else end))
-    if hub_ids is not None:
-        answers = answers.filter(hub__in=sorted(hub_ids))
-    keys = ["hub_id", "month"] if by_hub else ["month"]
-    return (answers.order_by().annotate(month=TruncMonth("answered_on")).values(*keys)
-            .annotate(n=Count("pk"), satisfied=Count("pk", filter=SATISFIED)).order_by())
-
-
 def satisfaction_monthly_share(*, hub_ids, fiscal_year: int) -> list[float | None]:
-    """The share (%) of answers with overall satisfaction 4 or 5, per month April..March;
-    None for a month without answers. hub_ids: a list, or None for every hub."""
+    """The satisfaction figure per month April..March (evaluation/figures.py); None for a
+    month without answers or withheld. hub_ids: a list, or None for every hub."""
     n, satisfied = [0] * MONTHS, [0] * MONTHS
-    for row in monthly_counts(hub_ids=None if hub_ids is None else list(hub_ids),
-                              fiscal_year=fiscal_year):
+    answers = figures.scoped(_year_answers(fiscal_year),
+                             None if hub_ids is None else list(hub_ids))
+    for row in (answers.order_by().annotate(month=TruncMonth("answered_on")).values("month")
+                .annotate(**figures.satisfaction_counts()).order_by()):
         i = (row["month"].month - 4) % 12
         n[i] += row["n"]
         satisfied[i] += row["satisfied"]
-    return [_share(s, total) for s, total in zip(satisfied, n, strict=True)]
+    hidden = figures.satisfaction_withholding(n)  # months obey the minimum like the year
+    return [None if reason else figures.satisfaction_rate(s, total)
+            for s, total, reason in zip(satisfied, n, hidden, strict=True)]
 
 
 # --- The results page ------------------------------------------------------------------------
-def satisfaction_results(*, user, hub: Hub, fiscal_year: int) -> dict:
+def satisfaction_results(*, user, hub: AuthorisedHub, fiscal_year: int) -> dict:
     """What the results page shows `user` (who may see the hub's figures): the summary, the
     coordinator rows they may see (every coordinator's with VIEW_SATISFACTION_DETAIL, else
     the hub's staff their own, bureaus none) and, with the detail, the clients' comments.
     Four queries whatever the data size (plus the access checks)."""
     summary = satisfaction_summary(hub=hub, fiscal_year=fiscal_year)
-    detail = hub_access(user).can(VIEW_SATISFACTION_DETAIL, hub.pk)
+    detail = hub_access(user).can(VIEW_SATISFACTION_DETAIL, hub.hub.pk)
     # Hub staff without the detail see their own row; a bureau, hub against national only.
-    show_rows = detail or hub_access(user).can(VIEW_RECORDS, hub.pk)
+    show_rows = detail or hub_access(user).can(VIEW_RECORDS, hub.hub.pk)
     rows = _coordinator_rows(hub=hub, fiscal_year=fiscal_year,
                              only=None if detail else user.pk) if show_rows else []
     _withhold_residual(rows, hub_n=summary["n"])
@@ -156,8 +141,8 @@ def satisfaction_results(*, user, hub: Hub, fiscal_year: int) -> dict:
             "comments_shown": COMMENTS_SHOWN}
 
 
-def _coordinator_rows(*, hub: Hub, fiscal_year: int, only) -> list[dict]:
-    answers = _year_answers(fiscal_year).filter(hub=hub)
+def _coordinator_rows(*, hub: AuthorisedHub, fiscal_year: int, only) -> list[dict]:
+    answers = _year_answers(fiscal_year).filter(hub=hub.hub)
     if only is not None:
         answers = answers.filter(coordinator_id=only)
     grouped = (answers.order_by().values("coordinator_id", "coordinator__family_name",
@@ -177,7 +162,7 @@ def _withhold_residual(rows: list[dict], *, hub_n: int) -> None:
     """The hub's figures minus the rows shown must not be a group of 1 to min-1 answers
     (one withheld coordinator, say): the smallest shown rows are withheld until it is not.
     Each withheld row keeps its reason, so that the page says why it is hidden."""
-    reasons = withholding([r["n"] for r in rows], min_answers(), total=hub_n)
+    reasons = figures.satisfaction_withholding([r["n"] for r in rows], total=hub_n)
     for row, reason in zip(rows, reasons, strict=True):
         row["withheld_reason"] = reason
         if reason:
@@ -185,9 +170,9 @@ def _withhold_residual(rows: list[dict], *, hub_n: int) -> None:
                        averages=dict.fromkeys(QUESTIONS))
 
 
-def _comments(*, hub: Hub, fiscal_year: int) -> list[dict]:
+def _comments(*, hub: AuthorisedHub, fiscal_year: int) -> list[dict]:
     """The newest comments, with their month only (a day could point to a client), and
     nothing that ties them to a coordinator or a case."""
-    return list(_year_answers(fiscal_year).filter(hub=hub).exclude(comment="")
+    return list(_year_answers(fiscal_year).filter(hub=hub.hub).exclude(comment="")
                 .order_by("-answered_on", "-pk").annotate(month=TruncMonth("answered_on"))
                 .values("comment", "month")[:COMMENTS_SHOWN])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.surveys.permissions import RUN_AGENCY_SURVEY
-from hubs.access import hub_access, require
+from hubs.access import authorise, hub_access, require
 from hubs.roles import VIEW_AGGREGATES
 from hubs.scoping import (
     get_for_user_or_403,
@@ -28,7 +28,9 @@ SURVEYS = AgencySurvey.objects.select_related("hub", "hub__bureau")
 def agency_survey_list(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_AGGREGATES)
     return render(request, "evaluation/surveys/agency_list.html", {
-        "hub": hub, "surveys": list(agency_selectors.survey_list(hub=hub)),
+        "hub": hub,
+        "surveys": list(agency_selectors.survey_list(
+            hub=authorise(request.user, VIEW_AGGREGATES, hub))),
         "can_run": hub_access(request.user).can(RUN_AGENCY_SURVEY, hub.pk)})
 
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from hubs.roles import VIEW_AGGREGATES
-from hubs.scoping import hub_for_user_or_404
+from hubs.scoping import authorised_hub_or_404
 from yorozu.core import fiscal, years
 
 from .satisfaction_selectors import satisfaction_results as results_for
@@ -24,9 +24,9 @@ def _year(request) -> int:
 
 
 def satisfaction_results(request, jis_code):
-    hub = hub_for_user_or_404(request.user, jis_code, VIEW_AGGREGATES)
+    authorised = authorised_hub_or_404(request.user, jis_code, VIEW_AGGREGATES)
     year = _year(request)
     return render(request, "evaluation/surveys/satisfaction_results.html", {
-        "hub": hub, "year": year, "year_label": fiscal.fiscal_year_label(year),
+        "hub": authorised.hub, "year": year, "year_label": fiscal.fiscal_year_label(year),
         "picker": years.picker_for(year),
-        **results_for(user=request.user, hub=hub, fiscal_year=year)})
+        **results_for(user=request.user, hub=authorised, fiscal_year=year)})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from hubs import rls
+from hubs.access import authorise_for_job
 from hubs.models import Hub
 
 from .models import Job
@@ -199,3 +200,12 @@ def jobs_sweep() -> int:
         logger.warning("sweeper re-enqueues job %s", job_id)
         job_enqueue(job_id)
     return len(ids)
+
+
+def job_hub(job):
+    """The job's hub as its kind's selectors take it (an AuthorisedHub): the system path of
+    hubs.access.authorise_for_job, for the hub recorded on the row. Not the starter's access:
+    scheduled jobs have no starter, and a retry may run after the starter's term has ended;
+    the kind's permission was checked when the job was asked for, and is checked again for
+    whoever reads its result (the jobs page and downloads)."""
+    return authorise_for_job(job.hub, KINDS[job.kind].perm, job_id=job.pk)

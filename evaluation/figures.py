@@ -1,0 +1,200 @@
+"""The hub figures: the one definition of each figure that the hub page, the plan dashboards,
+the hearing's evidence pack and the Excel reports show. Each of those groups these querysets
+as it needs (by hub, by month, for a year), always in the database; nothing here loops over
+records, and nothing else defines these figures again (tests/test_hub_figures.py checks).
+
+- Sessions handled (相談対応件数): sessions held in the period (`held_on`, a Tokyo date).
+- New clients (新規相談者数): clients whose first consultation, the earliest session of any
+  of their cases, was held in the period. A returning client is not new again; a client on
+  record with no session yet is not counted until the first one. Not the record's creation
+  date, because records are entered late and imported in bulk; not the first case's opening,
+  because a case can be opened before anyone has been consulted.
+- Follow-up rate (フォローアップ率): of the referrals whose follow-up date falls in the
+  period and has come (on or before the day of counting), the share reported back or closed.
+  A referral not yet due is not counted against the hub.
+- Expert share (専門的な提案の案件の割合): of the cases opened in the period (`opened_on`),
+  the share whose depth is an expert proposal. Counted on cases, not sessions: a long case
+  would otherwise weigh as many times as it had sessions. (The hub page also counts the
+  year's sessions held in expert-proposal cases, beside the sessions handled.)
+- Satisfaction (相談者の満足度): of the satisfaction survey answers given in the period
+  (`answered_on`), the share with 4 or 5 on the overall question. Anonymity: a figure of
+  fewer than SATISFACTION_MIN_ANSWERS answers is withheld, and every breakdown (months,
+  coordinators, hubs beside their bureau, bureaus beside the nation) obeys the same minimum
+  as its total; a cell that is large enough is still hidden when the total minus the cells
+  shown would give away a small group (`satisfaction_withholding`).
+
+Rates are percentages to one decimal (`rate`). The hub of a record is its own `hub` column.
+
+Why here and not in consultations: satisfaction answers live in evaluation.surveys, a floor
+above consultations (docs/architecture.md, *Hub figures*); consultations itself uses none of
+these figures.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from consultations.models import Case, Client, Referral, Session
+from hubs.access import AuthorisedHub
+from hubs.models import Hub
+from yorozu.core import fiscal
+
+from .surveys.anonymity import withholding
+from .surveys.models import SatisfactionResponse
+
+FOLLOWED_UP = (Referral.Status.REPORTED, Referral.Status.CLOSED)
+SATISFIED = Q(overall__gte=SatisfactionResponse.SATISFIED)
+
+
+def scoped(queryset: QuerySet, hub_ids: Iterable[int] | None) -> QuerySet:
+    """The queryset limited to `hub_ids` (None: every hub)."""
+    return queryset if hub_ids is None else queryset.filter(hub__in=sorted(hub_ids))
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A percentage to one decimal, as every page and file shows it; None with nothing to rate."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- Sessions, new clients, follow-up ----------------------------------------------------------
+def sessions_held(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    return scoped(Session.objects, hub_ids).filter(held_on__range=(start, end))
+
+
+def new_clients(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """Clients whose first session was held in [start, end], each annotated with that date
+    (`first_held_on`), by which callers group them into months."""
+    first = (Session.objects.filter(case__client=OuterRef("pk"))
+             .order_by("held_on").values("held_on")[:1])
+    # Only clients consulted in the period can be new in it: found through the indexed
+    # Session(hub, held_on) scan, so the first-session lookup runs for those few alone rather
+    # than for every client the hub ever had.
+    consulted = sessions_held(start=start, end=end, hub_ids=hub_ids).values("case__client_id")
+    return (scoped(Client.objects, hub_ids).filter(pk__in=consulted)
+            .annotate(first_held_on=Subquery(first))
+            .filter(first_held_on__range=(start, end)))
+
+
+def referrals_due(*, start: date, end: date, as_of: date,
+                  hub_ids: Iterable[int] | None = None):
+    """Referrals whose follow-up date is in [start, end] and not after `as_of`."""
+    return scoped(Referral.objects, hub_ids).filter(
+        follow_up_due__range=(start, min(end, as_of)))
+
+
+def follow_up_counts() -> dict[str, Count]:
+    """Aggregates over `referrals_due`: how many were due, how many were followed up."""
+    return {"due": Count("pk"), "followed": Count("pk", filter=Q(status__in=FOLLOWED_UP))}
+
+
+# --- Expert share ------------------------------------------------------------------------------
+def cases_opened(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    return scoped(Case.objects, hub_ids).filter(opened_on__range=(start, end))
+
+
+def case_depth_counts() -> dict[str, Count]:
+    """Aggregates over `cases_opened`: opened, expert proposals (the expert share's two
+    terms) and policy introductions (the evidence pack sets them side by side)."""
+    return {"opened": Count("pk"),
+            "expert": Count("pk", filter=Q(depth=Case.Depth.EXPERT)),
+            "policy": Count("pk", filter=Q(depth=Case.Depth.POLICY))}
+
+
+def expert_share(expert: int, opened: int) -> float | None:
+    return rate(expert, opened)
+
+
+def expert_sessions_count() -> Count:
+    """Over `sessions_held`: the sessions of expert-proposal cases (the hub page's count)."""
+    return Count("pk", filter=Q(case__depth=Case.Depth.EXPERT))
+
+
+# --- Satisfaction ------------------------------------------------------------------------------
+def min_answers() -> int:
+    return settings.SATISFACTION_MIN_ANSWERS
+
+
+def satisfaction_answers(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    return scoped(SatisfactionResponse.objects, hub_ids).filter(
+        answered_on__range=(start, end))
+
+
+def satisfaction_counts(where: Q | None = None, *, prefix: str = "") -> dict[str, Count]:
+    """Aggregates over `satisfaction_answers`: answers and satisfied answers (optionally
+    only those matching `where`, under prefixed names)."""
+    satisfied = SATISFIED & where if where is not None else SATISFIED
+    return {f"{prefix}n": Count("pk", filter=where),
+            f"{prefix}satisfied": Count("pk", filter=satisfied)}
+
+
+def satisfaction_withheld(answers: int) -> bool:
+    """Whether a figure over `answers` answers is withheld on its own account (1 to min-1)."""
+    return 0 < answers < min_answers()
+
+
+def satisfaction_rate(satisfied: int, answers: int) -> float | None:
+    """The satisfaction figure: None with no answers or too few to show."""
+    return None if satisfaction_withheld(answers) else rate(satisfied, answers)
+
+
+def satisfaction_withholding(counts: list[int], *, total: int | None = None
+                             ) -> list[str | None]:
+    """The rule for every breakdown of satisfaction, per cell: None (shown), TOO_FEW or
+    PROTECTS_OTHERS (anonymity.withholding with the satisfaction minimum). `total`: the
+    figure shown beside the cells when it also counts cells not shown."""
+    return withholding(counts, min_answers(), total=total)
+
+
+def satisfaction_residual_too_small(counts: list[int]) -> bool:
+    """For a breakdown that withholds only its cells of too few answers (the hubs beside
+    the national total, in the summary and the national roll-up): whether those cells add up
+    to a small group, which the total minus the shown cells would reveal. Then the total is
+    withheld instead of protecting cells (the other way `satisfaction_withholding` takes)."""
+    residual = sum(n for n in counts if satisfaction_withheld(n))
+    return 0 < residual < min_answers()
+
+
+# --- A hub's year, for the hub page ------------------------------------------------------------
+def _per_hub(queryset: QuerySet, aggregate) -> Coalesce:
+    """An aggregate of `queryset` for the hub of the outer row, as a scalar subquery: the
+    hub page's figures then take one query however many there are."""
+    grouped = (queryset.filter(hub=OuterRef("pk")).order_by().values("hub")
+               .annotate(value=aggregate).values("value"))
+    return Coalesce(Subquery(grouped), 0)
+
+
+def hub_year(*, hub: AuthorisedHub, fiscal_year: int, today: date | None = None) -> dict:
+    """A hub's figures for a fiscal year to date, in one query: the figures a bureau may see
+    on the hub page (the caller authorised VIEW_AGGREGATES there)."""
+    today = today or fiscal.today()
+    start, end = fiscal.fiscal_year_start(fiscal_year), fiscal.fiscal_year_end(fiscal_year)
+    period = {"start": start, "end": end, "hub_ids": hub.ids}
+    sessions, cases = sessions_held(**period), cases_opened(**period)
+    referrals, answers = referrals_due(as_of=today, **period), satisfaction_answers(**period)
+    follow, depth, satisfaction = follow_up_counts(), case_depth_counts(), satisfaction_counts()
+    counts = {
+        "sessions": _per_hub(sessions, Count("pk")),
+        "expert_sessions": _per_hub(sessions, expert_sessions_count()),
+        "new_clients": _per_hub(new_clients(**period), Count("pk")),
+        "due": _per_hub(referrals, follow["due"]),
+        "followed": _per_hub(referrals, follow["followed"]),
+        "opened": _per_hub(cases, depth["opened"]), "expert": _per_hub(cases, depth["expert"]),
+        "answers": _per_hub(answers, satisfaction["n"]),
+        "satisfied": _per_hub(answers, satisfaction["satisfied"])}
+    # Prefixed: the hub's reverse relations (its sessions, say) own the plain names.
+    found = Hub.objects.filter(pk=hub.hub.pk).values(**{f"f_{k}": v for k, v in counts.items()})
+    row = {k[2:]: v for k, v in found.get().items()}
+    return {"sessions": row["sessions"], "expert_sessions": row["expert_sessions"],
+            "new_clients": row["new_clients"],
+            "referrals_due": row["due"], "referrals_followed": row["followed"],
+            "follow_up_rate": rate(row["followed"], row["due"]),
+            "cases_opened": row["opened"], "expert_share": expert_share(row["expert"],
+                                                                        row["opened"]),
+            "satisfaction": {"n": row["answers"],
+                             "withheld": satisfaction_withheld(row["answers"]),
+                             "share_satisfied": satisfaction_rate(row["satisfied"],
+                                                                  row["answers"]),
+                             "min_answers": min_answers()}}
