@@ -12,8 +12,7 @@ from django.db import connection, transaction
 
 from hubs.models import Hub
 from hubs.roles import Role
-
-from .factories import AgencyFactory, AppointmentFactory, UserFactory
+from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

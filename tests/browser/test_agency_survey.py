@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from evaluation.surveys.models import AgencyResponse, AgencySurvey
-from tests.factories import AgencyFactory
+from tests.hubs.factories import AgencyFactory
 from yorozu.jobs.models import Job
 from yorozu.jobs.tasks import job_run
 

@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from consultations import referrals
 from consultations.models import Session
-from tests.consultation_factories import CaseFactory, ReferralFactory, SessionFactory
-from tests.factories import AgencyFactory
+from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
+from tests.hubs.factories import AgencyFactory
 
 from .conftest import assert_accessible, log_in, sign_in
 

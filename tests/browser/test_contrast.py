@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.consultation_factories import CaseFactory, ReferralFactory, SessionFactory
+from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in

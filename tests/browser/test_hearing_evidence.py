@@ -11,8 +11,8 @@ from consultations.models import Referral
 from evaluation import services
 from evaluation.plans import content as plan_content
 from evaluation.plans import services as plan_services
-from tests.consultation_factories import CaseFactory, ReferralFactory, SessionFactory
-from tests.factories import AgencyFactory
+from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
+from tests.hubs.factories import AgencyFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from hubs.models import Appointment
 from tests.conftest import PASSWORD
-from tests.factories import AppointmentFactory, UserFactory
+from tests.hubs.factories import AppointmentFactory, UserFactory
 
 from .conftest import (
     assert_accessible,

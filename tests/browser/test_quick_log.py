@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from consultations.models import Client, Session
-from tests.consultation_factories import CaseFactory, ClientFactory
+from tests.consultations.factories import CaseFactory, ClientFactory
 
 from .conftest import assert_accessible, log_in
 

@@ -7,10 +7,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from consultations.models import ReferralLink
+from tests.consultations.factories import CaseFactory, ReferralFactory
+from tests.hubs.factories import AgencyFactory
 from yorozu.jobs.models import Job
 
-from ..consultation_factories import CaseFactory, ReferralFactory
-from ..factories import AgencyFactory
 from .conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser

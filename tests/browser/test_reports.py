@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from consultations.models import Session
-from tests.consultation_factories import CaseFactory, SessionFactory
+from tests.consultations.factories import CaseFactory, SessionFactory
 from yorozu.jobs import tasks
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute

@@ -15,8 +15,8 @@ from evaluation.surveys.models import (
     SatisfactionResponse,
 )
 from hubs.models import Hub, SupportAgency
-from tests.evaluation_factories import ItemFactory
-from tests.factories import AgencyFactory, UserFactory
+from tests.evaluation.factories import ItemFactory
+from tests.hubs.factories import AgencyFactory, UserFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in

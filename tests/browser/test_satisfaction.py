@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from evaluation.surveys import links
 from evaluation.surveys.models import SatisfactionInvitation, SatisfactionResponse
-from tests.consultation_factories import CaseFactory
+from tests.consultations.factories import CaseFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in

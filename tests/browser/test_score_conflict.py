@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from evaluation import services
 from evaluation.models import Item, Score
 from hubs.roles import Role
-from tests.factories import AppointmentFactory, UserFactory
+from tests.hubs.factories import AppointmentFactory, UserFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in

@@ -1,0 +1,138 @@
+"""Pages run a fixed number of queries whatever the data size: each budget is checked with
+little data and again after adding much more."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evaluation.plans.models import AnnualPlan, PlanVersion
+from hubs.models import Appointment, Hub
+from hubs.roles import Role
+from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
+from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
+from yorozu.core import fiscal
+
+# The pages are counted in the module's fixture; the mark makes the test database exist.
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    # session, user and the three access queries come first on every page
+    ("coordinator", "home", {}, 8),
+    ("chief", "home", {}, 9),
+    ("bureau", "home", {}, 11),  # + the plan review queue
+    ("hq", "home", {}, 7),
+    ("hq", "hubs:hub_list", {}, 6),
+    ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
+    ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
+    ("chief", "hubs:agency_list", {"jis_code": "13"}, 8),
+    ("bureau", "hubs:appointment_list", {}, 7),
+    ("chief", "hubs:appointment_list", {}, 8),  # recent decisions with their invitations
+    # Consultations: lists, the case page and the quick log.
+    ("coordinator", "consultations:case_list", {"jis_code": "13"}, 12),
+    ("hq", "consultations:case_list", {"jis_code": "13"}, 12),  # the logged read, no own hub
+    ("coordinator", "consultations:my_cases", {}, 9),
+    ("chief", "consultations:followups", {"jis_code": "13"}, 10),
+    ("coordinator", "consultations:case_detail", {"case": True}, 14),
+    ("coordinator", "consultations:client_detail", {"client": True}, 11),
+    ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 10),
+    ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
+    # Self-checks (their growth with more self-checks is checked in test_self_checks.py).
+    ("coordinator", "evaluation:selfcheck_mine", {}, 9),
+    # +1 for the year picker: the years with a published guideline.
+    ("impl_org", "evaluation:selfcheck_summary", {"jis_code": "13"}, 12),
+    ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 11),
+    ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 9),
+    # Annual plans and their dashboards (growing sessions, clients and referrals above).
+    # The plan page also shows satisfaction actuals and the agency survey (this or last year).
+    ("chief", "plans:plan_detail", {"jis_code": "13", "plan": True}, 20),
+    ("bureau", "plans:plan_detail", {"jis_code": "13", "plan": True}, 18),
+    ("bureau", "plans:plan_diff", {"jis_code": "13", "plan": True}, 8),
+    ("coordinator", "consultations:session_import", {"jis_code": "13"}, 9),
+    ("chief", "plans:plan_dashboard_hub", {"jis_code": "13"}, 13),
+    ("bureau", "plans:plan_dashboard_bureau", {}, 12),
+    ("hq", "plans:plan_dashboard_national", {}, 12),
+]
+
+
+def _grow(cast, n, case=None):
+    for hub in Hub.objects.filter(jis_code__in=["13", "14", "04"]):
+        lead = cast.coordinator if hub == cast.hub else cast.outsider
+        for _ in range(n):
+            agency = AgencyFactory(hub=hub)
+            AppointmentFactory(user=UserFactory(), role=Role.COORDINATOR, hub=hub)
+            AppointmentFactory(user=UserFactory(), role=Role.COORDINATOR, hub=hub,
+                               status=Appointment.Status.PROPOSED, proposed_by=cast.chief)
+            grown = SessionFactory(hub=hub, case__lead=lead, next_step="見積書",
+                                   next_step_due=fiscal.today()).case
+            SessionFactory(hub=hub, case=grown)
+            ReferralFactory(hub=hub, case=grown, agency=agency,
+                            follow_up_due=fiscal.today() - timedelta(days=1))
+            if case is not None and hub == cast.hub:  # the page's own case grows too
+                SessionFactory(hub=hub, case=case, coordinators=[cast.coordinator, cast.chief])
+                ReferralFactory(hub=hub, case=case, agency=agency)
+                case.outcome += "追記"
+                case.save()
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return len(queries)
+
+
+def _url(cast, name, kwargs, plan, case) -> str:
+    kwargs = dict(kwargs)
+    query = {"q": kwargs.pop("q")} if "q" in kwargs else {}
+    if kwargs.pop("plan", None):
+        kwargs["fiscal_year"] = plan.fiscal_year
+    if kwargs.pop("case", None) or kwargs.pop("client", None):
+        kwargs = {"pk": case.pk if name.endswith("case_detail") else case.client_id}
+    return reverse(name, kwargs=kwargs) + (f"?q={query['q']}" if query else "")
+
+
+def _measure(client, cast, urls: dict) -> dict:
+    """Queries per page, or the error that page raised (reported by its own test)."""
+    counts = {}
+    for (role, name), url in urls.items():
+        client.force_login(cast.by_role()[role])
+        try:
+            counts[role, name] = _count(client, url)
+        except AssertionError as error:
+            counts[role, name] = error
+    return counts
+
+
+@pytest.fixture(scope="module")
+def counts(module_cast, django_db_blocker):
+    """Every page counted with little data, then again after much more is added. The data is
+    grown once for all the pages (in the module's transaction, rolled back at its end): growing
+    it for each page alone took most of this module's time."""
+    from django.test import Client
+
+    cast, client = module_cast, Client()
+    with django_db_blocker.unblock():
+        plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year())
+        PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
+        case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+        urls = {(role, name): _url(cast, name, kwargs, plan, case)
+                for role, name, kwargs, _budget in PAGES}
+        _grow(cast, 2, case)
+        small = _measure(client, cast, urls)
+        _grow(cast, 15, case)
+        large = _measure(client, cast, urls)
+    return small, large, urls
+
+
+@pytest.mark.parametrize(("role", "name", "kwargs", "budget"), PAGES,
+                         ids=[f"{p[1]}-{p[0]}" for p in PAGES])
+def test_page_stays_within_its_query_budget_as_data_grows(counts, role, name, kwargs, budget):
+    small, large, url = (c[role, name] for c in counts)
+    for measured in (small, large):
+        if isinstance(measured, AssertionError):
+            raise measured
+    assert small == large, f"{url}: {small} queries with little data, {large} with more"
+    assert large <= budget, f"{url}: {large} queries, budget {budget}"
