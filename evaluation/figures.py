@@ -1,7 +1,7 @@
 """The hub figures: the one definition of each figure that the hub page, the plan dashboards,
 the hearing's evidence pack and the Excel reports show. Each of those groups these querysets
 as it needs (by hub, by month, for a year), always in the database; nothing here loops over
-records, and nothing else defines these figures again (tests/test_hub_figures.py checks).
+records, and nothing else defines these figures again (tests/project/test_hub_figures.py checks).
 
 - Sessions handled (相談対応件数): sessions held in the period (`held_on`, a Tokyo date).
 - New clients (新規相談者数): clients whose first consultation, the earliest session of any

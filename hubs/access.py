@@ -97,7 +97,7 @@ def authorise(user, perm: str, hub) -> AuthorisedHub:
 def authorise_for_job(hub, perm: str, *, job_id: int) -> AuthorisedHub:
     """The system path of a background job: the job's own hub, recorded on its row when it was
     started (by a user who held the kind's permission there, or by the schedule), read with no
-    user. Called only by yorozu.jobs.services.job_hub (tests/test_authorised_hub.py checks);
+    user. Called only by yorozu.jobs.services.job_hub (tests/hubs/test_authorised_hub.py checks);
     whoever reads the job's result is checked again at the jobs page."""
     if hub is None or not job_id:
         raise NotAllowed(perm)

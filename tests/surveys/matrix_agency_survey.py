@@ -1,5 +1,5 @@
 """Permission-matrix rows for the support-agency survey (merged into
-tests/test_permission_matrix.py). Outcomes in role order: anon coordinator chief impl_org
+tests/project/test_permission_matrix.py). Outcomes in role order: anon coordinator chief impl_org
 bureau hq admin.
 
 Readers of the hub's figures (its staff, its bureau, HQ) see the campaigns; only the

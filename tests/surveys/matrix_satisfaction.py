@@ -1,4 +1,4 @@
-"""Permission-matrix rows for these pages (merged into tests/test_permission_matrix.py).
+"""Permission-matrix rows for these pages (merged into tests/project/test_permission_matrix.py).
 Outcomes in role order: anon coordinator chief impl_org bureau hq admin."""
 
 from datetime import timedelta
