@@ -7,5 +7,10 @@ import re
 NOISE = re.compile(r'name="(csrfmiddlewaretoken|next)" value="[^"]*"|data-session-remaining="\d+"')
 
 
+def page_text(response) -> str:
+    """The page without its per-request noise."""
+    return NOISE.sub("", response.content.decode())
+
+
 def same_page(a, b) -> bool:
-    return NOISE.sub("", a.content.decode()) == NOISE.sub("", b.content.decode())
+    return page_text(a) == page_text(b)

@@ -23,6 +23,7 @@ from evaluation.surveys import links as survey_links
 from evaluation.surveys.models import AgencyInvitation, AgencySurvey, SatisfactionInvitation
 from tests.consultations.factories import CaseFactory, ReferralFactory
 from tests.hubs.factories import AgencyFactory
+from tests.pages import page_text
 from yorozu.core import fiscal
 from yorozu.core.links import token_hash
 from yorozu.jobs.models import Job
@@ -38,9 +39,6 @@ def _session():
     return import_module(settings.SESSION_ENGINE).SessionStore()
 
 
-def _not_found_body(response) -> str:
-    return re.sub(r'name="(csrfmiddlewaretoken|next)" value="[^"]*"', "",
-                  response.content.decode())
 
 
 # --- The mechanism ---------------------------------------------------------------------------
@@ -163,7 +161,7 @@ def test_every_kind_shows_a_button_then_opens_once_then_answers_404_like_a_missi
                    "wrong": stranger.get(wrong), "wrong by POST": stranger.post(wrong),
                    "no visit": stranger.get(visit), "missing page": stranger.get("/no-such/")}
         assert {k: r.status_code for k, r in answers.items()} == dict.fromkeys(answers, 404)
-        assert len({_not_found_body(r) for r in answers.values()}) == 1, kind
+        assert len({page_text(r) for r in answers.values()}) == 1, kind
 
 
 # --- Links emailed before the mechanism moved to core ----------------------------------------

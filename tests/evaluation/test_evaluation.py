@@ -195,7 +195,8 @@ def test_hub_users_see_no_scores_before_publication(client, cast, guideline):
 
 def test_hub_sees_the_national_distribution_but_no_other_hub_by_name(client, cast, guideline,
                                                                       settings):
-    settings.GUIDELINE_DISTRIBUTION_MIN_HUBS = 2  # the minimum: tests/surveys/test_results_anonymity.py
+    # The minimum: tests/surveys/test_results_anonymity.py.
+    settings.GUIDELINE_DISTRIBUTION_MIN_HUBS = 2
     _published(cast, cast.hub, level=3)
     _published(cast, cast.other_hub, level=4)
     client.force_login(cast.chief)

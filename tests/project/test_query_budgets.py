@@ -51,9 +51,11 @@ PAGES = [
     ("bureau", "plans:plan_detail", {"jis_code": "13", "plan": True}, 18),
     ("bureau", "plans:plan_diff", {"jis_code": "13", "plan": True}, 8),
     ("coordinator", "consultations:session_import", {"jis_code": "13"}, 9),
-    ("chief", "plans:plan_dashboard_hub", {"jis_code": "13"}, 13),
-    ("bureau", "plans:plan_dashboard_bureau", {}, 12),
-    ("hq", "plans:plan_dashboard_national", {}, 12),
+    # The dashboards: +1 for the draft's target rows while a plan has no accepted version
+    # (the module's plan is submitted, not yet accepted).
+    ("chief", "plans:plan_dashboard_hub", {"jis_code": "13"}, 14),
+    ("bureau", "plans:plan_dashboard_bureau", {}, 13),
+    ("hq", "plans:plan_dashboard_national", {}, 13),
 ]
 
 

@@ -1,4 +1,5 @@
-"""Permission-matrix rows for the report pages (merged into tests/project/test_permission_matrix.py).
+"""Permission-matrix rows for the report pages (merged into
+tests/project/test_permission_matrix.py).
 Outcomes in role order: anon coordinator chief impl_org bureau hq admin.
 
 A hub's monthly reports are its figures: its staff, its bureau and HQ read the page (and may
