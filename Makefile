@@ -60,11 +60,14 @@ worker: setup
 # worker gets a run of neighbouring tests, and one that finishes early takes over the end of
 # another's (worksteal): the two long files (permission matrix, query budgets) are shared, and
 # what a module makes once (the matrix's cast, a browser) is made once per worker that runs
-# it. TEST_WORKERS=0 runs in this process only.
-TEST_WORKERS ?= auto
+# it. One worker more than the cores: some tests wait (a real worker starting, the idle-logout
+# warning, the browser) and the extra worker uses those waits (2 cores: 9 min 45 s with 3
+# workers, 11 min 4 s with 2; docs/performance.md). TEST_WORKERS=0 runs in this process only.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; cores = len(os.sched_getaffinity(0)) if \
+	hasattr(os, "sched_getaffinity") else os.cpu_count() or 1; print(min(8, cores + 1))')
 test: compilemessages
 	DJANGO_SETTINGS_MODULE=yorozu.settings.test $(VENV)/bin/pytest \
-		-n $(TEST_WORKERS) --maxprocesses=8 --dist worksteal $(PYTEST_ARGS)
+		-n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -42,10 +42,7 @@ def test_hq_scores_a_hub_and_publishes_and_the_chief_sees_it(page, users, guidel
         # the note saves it while the level is being chosen; neither may be lost.
         row = rows.nth(index)
         row.get_by_label("根拠メモ", exact=False).fill(f"根拠{index + 1}：相談記録を確認")
-        # A click, as the person makes it: check() also demands that the very element it
-        # clicked be checked afterwards, which fails when the note's save swaps the row in
-        # between (the app keeps the choice; the saved levels are asserted below).
-        row.get_by_label(f"レベル{4 if index == 0 else 3}", exact=False).first.click()
+        row.get_by_label(f"レベル{4 if index == 0 else 3}", exact=False).first.check()
     for index in range(count):
         expect(rows.nth(index).get_by_role("status")).to_contain_text("保存しました")
     page.wait_for_load_state("networkidle")
