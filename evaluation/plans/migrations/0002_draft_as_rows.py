@@ -31,6 +31,16 @@ SAME_HUB_REVERSE_SQL = [
 ]
 
 
+def _on_postgresql(statements):
+    """SQLite (the development default) cannot add constraints to an existing table: there the
+    plan service's and the form's checks are the only guard (plans/services.py)."""
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+    return run
+
+
 
 class Migration(migrations.Migration):
 
@@ -126,5 +136,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('plan', 'code'), name='plans_one_target_per_indicator')],
             },
         ),
-        migrations.RunSQL(SAME_HUB_SQL, SAME_HUB_REVERSE_SQL),
+        migrations.RunPython(_on_postgresql(SAME_HUB_SQL), _on_postgresql(SAME_HUB_REVERSE_SQL)),
     ]
