@@ -18,6 +18,7 @@ from consultations.models import Case
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from yorozu.core import fiscal
+from yorozu.core.links import token_hash
 
 from . import links
 from .models import SatisfactionInvitation, SatisfactionResponse
@@ -121,5 +122,5 @@ def seed_satisfaction(today=None) -> dict[str, int]:
 def _sign(invitations: list[SatisfactionInvitation]) -> None:
     """Stores each link's hash, as a real send does (the links themselves go nowhere)."""
     for invitation in invitations:
-        invitation.token_hash = links.token_hash(links.token_for(invitation))
+        invitation.token_hash = token_hash(links.token_for(invitation))
     SatisfactionInvitation.objects.bulk_update(invitations, ["token_hash"], batch_size=500)

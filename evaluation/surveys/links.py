@@ -8,7 +8,7 @@ emailed still opens. A link answered is used up as well as one opened."""
 
 from django.utils import timezone
 
-from yorozu.core.links import LinkKind, token_hash  # noqa: F401 - sending.py and tests use it
+from yorozu.core.links import LinkKind
 
 from .models import AgencyInvitation, SatisfactionInvitation
 

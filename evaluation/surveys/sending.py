@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage
 from django.db.models import F
 from django.utils import timezone
 
+from yorozu.core.links import token_hash
 from yorozu.mail import send_claimed
 
 from . import links
@@ -50,7 +51,7 @@ def send_once(model, pk: int, *, claim: dict, update: dict,
         model.objects.filter(pk=pk).update(**update)
         invitation = model.objects.get(pk=pk)
         token = links.token_for(invitation)
-        model.objects.filter(pk=pk).update(token_hash=links.token_hash(token))
+        model.objects.filter(pk=pk).update(token_hash=token_hash(token))
         return invitation, token
 
     try:

@@ -16,6 +16,7 @@ from evaluation.surveys import links
 from evaluation.surveys.models import SatisfactionInvitation, SatisfactionResponse
 from tests.consultations.factories import CaseFactory
 from yorozu.core import fiscal
+from yorozu.core.links import token_hash
 
 from .conftest import assert_accessible, log_in
 from .test_consultations import tab_to
@@ -31,7 +32,7 @@ def _link(users) -> str:
         sent_at=now, expires_at=now + timedelta(days=30))
     token = links.token_for(invitation)
     SatisfactionInvitation.objects.filter(pk=invitation.pk).update(
-        token_hash=links.token_hash(token))
+        token_hash=token_hash(token))
     return f"/s/c/{token}/"
 
 

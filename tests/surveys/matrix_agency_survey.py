@@ -15,6 +15,7 @@ from evaluation.surveys import links
 from evaluation.surveys.models import AgencyInvitation, AgencySurvey
 from tests.hubs.factories import AgencyFactory
 from yorozu.core import fiscal
+from yorozu.core.links import token_hash
 
 READ, READ_OTHER = "L 200 200 200 200 200 404", "L 404 404 404 404 200 404"
 RUN_PAGE, RUN_OTHER = "L 403 403 200 403 403 404", "L 404 404 404 404 403 404"
@@ -60,7 +61,7 @@ def _token(cast, which):
     _survey_, invitation = _survey(cast, "own", AgencySurvey.Status.OPEN)
     token = links.token_for(invitation)
     AgencyInvitation.objects.filter(pk=invitation.pk).update(
-        token_hash=links.token_hash(token), expires_at=timezone.now() + timedelta(days=30))
+        token_hash=token_hash(token), expires_at=timezone.now() + timedelta(days=30))
     return {"token": token}
 
 

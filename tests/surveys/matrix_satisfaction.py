@@ -8,6 +8,7 @@ from django.utils import timezone
 from evaluation.surveys import links
 from evaluation.surveys.models import SatisfactionInvitation
 from tests.consultations.factories import CaseFactory
+from yorozu.core.links import token_hash
 
 ROWS: dict[str, tuple] = {
     # Figures for everyone who sees the hub's figures (per-coordinator rows and comments
@@ -30,7 +31,7 @@ def satisfaction_token(cast, which) -> dict:
         sent_at=timezone.now(), expires_at=timezone.now() + timedelta(days=30))
     token = links.token_for(invitation)
     SatisfactionInvitation.objects.filter(pk=invitation.pk).update(
-        token_hash=links.token_hash(token))
+        token_hash=token_hash(token))
     return {"token": token}
 
 

@@ -18,7 +18,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.surveys import agency, agency_selectors, links, sending
+from evaluation.surveys import agency, agency_selectors, sending
 from evaluation.surveys.demo_agency import seed_agency_surveys
 from evaluation.surveys.models import AgencyInvitation, AgencyResponse, AgencySurvey
 from hubs.access import authorise
@@ -27,6 +27,7 @@ from hubs.roles import VIEW_AGGREGATES
 from tests.hubs.factories import AgencyFactory, read_as_hq
 from tests.pages import page_text
 from yorozu.core import fiscal
+from yorozu.core.links import token_hash
 from yorozu.jobs import services as job_services
 from yorozu.jobs.models import Job
 
@@ -275,7 +276,7 @@ def test_reused_expired_tampered_and_closed_links_answer_the_same_404(client, ca
     paths = list(_links(mail.outbox).values())
     used, expired, closing = paths
     assert client.post(used).status_code == 302
-    AgencyInvitation.objects.filter(token_hash=links.token_hash(expired.split("/")[3])).update(
+    AgencyInvitation.objects.filter(token_hash=token_hash(expired.split("/")[3])).update(
         expires_at=timezone.now())
     stranger = client.__class__()
     tampered = used[:-2] + ("0" if used[-2] != "0" else "1") + "/"

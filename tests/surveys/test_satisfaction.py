@@ -30,6 +30,7 @@ from tests.consultations.factories import CaseFactory
 from tests.hubs.factories import AppointmentFactory, UserFactory, read_as_hq
 from tests.pages import page_text
 from yorozu.core import fiscal
+from yorozu.core.links import token_hash
 from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute
 
@@ -66,7 +67,7 @@ def invitation_with_link(case, **fields) -> tuple[SatisfactionInvitation, str]:
         expires_at=now + timedelta(days=30), **fields)
     token = links.token_for(invitation)
     SatisfactionInvitation.objects.filter(pk=invitation.pk).update(
-        token_hash=links.token_hash(token))
+        token_hash=token_hash(token))
     return invitation, reverse("survey_satisfaction_open", args=[token])
 
 
