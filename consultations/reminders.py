@@ -21,15 +21,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from hubs.models import Hub
 from hubs.roles import VIEW_AGGREGATES
 from yorozu.core import fiscal
 from yorozu.jobs.models import Job
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start
 from yorozu.mail import send_claimed
+from yorozu.notifications.services import notify
 
 from .models import Referral
 from .selectors import referrals_overdue
@@ -101,6 +103,8 @@ def _remind(*, job_pk: int, lead, day: date) -> str:
     def record(job):
         sent = [*job.params.get("sent", []), lead.pk]
         Job.objects.filter(pk=job_pk).update(params={**job.params, "sent": sent})
+        if referrals:
+            _notify(lead=lead, referrals=referrals, day=day)
 
     try:
         if not send_claimed(claim=claim, build=build, record=record):
@@ -109,6 +113,18 @@ def _remind(*, job_pk: int, lead, day: date) -> str:
         logger.exception("referral reminder to user %s failed", lead.pk)
         return FAILED
     return SENT if referrals else NOTHING
+
+
+def _notify(*, lead, referrals: list, day: date) -> None:
+    """The digest's in-app notification, in the transaction that records the email sent."""
+    hub_ids = {referral.hub_id for referral in referrals}
+    url = reverse("home")  # referrals at more than one hub: the home page lists them all
+    if len(hub_ids) == 1:
+        jis_code = Hub.objects.values_list("jis_code", flat=True).get(pk=hub_ids.pop())
+        url = reverse("consultations:followups", args=[jis_code])
+    notify(recipients=[lead], kind="referral_reminders", url=url,
+           message=gettext_noop("%(n)s of your referrals are past their follow-up date."),
+           params={"n": len(referrals)}, key=f"referral_reminders:{day.isoformat()}")
 
 
 def digest_message(*, lead, referrals: list, day: date) -> EmailMessage:

@@ -17,9 +17,12 @@ from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from yorozu.core import fiscal
 from yorozu.mail import send_claimed
+from yorozu.notifications.services import notify
 
 from .models import Appointment
 from .tokens import activation_url, link_days
@@ -58,7 +61,7 @@ def invitation_send_once(appointment_id: int) -> bool:
     the appointment and raised, for the job to try again."""
     def claim():
         appointment = (Appointment.objects.select_for_update(of=("self",))
-                       .select_related("user", "hub").filter(pk=appointment_id)
+                       .select_related("user", "hub", "bureau").filter(pk=appointment_id)
                        .exclude(invitation=Appointment.Invitation.SENT).first())
         return appointment if appointment and invitable(appointment) else None
 
@@ -75,6 +78,20 @@ def _record(appointment: Appointment, outcome: str) -> None:
     now = timezone.now()
     Appointment.objects.filter(pk=appointment.pk).update(invitation=outcome, invitation_at=now)
     appointment.invitation, appointment.invitation_at = outcome, now
+    if outcome == Appointment.Invitation.SENT:
+        _notify(appointment)
+
+
+def _notify(appointment: Appointment) -> None:
+    """The person's in-app notification of the approval, beside the email: made in the
+    transaction that records the email sent, once per appointment (its key) whether the job
+    or "send again" sent it first."""
+    with translation.override("ja"):  # the values; the sentence is translated when shown
+        params = {"role": str(appointment.get_role_display()),
+                  "place": str(appointment.hub or appointment.bureau or _("National HQ"))}
+    notify(recipients=[appointment.user_id], kind="appointment_approved",
+           message=gettext_noop("Your appointment as %(role)s at %(place)s was approved."),
+           params=params, url=reverse("home"), key=f"appointment_approved:{appointment.pk}")
 
 
 def _email(appointment: Appointment) -> EmailMessage:

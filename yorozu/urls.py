@@ -24,6 +24,7 @@ urlpatterns = [
     path("evaluation/surveys/", include("evaluation.surveys.urls")),
     path("evaluation/reports/", include("evaluation.reports.urls")),
     path("jobs/", include("yorozu.jobs.urls")),
+    path("notifications/", include("yorozu.notifications.urls")),
     # The survey links emailed to clients and support agencies (no account).
     path("s/", include("evaluation.surveys.public_urls")),
     # Public so that the login page itself can switch language.

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from hubs.models import Appointment
 from hubs.roles import Role
@@ -18,6 +18,7 @@ from yorozu.core import fiscal
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_execute, job_start
 from yorozu.mail import send_claimed
+from yorozu.notifications.services import notify
 
 from .models import PlanNotification
 from .permissions import VIEW_PLAN
@@ -25,38 +26,55 @@ from .permissions import VIEW_PLAN
 KIND = "plan_notify"
 
 
-def recipients(notification: PlanNotification) -> list[str]:
+def recipient_users(notification: PlanNotification):
     """A submission goes to the bureau; a decision goes back to the hub's chief coordinator
-    and implementing organization. Only people appointed today, each address once."""
+    and implementing organization. Only people appointed today."""
     hub = notification.version.plan.hub
     appointments = Appointment.objects.active().filter(user__is_active=True)
     if notification.event == "submitted":
         appointments = appointments.filter(role=Role.BUREAU, bureau_id=hub.bureau_id)
     else:
         appointments = appointments.filter(hub=hub, role__in=[Role.CHIEF, Role.IMPL_ORG])
-    emails = appointments.exclude(user__email="").values_list("user__email", flat=True)
+    return appointments
+
+
+def recipients(notification: PlanNotification) -> list[str]:
+    """The addresses of recipient_users, each once."""
+    emails = (recipient_users(notification).exclude(user__email="")
+              .values_list("user__email", flat=True))
     return sorted(set(emails))
 
 
+# The email's subject and the in-app notification's text (translated when shown).
+SUBJECTS = {
+    "submitted": gettext_noop("%(hub)s submitted its plan for %(year)s (version %(number)s)"),
+    "returned": gettext_noop("The bureau returned the plan of %(hub)s for %(year)s"),
+    "accepted": gettext_noop("The bureau accepted the plan of %(hub)s for %(year)s"),
+}
+
+
+def _context(notification: PlanNotification) -> dict:
+    plan = notification.version.plan
+    return {"hub": plan.hub.prefecture_ja, "year": fiscal.fiscal_year_label(plan.fiscal_year),
+            "number": notification.version.number}
+
+
+def _path(notification: PlanNotification) -> str:
+    plan = notification.version.plan
+    return reverse("plans:plan_detail", args=[plan.hub.jis_code, plan.fiscal_year])
+
+
 def message(notification: PlanNotification) -> tuple[str, str]:
-    version = notification.version
-    plan = version.plan
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "plans:plan_detail", args=[plan.hub.jis_code, plan.fiscal_year])
-    context = {"hub": plan.hub.prefecture_ja, "year": fiscal.fiscal_year_label(plan.fiscal_year),
-               "number": version.number}
+    url = settings.SITE_URL.rstrip("/") + _path(notification)
+    subject = _(SUBJECTS[notification.event]) % _context(notification)
     if notification.event == "submitted":
-        subject = _("%(hub)s submitted its plan for %(year)s (version %(number)s)") % context
         intro = _("The hub's plan is waiting for the bureau's review.")
     elif notification.event == "returned":
-        subject = _("The bureau returned the plan of %(hub)s for %(year)s") % context
         intro = _("The bureau returned the plan for revision. Its comments are on the plan "
                   "page, beside the sections they concern.")
     else:
-        subject = _("The bureau accepted the plan of %(hub)s for %(year)s") % context
         intro = _("The bureau accepted the plan. It is this year's yardstick.")
     return f"【よろず】{subject}", f"{intro}\n\n{url}\n"
-
 
 
 def notify_start(notification: PlanNotification):
@@ -77,9 +95,17 @@ def notify_run(job, progress) -> None:
 
 def notification_send(notification_id: int) -> bool:
     """Returns whether this call sent (or, with nobody to tell, recorded) the notification."""
-    return send_claimed(claim=lambda: _claim(notification_id), build=_email,
-                        record=lambda notification: PlanNotification.objects.filter(
-                            pk=notification.pk).update(sent_at=timezone.now()))
+    return send_claimed(claim=lambda: _claim(notification_id), build=_email, record=_record)
+
+
+def _record(notification: PlanNotification) -> None:
+    """Sent: recorded, and the same people notified in the app, in the send's transaction."""
+    PlanNotification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
+    with translation.override("ja"):  # the values; the sentence is translated when shown
+        context = _context(notification)
+    notify(recipients=recipient_users(notification).values_list("user_id", flat=True),
+           kind=f"plan_{notification.event}", message=SUBJECTS[notification.event],
+           params=context, url=_path(notification), key=f"plan_notification:{notification.pk}")
 
 
 def _claim(notification_id: int) -> PlanNotification | None:
