@@ -180,6 +180,20 @@ def referrals_overdue(*, user, lead=None, today: date | None = None):
         "follow_up_due", "pk")
 
 
+def followup_counts(*, user, hub_ids, today: date | None = None, soon: int = 7) -> dict:
+    """Open referrals past their follow-up date (`overdue`) and falling due within `soon`
+    days (`due_soon`): at the hubs of `hub_ids` all of them (a chief coordinator's hub), and
+    elsewhere those of the cases the user leads. One query."""
+    today = today or fiscal.today()
+    referrals = (Referral.objects.for_user(user, VIEW_RECORDS)
+                 .filter(status__in=Referral.OPEN_STATUSES)
+                 .filter(Q(hub_id__in=list(hub_ids)) | Q(case__lead=user)))
+    return referrals.aggregate(
+        overdue=Count("pk", filter=Q(follow_up_due__lt=today)),
+        due_soon=Count("pk", filter=Q(follow_up_due__gte=today,
+                                      follow_up_due__lte=today + timedelta(days=soon))))
+
+
 def followups(*, user, hub: AuthorisedHub, today: date | None = None):
     """What needs chasing at a hub: open referrals by due date, and next steps falling due."""
     today = today or fiscal.today()

@@ -4,7 +4,8 @@ every function runs a fixed number of queries."""
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from hubs import rls
 from hubs.access import AuthorisedHub, is_hq
@@ -13,6 +14,7 @@ from yorozu.core import years
 
 from . import figures
 from .models import Area, Guideline, Hearing, Item, Score
+from .permissions import EVALUATE
 
 # The hearings whose scores count nationally, for HQ and for everyone else.
 HQ_VISIBLE = (Hearing.Status.FINALISED, Hearing.Status.PUBLISHED)
@@ -213,3 +215,26 @@ def result_rows(*, hearing: Hearing, user) -> list[Area]:
                             for level in (1, 2, 3, 4)] if total >= minimum else None)
             item.national_total = total
     return areas
+
+
+# --- HQ's hearing work (the home page) ------------------------------------------------------
+def hearing_work(*, user, fiscal_year: int) -> dict:
+    """The year's hearings by the step they wait for, at the hubs where the user holds
+    hearings (HQ): hubs with none yet (to schedule); hearings not every item of which has a
+    level (to score); every item scored, not finalised (to finalise); finalised, not
+    published (to publish). Two queries."""
+    unscheduled = (Hub.objects.for_user(user, EVALUATE)
+                   .exclude(Exists(Hearing.objects.filter(hub=OuterRef("pk"),
+                                                          fiscal_year=fiscal_year)))
+                   .count())
+    items = (Item.objects.filter(area__guideline=OuterRef("guideline")).order_by()
+             .values("area__guideline").annotate(n=Count("pk")).values("n"))
+    scored = (Score.objects.filter(hearing=OuterRef("pk"), level__isnull=False).order_by()
+              .values("hearing").annotate(n=Count("pk")).values("n"))
+    scoring = Q(status__in=[Hearing.Status.SCHEDULED, Hearing.Status.SCORING])
+    counts = (Hearing.objects.for_user(user, EVALUATE).filter(fiscal_year=fiscal_year)
+              .annotate(items=Coalesce(Subquery(items), 0), scored=Coalesce(Subquery(scored), 0))
+              .aggregate(to_score=Count("pk", filter=scoring & Q(scored__lt=F("items"))),
+                         to_finalise=Count("pk", filter=scoring & Q(scored__gte=F("items"))),
+                         to_publish=Count("pk", filter=Q(status=Hearing.Status.FINALISED))))
+    return {"to_schedule": unscheduled, **counts}

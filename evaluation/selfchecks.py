@@ -13,7 +13,7 @@ the "average" would be that person's own rating, and with two each could deduce 
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,6 +150,19 @@ def self_check_hubs(*, user) -> list[Hub]:
         hub.can_review = access.can(REVIEW_SELF_CHECKS, hub.pk)
         hub.can_see_summary = access.can(VIEW_SELF_CHECK_SUMMARY, hub.pk)
     return list(hubs.values())
+
+
+def self_checks_due(*, user) -> list[Hub]:
+    """The hubs where the user rates themselves and has not submitted this half-year's
+    self-check, once the year's guideline is published (there is nothing to rate before).
+    One query."""
+    fiscal_year, half = current_period()
+    published = Guideline.objects.filter(fiscal_year=fiscal_year,
+                                         status=Guideline.Status.PUBLISHED)
+    done = SelfCheck.objects.filter(user=user, hub=OuterRef("pk"), fiscal_year=fiscal_year,
+                                    half=half, status__in=COUNTED)
+    return list(Hub.objects.for_user(user, SELF_CHECK).filter(Exists(published))
+                .exclude(Exists(done)).order_by("jis_code"))
 
 
 def awaiting_review_counts(*, user) -> dict[int, int]:

@@ -26,6 +26,7 @@ from hubs.roles import (
 )
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
+from yorozu.home import todo_list
 
 
 @login_not_required
@@ -43,20 +44,16 @@ def rate_limited(request, exception):
 
 
 def home(request):
-    """Each role's work: appointments to decide, overdue referral follow-ups, plans to review."""
+    """Each role's to-do list (yorozu/home.py), with the details behind some of its items:
+    overdue referral follow-ups, plans to review, the hubs a bureau or HQ oversees."""
     appointments = hub_selectors.user_appointments(user=request.user)
     roles = {a.role for a in appointments}
-    access = hub_access(request.user)
     context = {
         "appointments": appointments,
         "hub_appointments": [a for a in appointments if a.hub_id],
         "is_bureau": Role.BUREAU in roles,
         "is_hq": Role.HQ in roles,
-        "queue": [],
     }
-    if access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT):
-        context["queue"] = hub_selectors.appointments_named(
-            hub_selectors.appointment_queue(user=request.user)[:10], access)
     if context["is_bureau"] or context["is_hq"]:
         context["hubs"] = list(hub_selectors.hub_list(user=request.user))
     context.update(_consultation_work(request.user, appointments))
@@ -64,6 +61,8 @@ def home(request):
         context["plan_year"] = fiscal.current_fiscal_year()
         context["plan_queue"] = review_queue(user=request.user,
                                              fiscal_year=context["plan_year"])
+    context["todo"] = todo_list(request.user, appointments,
+                                plan_queue=context.get("plan_queue"))
     return render(request, "home.html", context)
 
 

@@ -5,12 +5,13 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from evaluation.plans.permissions import REVIEW_PLAN, VIEW_PLAN
+from evaluation.plans.permissions import EDIT_PLAN, REVIEW_PLAN, VIEW_PLAN
 from hubs.access import AuthorisedHub, hub_access
 from hubs.models import Hub
+from yorozu.core import fiscal
 
 from . import content as plan_content
 from .indicators import BY_CODE
@@ -227,3 +228,36 @@ def review_queue(*, user, fiscal_year: int) -> list[QueueRow]:
                              r.submitted_at or datetime.min, r.hub.jis_code))
     return rows
 
+
+
+# --- Plan work (the home page) ----------------------------------------------------------------
+HANDED_IN = (AnnualPlan.Status.SUBMITTED, AnnualPlan.Status.IN_REVIEW, AnnualPlan.Status.ACCEPTED)
+
+
+def plans_past_deadline(*, user, fiscal_year: int, today: date | None = None) -> list[Hub]:
+    """The hubs whose plans the user sees (VIEW_PLAN) that have not handed in the year's plan
+    although the published activity policy's deadline has passed (期限超過): none started, a
+    draft never submitted, or one returned and not submitted again. A plan reopened for a
+    mid-year revision after its acceptance is not late. One query."""
+    today = today or fiscal.today()
+    deadline_passed = ActivityPolicy.objects.filter(
+        fiscal_year=fiscal_year, published_at__isnull=False, plan_deadline__lt=today)
+    handed_in = AnnualPlan.objects.filter(hub=OuterRef("pk"), fiscal_year=fiscal_year).filter(
+        Q(status__in=HANDED_IN) | Q(versions__outcome="accepted"))
+    return list(Hub.objects.for_user(user, VIEW_PLAN).filter(Exists(deadline_passed))
+                .exclude(Exists(handed_in)).order_by("jis_code"))
+
+
+def plans_to_draft(*, user, fiscal_year: int) -> list[Hub]:
+    """The hubs where the user drafts the plan (EDIT_PLAN), each with the year's plan status
+    and confirmations as `plan_status` (None for none), `chief_confirmed`, `org_confirmed`,
+    and the published activity policy's deadline as `plan_deadline` (None before it is
+    published). One query."""
+    plan = AnnualPlan.objects.filter(hub=OuterRef("pk"), fiscal_year=fiscal_year)
+    hubs = (Hub.objects.for_user(user, EDIT_PLAN).order_by("jis_code").annotate(
+        plan_status=plan.values("status")[:1],
+        chief_confirmed=Exists(plan.filter(chief_confirmed_at__isnull=False)),
+        org_confirmed=Exists(plan.filter(org_confirmed_at__isnull=False)),
+        plan_deadline=ActivityPolicy.objects.filter(
+            fiscal_year=fiscal_year, published_at__isnull=False).values("plan_deadline")[:1]))
+    return list(hubs)

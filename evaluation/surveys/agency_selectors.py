@@ -16,6 +16,7 @@ from yorozu.jobs.models import Job
 from .agency import JOB_KINDS
 from .anonymity import counted_in_batches, withholding
 from .models import AgencyInvitation, AgencyResponse, AgencySurvey
+from .permissions import RUN_AGENCY_SURVEY
 
 
 def survey_list(*, hub: AuthorisedHub):
@@ -25,6 +26,17 @@ def survey_list(*, hub: AuthorisedHub):
                       sent=Count("invitations", filter=Q(invitations__sent_at__isnull=False)),
                       answered=Count("invitations",
                                      filter=Q(invitations__answered_at__isnull=False))))
+
+
+def surveys_of_year(*, user, fiscal_year: int) -> list[AgencySurvey]:
+    """The year's campaigns at the hubs where the user runs them, each with its invitation
+    counts, newest first (one query)."""
+    return list(AgencySurvey.objects.for_user(user, RUN_AGENCY_SURVEY)
+                .filter(fiscal_year=fiscal_year).select_related("hub")
+                .annotate(invited=Count("invitations"),
+                          answered=Count("invitations",
+                                         filter=Q(invitations__answered_at__isnull=False)))
+                .order_by("hub__jis_code", "-created_at", "-pk"))
 
 
 def survey_counts(*, survey: AgencySurvey) -> dict:

@@ -261,13 +261,13 @@ def test_evaluation_pages_run_a_fixed_number_of_queries(client, cast, guideline)
 
     own = _published(cast, cast.hub, level=3)
     client.force_login(cast.hq)
-    pages = {
-        "national": (reverse("evaluation:national"), 12),
-        "result": (reverse("evaluation:hub_result", args=[cast.hub.jis_code]), 12),
-        "score": (reverse("evaluation:hearing_score", args=[own.pk]), 12),
-        "hearing": (reverse("evaluation:hearing_detail", args=[own.pk]), 23),
-        "hearings": (reverse("evaluation:hearing_list"), 9),
-        "guideline": (reverse("evaluation:guideline_detail", args=[YEAR]), 9),
+    pages = {  # each + 1 for the top bar's unread notifications
+        "national": (reverse("evaluation:national"), 13),
+        "result": (reverse("evaluation:hub_result", args=[cast.hub.jis_code]), 13),
+        "score": (reverse("evaluation:hearing_score", args=[own.pk]), 13),
+        "hearing": (reverse("evaluation:hearing_detail", args=[own.pk]), 24),
+        "hearings": (reverse("evaluation:hearing_list"), 10),
+        "guideline": (reverse("evaluation:guideline_detail", args=[YEAR]), 10),
     }
     small = {name: _queries(client, url) for name, (url, _budget) in pages.items()}
     for hub in Hub.objects.exclude(pk__in=[cast.hub.pk]).order_by("jis_code")[:8]:

@@ -82,4 +82,5 @@ def test_dashboards_run_the_same_queries_with_more_data(counts, role, page, fmt)
     url = _url(page, fmt)
     assert small[0] == large[0] == 200, f"{url}: answered {small[0]}, then {large[0]}"
     assert small[1] == large[1], f"{url}: {small[1]} queries with little data, {large[1]} with more"
-    assert large[1] <= 13, f"{url}: {large[1]} queries"
+    # 14 for a page (with the top bar's unread notifications); an Excel file counts none.
+    assert large[1] <= 14, f"{url}: {large[1]} queries"

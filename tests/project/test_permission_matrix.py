@@ -32,6 +32,8 @@ from tests.pages import same_page
 from tests.reports import matrix_reports
 from tests.surveys import matrix_agency_survey, matrix_satisfaction
 from yorozu.core import fiscal
+from yorozu.notifications.models import Notification
+from yorozu.notifications.services import notify
 
 YEAR = fiscal.current_fiscal_year()
 ROLES = ["anon", "coordinator", "chief", "impl_org", "bureau", "hq", "admin"]
@@ -187,6 +189,13 @@ MATRIX: dict[str, Row] = {
                              PLAN_OTHER),
     "plans:plan_comment": Row("POST", "plan_submitted", "L 403 403 403 200 200 404",
                               "L 404 404 404 404 200 404"),
+    # Notifications are personal: the list and "mark all" show and touch only one's own; a
+    # notification of someone else (the chief's for the others, the Miyagi coordinator's for
+    # everyone) is a 404 like a missing one.
+    "notifications:notification_list": Row("GET", None, "L 200 200 200 200 200 200"),
+    "notifications:notification_read": Row("POST", "notification", "L 404 302 404 404 404 404",
+                                           "L 404 404 404 404 404 404"),
+    "notifications:notification_read_all": Row("POST", None, "L 302 302 302 302 302 302"),
     # A hub's result: its own staff and bureau (published only; HQ always).
     "evaluation:hub_result": Row("GET", "hub", "L 200 200 200 200 200 404",
                                  "L 404 404 404 404 200 404"),
@@ -386,7 +395,13 @@ def _hearing_item(cast, which):
     return {"pk": pk, "item_pk": item.pk}
 
 
-TARGETS = {"hub": _hub, "agency": _agency, "proposal": _proposal,
+def _notification(cast, which):
+    user = cast.chief if which == "own" else cast.outsider
+    notify(recipients=[user], kind="test", message="Test", key=f"matrix-{which}")
+    return {"pk": Notification.objects.get(recipient=user, key=f"matrix-{which}").pk}
+
+
+TARGETS = {"hub": _hub, "notification": _notification, "agency": _agency, "proposal": _proposal,
            "coordinator": _coordinator, "reset_token": _reset_token, "case": _case_pk,
            "client": _client, "session": _session, "referral": _referral,
            "import_batch": _import_batch, "referral_token": _referral_token,

@@ -2,11 +2,13 @@
 little data and again after adding much more."""
 
 from datetime import timedelta
+from itertools import count
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation.plans.models import AnnualPlan, PlanVersion
 from hubs.models import Appointment, Hub
@@ -14,52 +16,70 @@ from hubs.roles import Role
 from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
 from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
 from yorozu.core import fiscal
+from yorozu.notifications.services import notify
 
 # The pages are counted in the module's fixture; the mark makes the test database exist.
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    # session, user and the three access queries come first on every page
-    ("coordinator", "home", {}, 8),
-    ("chief", "home", {}, 9),
-    ("bureau", "home", {}, 11),  # + the plan review queue
-    ("hq", "home", {}, 7),
-    ("hq", "hubs:hub_list", {}, 6),
+    # session, user and the three access queries come first on every page; every full page
+    # (not an htmx part) also counts the top bar's unread notifications (one query: +1 on
+    # every budget here when the count came, w17-home).
+    # Home: the user's appointments, then one query per kind of to-do item (yorozu/home.py).
+    # Follow-ups (overdue list, counts), the self-check due, the own hub of the navigation:
+    ("coordinator", "home", {}, 11),
+    ("chief", "home", {}, 14),  # + the plan, self-checks to review, proposals waiting
+    ("impl_org", "home", {}, 12),  # the plan, the year's agency survey, proposals, self-check
+    ("bureau", "home", {}, 13),  # the review queue (3), plans past deadline, proposals, hubs
+    ("hq", "home", {}, 10),  # the guideline, hearings (2), plans past deadline, hubs
+    ("coordinator", "notifications:notification_list", {}, 9),
+    ("hq", "notifications:notification_list", {}, 8),
+    ("hq", "hubs:hub_list", {}, 7),
     ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
-    ("chief", "hubs:agency_list", {"jis_code": "13"}, 8),
-    ("bureau", "hubs:appointment_list", {}, 7),
-    ("chief", "hubs:appointment_list", {}, 8),  # recent decisions with their invitations
+    ("chief", "hubs:agency_list", {"jis_code": "13"}, 9),
+    ("bureau", "hubs:appointment_list", {}, 8),
+    ("chief", "hubs:appointment_list", {}, 9),  # recent decisions with their invitations
     # Consultations: lists, the case page and the quick log.
-    ("coordinator", "consultations:case_list", {"jis_code": "13"}, 12),
-    ("hq", "consultations:case_list", {"jis_code": "13"}, 12),  # the logged read, no own hub
-    ("coordinator", "consultations:my_cases", {}, 9),
-    ("chief", "consultations:followups", {"jis_code": "13"}, 10),
-    ("coordinator", "consultations:case_detail", {"case": True}, 14),
+    ("coordinator", "consultations:case_list", {"jis_code": "13"}, 13),
+    ("hq", "consultations:case_list", {"jis_code": "13"}, 13),  # the logged read, no own hub
+    ("coordinator", "consultations:my_cases", {}, 10),
+    ("chief", "consultations:followups", {"jis_code": "13"}, 11),
+    ("coordinator", "consultations:case_detail", {"case": True}, 15),
     ("coordinator", "consultations:client_detail", {"client": True}, 11),
-    ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 10),
+    ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 11),
     ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
     # Self-checks (their growth with more self-checks is checked in test_self_checks.py).
-    ("coordinator", "evaluation:selfcheck_mine", {}, 9),
+    ("coordinator", "evaluation:selfcheck_mine", {}, 10),
     # +1 for the year picker: the years with a published guideline.
-    ("impl_org", "evaluation:selfcheck_summary", {"jis_code": "13"}, 12),
-    ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 11),
-    ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 9),
+    ("impl_org", "evaluation:selfcheck_summary", {"jis_code": "13"}, 13),
+    ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 12),
+    ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 10),
     # Annual plans and their dashboards (growing sessions, clients and referrals above).
     # The plan page also shows satisfaction actuals and the agency survey (this or last year).
-    ("chief", "plans:plan_detail", {"jis_code": "13", "plan": True}, 20),
-    ("bureau", "plans:plan_detail", {"jis_code": "13", "plan": True}, 18),
-    ("bureau", "plans:plan_diff", {"jis_code": "13", "plan": True}, 8),
-    ("coordinator", "consultations:session_import", {"jis_code": "13"}, 9),
+    ("chief", "plans:plan_detail", {"jis_code": "13", "plan": True}, 21),
+    ("bureau", "plans:plan_detail", {"jis_code": "13", "plan": True}, 19),
+    ("bureau", "plans:plan_diff", {"jis_code": "13", "plan": True}, 9),
+    ("coordinator", "consultations:session_import", {"jis_code": "13"}, 10),
     # The dashboards: +1 for the draft's target rows while a plan has no accepted version
     # (the module's plan is submitted, not yet accepted).
-    ("chief", "plans:plan_dashboard_hub", {"jis_code": "13"}, 14),
-    ("bureau", "plans:plan_dashboard_bureau", {}, 13),
-    ("hq", "plans:plan_dashboard_national", {}, 13),
+    ("chief", "plans:plan_dashboard_hub", {"jis_code": "13"}, 15),
+    ("bureau", "plans:plan_dashboard_bureau", {}, 14),
+    ("hq", "plans:plan_dashboard_national", {}, 14),
 ]
 
 
+_events = count()
+
+
 def _grow(cast, n, case=None):
+    for _ in range(n):  # unread and read notifications for everyone: the top bar, the list
+        event = next(_events)
+        notify(recipients=cast.by_role().values(), kind="test", url="/", key=f"grow:{event}",
+               message="%(n)s of your referrals are past their follow-up date.",
+               params={"n": event})
+    read = cast.coordinator.notifications.order_by("pk").values_list("pk", flat=True)[:n]
+    cast.coordinator.notifications.filter(pk__in=list(read)).update(read_at=timezone.now())
     for hub in Hub.objects.filter(jis_code__in=["13", "14", "04"]):
         lead = cast.coordinator if hub == cast.hub else cast.outsider
         for _ in range(n):

@@ -556,18 +556,18 @@ def _campaigns(cast, n, agencies_per_campaign):
 @pytest.mark.parametrize("role", ["impl_org", "bureau"])
 def test_list_and_detail_make_a_constant_number_of_queries(
         client, cast, role, django_assert_max_num_queries):
-    client.force_login(cast.by_role()[role])
+    client.force_login(cast.by_role()[role])  # budgets + 1: the top bar's notifications
     list_url = reverse("surveys:agency_survey_list", args=["13"])
     small = _campaigns(cast, 1, 2)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(list_url).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("surveys:agency_survey_detail",
                                   args=[small.pk])).status_code == 200
     large = _campaigns(cast, 12, 30)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert len(client.get(list_url).context["surveys"]) == 13
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         page = client.get(reverse("surveys:agency_survey_detail", args=[large.pk]))
     assert page.status_code == 200 and page.context["counts"]["invited"] == 30
 
