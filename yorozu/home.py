@@ -133,9 +133,11 @@ def _plans(user, year: int, appointments) -> list[Todo]:
     for hub in plans_to_draft(user=user, fiscal_year=year):
         url = reverse("plans:plan_detail", args=[hub.jis_code, year])
         late = bool(hub.plan_deadline and hub.plan_deadline < today)
-        note = (_("Deadline: %(date)s") % {"date": date_format(hub.plan_deadline,
-                                                                "DATE_FORMAT")}
-                if hub.plan_deadline else "")
+        note = ""
+        if hub.plan_deadline:
+            deadline = date_format(hub.plan_deadline, "DATE_FORMAT")
+            note = (_("Deadline: %(date)s (passed)") if late
+                    else _("Deadline: %(date)s")) % {"date": deadline}
         mine, theirs = ((hub.chief_confirmed, hub.org_confirmed)
                         if roles.get(hub.pk) == Role.CHIEF
                         else (hub.org_confirmed, hub.chief_confirmed))

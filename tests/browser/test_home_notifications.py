@@ -13,10 +13,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from evaluation.models import Hearing
 from evaluation.plans.models import ActivityPolicy
-from hubs.models import Appointment
+from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from tests.consultations.factories import CaseFactory, ReferralFactory
+from tests.evaluation.factories import ItemFactory
 from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
 from yorozu.core import fiscal
 
@@ -82,6 +84,11 @@ def busy(users):
                         follow_up_due=fiscal.today() + timedelta(days=days))
     AppointmentFactory(user=UserFactory(), role=Role.COORDINATOR, hub=users.hub,
                        status=Appointment.Status.PROPOSED, proposed_by=users.chief)
+    item = ItemFactory()  # this year's guideline, published: hearings and self-checks
+    for jis_code, status in (("01", Hearing.Status.SCORING), ("02", Hearing.Status.FINALISED)):
+        Hearing.objects.create(hub=Hub.objects.get(jis_code=jis_code), fiscal_year=YEAR,
+                               guideline=item.area.guideline, held_on=fiscal.today(),
+                               lead=users.hq, status=status)
     notify(recipients=users.by_role().values(), kind="test", url="/", key="busy",
            message="%(n)s of your referrals are past their follow-up date.", params={"n": 2})
     return users

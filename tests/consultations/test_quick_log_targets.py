@@ -231,7 +231,7 @@ def test_refused_quick_log_runs_a_fixed_number_of_queries(client, cast):
         with CaptureQueriesContext(connection) as queries:
             assert client.post(url, data).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 15, counts
+    assert counts[0] == counts[1] <= 16, counts  # + the top bar's unread notifications
 
 
 def test_refused_quick_log_with_a_nul_in_the_name_still_answers(client, cast):

@@ -145,7 +145,7 @@ def test_the_chief_sees_a_returned_plan_and_self_checks_to_review(client, cast):
     items = todo(client, cast.chief)
     count, url, note, urgent = items["局から差し戻された事業計画"]
     assert url == reverse("plans:plan_detail", args=[cast.hub.jis_code, YEAR]) and urgent
-    assert note.startswith("提出期限：")
+    assert note.startswith("提出期限：") and "期限超過" not in note
     assert items["確認待ちのコーディネーターの自己点検"][:2] == (
         1, reverse("evaluation:selfcheck_review_list", args=[cast.hub.jis_code]))
     # The coordinator who submitted has nothing left to fill in for the half-year.
@@ -214,3 +214,9 @@ def test_the_page_lists_the_items_as_links_with_counts_urgent_first(client, cast
 def test_nothing_to_do_is_said_plainly(client, cast):
     client.force_login(cast.coordinator)
     assert "いま対応が必要なことはありません。" in client.get(reverse("home")).content.decode()
+
+
+def test_a_plan_not_started_after_the_deadline_says_it_is_late(client, cast):
+    _policy(fiscal.today() - timedelta(days=1))
+    count, url, note, urgent = todo(client, cast.chief)["今年度の事業計画が未作成です"]
+    assert urgent and note.endswith("（期限超過）")
