@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # intcomma: thousands separators on the counts shown in pages.
+    "django.contrib.humanize",
     "guardian",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -226,6 +228,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
+# One date style per language (yorozu/core/formats/, docs/wording.md).
+FORMAT_MODULE_PATH = ["yorozu.core.formats"]
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "yorozu" / "locale"]
 TIME_ZONE = "Asia/Tokyo"
