@@ -79,7 +79,7 @@ messages: install
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-		ALLOWED_HOSTS=yorozu.example.jp \
+		ALLOWED_HOSTS=yorozu.example.jp EMAIL_HOST=mail.example.jp \
 		DJANGO_SETTINGS_MODULE=yorozu.settings.production \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

@@ -5,6 +5,7 @@ column."""
 
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import NotSupportedError, connection, transaction
 from openpyxl import Workbook
 
@@ -110,10 +111,15 @@ def run(checked: Checked, *, by, valid_only: bool = False) -> Result:
         raise ValueError("no valid rows")
     plan = _plan(hub, rows)
     _save_in_bulk(plan, hub=hub, by=by)
-    batch = ImportBatch.objects.create(
-        hub=hub, created_by=by, filename=checked.upload.filename[:200], imported=len(rows),
-        rejected=len(rejected),
-        rejected_file=rejected_workbook(checked.upload, rejected) if rejected else b"")
+    batch = ImportBatch(hub=hub, created_by=by, filename=checked.upload.filename[:200],
+                        imported=len(rows), rejected=len(rejected))
+    if rejected:
+        # Into the storage (the server's disk or the shared bucket), named without the
+        # uploaded file's name: that may name a client.
+        batch.rejected_file.save(f"rejected_{hub.jis_code}.xlsx",
+                                 ContentFile(rejected_workbook(checked.upload, rejected)),
+                                 save=False)
+    batch.save()
     return Result(batch=batch, sessions=len(rows), cases=len(plan.cases),
                   clients_created=len(plan.new_clients), clients_matched=plan.clients_matched)
 

@@ -2,7 +2,6 @@
 replaces the job's result, so a run repeated after a crash (or on purpose) gives the same
 file for the same data; there is no partial state to resume."""
 
-import os
 import tempfile
 from datetime import date
 
@@ -59,16 +58,13 @@ def report_national_fy(job, progress) -> None:
 
 
 def _store(job, workbook, filename: str) -> None:
-    """Writes the workbook to a temporary file and makes it the job's result, in place of
-    any file an earlier run of the job left."""
+    """Writes the workbook to a scratch file of this worker and makes it the job's result, in
+    place of any file an earlier run of the job left."""
     previous = job.result.name if job.result else None
-    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
-        path = handle.name
-    try:
-        workbook.save(path)
-        job_save_result(job, path, filename)
-    finally:
-        os.unlink(path)
+    with tempfile.TemporaryFile(suffix=".xlsx") as scratch:
+        workbook.save(scratch)
+        scratch.seek(0)
+        job_save_result(job, scratch, filename)
     # Only once the new file is in place: a run that fails keeps the last good file.
     if previous and previous != job.result.name:
         job.result.storage.delete(previous)

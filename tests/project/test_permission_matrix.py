@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -303,7 +304,7 @@ def _import_batch(cast, which):
     hub, user = (cast.hub, cast.coordinator) if which == "own" else (cast.other_hub,
                                                                       cast.outsider)
     batch = ImportBatch.objects.create(hub=hub, created_by=user, filename="x.xlsx",
-                                       rejected=1, rejected_file=b"PK")
+                                       rejected=1, rejected_file=ContentFile(b"PK", name="r.xlsx"))
     return {"pk": batch.pk}
 
 
