@@ -11,6 +11,7 @@ from consultations.exports import CHANNEL_LABELS
 from consultations.models import Topic
 from evaluation import figures as hub_figures
 from hubs.access import AuthorisedHub
+from yorozu.core import fiscal
 from yorozu.core.xlsx import DATE_FORMAT, cell, header_row
 
 from . import selectors
@@ -45,7 +46,8 @@ def channel_label(channel: str) -> str:
 
 
 def month_label(day: date) -> str:
-    return f"{day.year}年{day.month}月"
+    """2025年4月（令和7年4月）: files carry the era beside the year (docs/wording.md)."""
+    return f"{day.year}年{day.month}月（{fiscal.era_year(day)}{day.month}月）"
 
 
 # --- Hub monthly report ------------------------------------------------------------------------
@@ -263,7 +265,8 @@ class _Totals:
 def _notes_sheet(workbook, *, fiscal_year: int, as_of: date) -> None:
     sheet = workbook.create_sheet("注記")
     for line in [
-        ["対象年度", f"{fiscal_year}年度（{fiscal_year}年4月1日〜{fiscal_year + 1}年3月31日）"],
+        ["対象年度", f"{fiscal_year}年度（{fiscal.era_label(fiscal_year)}、"
+                    f"{fiscal_year}年4月1日～{fiscal_year + 1}年3月31日）"],
         ["集計日", as_of],
         ["相談対応数", "相談日が対象期間内の相談対応。明細では案件の相談分野ごとに数えるため、"
                      "分野が複数ある案件の相談は複数の行に現れます。拠点別の数は相談1件を1回だけ数えます。"],

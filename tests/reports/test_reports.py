@@ -208,7 +208,7 @@ def test_hub_monthly_report_figures_equal_sql_counts(data, django_capture_on_com
                capture=django_capture_on_commit_callbacks)
     summary = _summary(_book(job))
 
-    assert summary["対象月"] == "2025年4月"
+    assert summary["対象月"] == "2025年4月（令和7年4月）"
     assert summary[workbooks.SESSIONS] == _sql_sessions(hub.pk, *APRIL) == 5
     for channel in CHANNELS:
         assert summary[workbooks.channel_label(channel)] == _sql_sessions(hub.pk, *APRIL,
