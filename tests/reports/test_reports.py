@@ -321,7 +321,8 @@ def test_national_detail_has_one_row_per_hub_month_topic_and_channel_equal_to_sq
     prefectures = dict(Hub.objects.values_list("jis_code", "prefecture_ja"))
     for jis, prefecture, month, topic, channel, n in rows:
         assert prefecture == prefectures[jis]
-        key = (jis, month, topic, channel)
+        assert month.day == 1  # a month is a real date: its first day, shown as 2025-04
+        key = (jis, f"{month:%Y-%m}", topic, channel)
         assert key not in found, f"{key} appears twice"
         assert n > 0  # only combinations that happened
         found[key] = n

@@ -2,7 +2,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from yorozu.core.xlsx import XLSX_CONTENT_TYPE, attachment_disposition
+from yorozu.core.downloads import content_type_for
+from yorozu.core.xlsx import attachment_disposition
 
 from . import selectors
 from .models import Job
@@ -31,8 +32,8 @@ def job_download(request, pk):
         handle = job.result.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE
-                            if job.result_name.endswith(".xlsx") else None)
+    response = FileResponse(handle, content_type=content_type_for(job.result_name))
+    extension = job.result_name.rpartition(".")[2] or "bin"
     response["Content-Disposition"] = attachment_disposition(job.result_name,
-                                                             f"job-{job.pk}.xlsx")
+                                                             f"job-{job.pk}.{extension}")
     return response
