@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from hubs.access import require
 from hubs.roles import CHANGE_RECORDS
-from yorozu.core.xlsx import cell, header_row, workbook_bytes
+from yorozu.core.xlsx import TableSheet, workbook_bytes
 
 from .. import services
 from ..models import Case, Client, ImportBatch, Session
@@ -128,12 +128,12 @@ def rejected_workbook(upload: Upload, rows: list[Row]) -> bytes:
     """The rejected rows in the uploaded file's own columns, plus an エラー column saying, for
     each, what to fix: the user corrects this file and imports it again."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("取込不可")
     width = len(upload.headers)
-    sheet.append(header_row(sheet, [*(_text(h) for h in upload.headers), ERRORS]))
-    for row in rows:
-        values = (row.raw + [None] * width)[:width]
-        problems = "\n".join(f"{column}：{message}" for column, message in row.errors)
-        sheet.append([cell(sheet, v) for v in values] + [cell(sheet, problems)])
+    with TableSheet(workbook, "取込不可") as table:
+        table.header([*(_text(h) for h in upload.headers), ERRORS])
+        for row in rows:
+            values = (row.raw + [None] * width)[:width]
+            problems = "\n".join(f"{column}：{message}" for column, message in row.errors)
+            table.row([*values, problems])
     return workbook_bytes(workbook)
 

@@ -19,6 +19,7 @@ from consultations import imports, services
 from consultations.imports import reading
 from consultations.models import Case, Client, ImportBatch, PersonalDataRead, Session
 from tests.consultations.factories import ClientFactory
+from tests.downloads import assert_finished_table
 from yorozu.core import fiscal
 
 KNOWN_NUMBER = "7000012050002"  # the National Tax Agency's own corporate number
@@ -364,6 +365,7 @@ def test_the_corrected_rejected_file_imports_and_its_error_column_is_not_read(cl
     download = client.get(reverse("consultations:import_rejected", args=[batch.pk]))
     workbook = load_workbook(io.BytesIO(download.getvalue()))
     sheet = workbook.worksheets[0]
+    assert_finished_table(sheet)  # fitting widths, frozen header and a filter: easy to fix
     sheet.cell(row=2, column=HEADERS.index("相談方法") + 1, value="電話")
     corrected = io.BytesIO()
     workbook.save(corrected)

@@ -9,7 +9,8 @@ presigned) is ever handed out (docs/operations.md, Files)."""
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 
-from .xlsx import XLSX_CONTENT_TYPE, attachment_disposition
+from .downloads import content_type_for
+from .xlsx import attachment_disposition
 
 
 def stored_file_response(stored: FieldFile, *, filename: str, fallback: str) -> FileResponse:
@@ -21,8 +22,8 @@ def stored_file_response(stored: FieldFile, *, filename: str, fallback: str) -> 
         handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE
-                            if filename.endswith(".xlsx") else "application/octet-stream")
+    response = FileResponse(handle,
+                            content_type=content_type_for(filename) or "application/octet-stream")
     response["Content-Disposition"] = attachment_disposition(filename, fallback)
     # Downloads hold client records: never kept in a shared or browser cache.
     response["Cache-Control"] = "private, no-store"

@@ -28,5 +28,6 @@ def job_download(request, pk):
     if job.status != Job.Status.DONE:
         raise Http404
     # Streamed from the storage through this view, which checked the user above.
+    extension = job.result_name.rpartition(".")[2] or "bin"
     return stored_file_response(job.result, filename=job.result_name,
-                                fallback=f"job-{job.pk}.xlsx")
+                                fallback=f"job-{job.pk}.{extension}")
