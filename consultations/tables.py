@@ -45,6 +45,7 @@ class CaseTable(ListTable):
                                         order_by=("last_session_on", "pk"), attrs=NOWRAP)
 
     class Meta(ListTable.Meta):
+        attrs = {"class": f"{ListTable.Meta.attrs['class']} case-table"}
         empty_text = _("No cases match.")
 
     def render_client(self, value, record: Case):

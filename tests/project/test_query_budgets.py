@@ -34,7 +34,7 @@ PAGES = [
     ("coordinator", "consultations:case_list", {"jis_code": "13"}, 12),
     ("hq", "consultations:case_list", {"jis_code": "13"}, 12),  # the logged read, no own hub
     ("coordinator", "consultations:my_cases", {}, 9),
-    ("chief", "consultations:followups", {"jis_code": "13"}, 10),
+    ("chief", "consultations:followups", {"jis_code": "13"}, 11),  # + the next steps' count (paged)
     ("coordinator", "consultations:case_detail", {"case": True}, 14),
     ("coordinator", "consultations:client_detail", {"client": True}, 11),
     ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 10),
