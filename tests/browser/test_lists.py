@@ -144,6 +144,13 @@ def _propose(users, family_name: str, email: str) -> Appointment:
         starts_on=today, ends_on=fiscal.fiscal_year_end(fiscal.fiscal_year_of(today)))
 
 
+def _assert_within_the_width(page: Page, *buttons) -> None:
+    """In view without scrolling sideways: a row of the queue is a card on a phone."""
+    for button in buttons:
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+
+
 def test_bureau_approves_and_rejects_on_a_phone(page, users):
     approved = _propose(users, "新井", "arai@example.jp")
     rejected = _propose(users, "石川", "ishikawa@example.jp")
@@ -157,6 +164,7 @@ def test_bureau_approves_and_rejects_on_a_phone(page, users):
     approve = row.get_by_role("button", name="承認", exact=True)
     approve.scroll_into_view_if_needed()
     expect(approve).to_be_in_viewport()
+    _assert_within_the_width(page, approve, row.get_by_role("button", name="却下", exact=True))
     approve.click()
     page.get_by_role("dialog").get_by_role("button", name="承認").click()
     expect(page.locator(".messages")).to_contain_text("任命を承認しました")

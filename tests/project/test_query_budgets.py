@@ -27,7 +27,7 @@ PAGES = [
     ("hq", "hubs:hub_list", {}, 6),
     ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
-    ("chief", "hubs:agency_list", {"jis_code": "13"}, 8),
+    ("chief", "hubs:agency_list", {"jis_code": "13"}, 9),  # + the count of its paged table
     ("bureau", "hubs:appointment_list", {}, 7),
     ("chief", "hubs:appointment_list", {}, 8),  # recent decisions with their invitations
     # Consultations: lists, the case page and the quick log.

@@ -28,10 +28,12 @@ class ListTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle list-table"}
 
 
-def table_for(table: ListTable, request: HttpRequest, *, per_page: int = PER_PAGE):
+def table_for(table: ListTable, request: HttpRequest, *, per_page: int | None = PER_PAGE):
     """Sorts and pages the table from the request (a bad page number shows the nearest page,
-    an unknown sort is ignored: never an error for a typed address)."""
-    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    an unknown sort is ignored: never an error for a typed address). `per_page=None`: one
+    page, for short lists (no count query)."""
+    paginate = {"per_page": per_page} if per_page else False
+    RequestConfig(request, paginate=paginate).configure(table)
     return table
 
 
