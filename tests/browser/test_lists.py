@@ -3,6 +3,8 @@ a column, jump to a page, tick "mine only", leave and come back to the same filt
 the header stays in view while the rows scroll; axe finds nothing at either width. And the
 bureau reaches the approve and reject buttons of a proposal on a phone."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -100,11 +102,11 @@ def _check_header_stays_in_view(page: Page) -> None:
     assert first_row["y"] < header["y"]
 
 
-def _check_no_one_character_lines(page: Page) -> None:
+def _check_no_one_character_lines(page: Page, table: str = "table.case-table") -> None:
     """Japanese in a squeezed column stands one character per line: no cell is that narrow."""
-    narrowest = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
-        'table.case-table th, table.case-table td')].filter(c => c.innerText.trim().length > 1)
-        .map(c => c.getBoundingClientRect().width))""")
+    narrowest = page.evaluate("""(table) => Math.min(...[...document.querySelectorAll(
+        `${table} th, ${table} td`)].filter(c => c.innerText.trim().length > 1)
+        .map(c => c.getBoundingClientRect().width))""", table)
     assert narrowest >= 48, f"a cell only {narrowest}px wide"
 
 
@@ -125,6 +127,21 @@ def test_coordinator_sorts_pages_and_filters_the_case_list(page, users, cases, w
     _check_mine_only_is_remembered(page, users, jis)
     _check_header_stays_in_view(page)
     page.screenshot(path=f"/tmp/w17-lists-scrolled-{width}.png")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("role", "path", "name"), [
+    ("hq", "/hubs/", "hubs"), ("chief", "/hubs/13/agencies/", "agencies")])
+def test_hub_lists_sort_and_stay_readable(page, users, agencies, role, path, name, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, users.by_role()[role])
+    page.goto(path)
+    first = page.locator("table.list-table thead th").first
+    first.get_by_role("link").click()
+    expect(first).to_have_attribute("aria-sort", re.compile("ascending|descending"))
+    page.screenshot(path=f"/tmp/w17-lists-{name}-{width}.png")
+    _check_no_one_character_lines(page, "table.list-table")
     assert_accessible(page)
 
 
