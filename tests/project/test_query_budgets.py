@@ -28,14 +28,14 @@ PAGES = [
     ("hq", "hubs:hub_list", {}, 6),
     ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
-    ("chief", "hubs:agency_list", {"jis_code": "13"}, 8),
+    ("chief", "hubs:agency_list", {"jis_code": "13"}, 9),  # + the count of its paged table
     ("bureau", "hubs:appointment_list", {}, 7),
     ("chief", "hubs:appointment_list", {}, 8),  # recent decisions with their invitations
     # Consultations: lists, the case page and the quick log.
     ("coordinator", "consultations:case_list", {"jis_code": "13"}, 12),
     ("hq", "consultations:case_list", {"jis_code": "13"}, 12),  # the logged read, no own hub
     ("coordinator", "consultations:my_cases", {}, 9),
-    ("chief", "consultations:followups", {"jis_code": "13"}, 10),
+    ("chief", "consultations:followups", {"jis_code": "13"}, 11),  # + the next steps' count (paged)
     ("coordinator", "consultations:case_detail", {"case": True}, 14),
     ("coordinator", "consultations:client_detail", {"client": True}, 11),
     ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 10),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "django_filters",
+    "django_tables2",
     "yorozu.accounts",
     "yorozu.jobs",
     "hubs",
