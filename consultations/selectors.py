@@ -49,6 +49,8 @@ def case_list(*, user, hub: AuthorisedHub | None = None, filters: dict | None = 
         cases = cases.filter(status=filters["status"])
     if filters.get("lead"):
         cases = cases.filter(lead=filters["lead"])
+    if filters.get("mine"):
+        cases = cases.filter(lead=user)
     if filters.get("topic"):
         cases = cases.filter(Exists(Case.topics.through.objects.filter(
             case=OuterRef("pk"), topic=filters["topic"])))
@@ -194,8 +196,9 @@ def followup_counts(*, user, hub_ids, today: date | None = None, soon: int = 7) 
                                       follow_up_due__lte=today + timedelta(days=soon))))
 
 
-def followups(*, user, hub: AuthorisedHub, today: date | None = None):
-    """What needs chasing at a hub: open referrals by due date, and next steps falling due."""
+def followups(*, user, hub: AuthorisedHub, today: date | None = None, mine: bool = False):
+    """What needs chasing at a hub: open referrals by due date, and next steps falling due;
+    `mine`: of the cases the user leads only."""
     today = today or fiscal.today()
     referrals = (Referral.objects.for_user(user, VIEW_RECORDS)
                  .filter(hub=hub.hub, status__in=Referral.OPEN_STATUSES)
@@ -208,4 +211,6 @@ def followups(*, user, hub: AuthorisedHub, today: date | None = None):
                      next_step_due__lte=today + timedelta(days=14))
              .exclude(Exists(later))
              .select_related("case__client", "case__lead").order_by("next_step_due", "pk"))
+    if mine:
+        referrals, steps = referrals.filter(case__lead=user), steps.filter(case__lead=user)
     return referrals, steps

@@ -2,7 +2,6 @@
 through the scoping layer (hubs.scoping), every write through services."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,14 +15,17 @@ from hubs.scoping import (
     get_for_user_or_404,
     hub_for_user_or_404,
 )
+from yorozu.core.downloads import requested_format
+from yorozu.core.tables import filter_query, remembered_filter, table_for
 from yorozu.core.versioned import submit_versioned
 
 from . import exports, referrals, selectors, services
 from .conflicts import conflict_rows
-from .filters import CaseFilter
+from .filters import CaseFilter, FollowupFilter
 from .forms import CaseForm, ClientForm, ReferralCloseForm, ReferralForm, SessionForm
 from .models import Case, Client, Referral, Session
 from .quicklog import QuickLog, search_choices
+from .tables import CaseTable, NextStepTable, ReferralTable
 from .validators import clean_text
 
 PAGE_SIZE = 50
@@ -72,45 +74,53 @@ def client_search(request, jis_code):
 # --- Lists -----------------------------------------------------------------------------------
 def case_list(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
-    case_filter = CaseFilter(request.GET or None, hub=hub)
+    if (back := remembered_filter(request)) is not None:
+        return back
+    can_change = hub_access(request.user).can(CHANGE_RECORDS, hub.pk)
+    case_filter = CaseFilter(request.GET or None, hub=hub, mine=can_change)
     cases = selectors.case_list(user=request.user, hub=authorise(request.user, VIEW_RECORDS, hub),
                                 filters=case_filter.conditions())
-    if request.GET.get("format") == "xlsx":
-        return exports.cases_xlsx(cases, filename=f"案件一覧_{hub.prefecture_ja}.xlsx",
+    if chosen := requested_format(request):
+        return exports.cases_file(cases, chosen=chosen, filename=f"案件一覧_{hub.prefecture_ja}",
                                   by=request.user, hub_id=hub.pk,
                                   filters=case_filter.described())
     if hub_access(request.user).is_national:
         services.personal_data_read_log(user=request.user, client=None, hub_id=hub.pk,
                                         what="case_list")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    table = table_for(CaseTable(cases, order_by="-opened_on"), request, per_page=PAGE_SIZE)
     return render(request, "consultations/case_list.html", {
-        "hub": hub, "filter": case_filter, "page": page,
-        "can_change": hub_access(request.user).can(CHANGE_RECORDS, hub.pk),
-        "query": _query_without_page(request),
+        "hub": hub, "filter": case_filter, "table": table, "page": table.page,
+        "can_change": can_change, "query": filter_query(request),
     })
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return query.urlencode()
 
 
 def my_cases(request):
     cases = selectors.my_open_cases(user=request.user)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "consultations/my_cases.html", {"page": page})
+    table = table_for(CaseTable(cases, order_by="-opened_on"), request, per_page=PAGE_SIZE)
+    return render(request, "consultations/my_cases.html", {"table": table, "page": table.page})
 
 
 def followups(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
+    if (back := remembered_filter(request)) is not None:
+        return back
+    can_change = hub_access(request.user).can(CHANGE_RECORDS, hub.pk)
+    mine = FollowupFilter(request.GET or None)
+    today = selectors.fiscal.today()
     open_referrals, steps = selectors.followups(
-        user=request.user, hub=authorise(request.user, VIEW_RECORDS, hub))
-    referral_page = Paginator(open_referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+        user=request.user, hub=authorise(request.user, VIEW_RECORDS, hub), today=today,
+        mine=can_change and mine.mine_only())
+    if chosen := requested_format(request):
+        return exports.referrals_file(open_referrals, chosen=chosen,
+                                      filename=f"フォローアップ_{hub.prefecture_ja}",
+                                      by=request.user, hub_id=hub.pk)
+    referrals = table_for(ReferralTable(open_referrals, today=today), request,
+                          per_page=PAGE_SIZE)
+    next_steps = table_for(NextStepTable(steps, today=today, prefix="steps-"), request,
+                           per_page=PAGE_SIZE)
     return render(request, "consultations/followups.html", {
-        "hub": hub, "referrals": referral_page, "steps": list(steps[:PAGE_SIZE]),
-        "today": selectors.fiscal.today(),
+        "hub": hub, "referrals": referrals, "steps": next_steps,
+        "filter": mine if can_change else None, "query": filter_query(request),
     })
 
 

@@ -5,10 +5,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yorozu.core.downloads import requested_format
+from yorozu.core.tables import table_for
 from yorozu.core.versioned import submit_versioned
 
 from . import selectors, services
 from .access import authorise, hub_access, require
+from .exports import agencies_file
 from .forms import AgencyForm, DecisionNoteForm, ProposeForm
 from .invitations import invitable
 from .models import Appointment, SupportAgency
@@ -25,6 +28,7 @@ from .scoping import (
     get_for_user_or_404,
     hub_for_user_or_404,
 )
+from .tables import AgencyTable, HubTable
 
 
 def _hub(request, jis_code, perm=VIEW_HUB):
@@ -36,8 +40,9 @@ def _require(request, perm, hub):
 
 
 def hub_list(request):
-    return render(request, "hubs/hub_list.html",
-                  {"hubs": list(selectors.hub_list(user=request.user))})
+    # At most the 47 hubs: one page, no count query.
+    table = table_for(HubTable(selectors.hub_list(user=request.user)), request, per_page=None)
+    return render(request, "hubs/hub_list.html", {"table": table})
 
 
 def agency_list(request, jis_code):
@@ -46,9 +51,12 @@ def agency_list(request, jis_code):
     agencies = selectors.agency_list(user=request.user,
                                      hub=authorise(request.user, VIEW_AGENCIES, hub),
                                      include_inactive=show_all)
+    if chosen := requested_format(request):
+        return agencies_file(agencies, chosen=chosen, filename=f"支援機関名簿_{hub.prefecture_ja}")
+    can_manage = hub_access(request.user).can(MANAGE_AGENCIES, hub.pk)
+    table = table_for(AgencyTable(agencies, can_manage=can_manage), request)
     return render(request, "hubs/agency_list.html", {
-        "hub": hub, "agencies": list(agencies), "show_all": show_all,
-        "can_manage": hub_access(request.user).can(MANAGE_AGENCIES, hub.pk),
+        "hub": hub, "table": table, "show_all": show_all, "can_manage": can_manage,
     })
 
 

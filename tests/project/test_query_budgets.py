@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from evaluation.plans.models import AnnualPlan, PlanVersion
 from hubs.models import Appointment, Hub
@@ -37,14 +38,14 @@ PAGES = [
     ("hq", "hubs:hub_list", {}, 7),
     ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
-    ("chief", "hubs:agency_list", {"jis_code": "13"}, 9),
+    ("chief", "hubs:agency_list", {"jis_code": "13"}, 10),  # + the count of its paged table
     ("bureau", "hubs:appointment_list", {}, 8),
     ("chief", "hubs:appointment_list", {}, 9),  # recent decisions with their invitations
     # Consultations: lists, the case page and the quick log.
     ("coordinator", "consultations:case_list", {"jis_code": "13"}, 13),
     ("hq", "consultations:case_list", {"jis_code": "13"}, 13),  # the logged read, no own hub
     ("coordinator", "consultations:my_cases", {}, 10),
-    ("chief", "consultations:followups", {"jis_code": "13"}, 11),
+    ("chief", "consultations:followups", {"jis_code": "13"}, 12),  # + the next steps' count (paged)
     ("coordinator", "consultations:case_detail", {"case": True}, 15),
     ("coordinator", "consultations:client_detail", {"client": True}, 11),
     ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 11),
@@ -66,6 +67,13 @@ PAGES = [
     ("chief", "plans:plan_dashboard_hub", {"jis_code": "13"}, 15),
     ("bureau", "plans:plan_dashboard_bureau", {}, 14),
     ("hq", "plans:plan_dashboard_national", {}, 14),
+    # Downloads (the list's address with ?format=): the rows are read in chunks, so a file
+    # runs a fixed number of queries too; + the logged read of personal data.
+    ("coordinator", "consultations:case_list", {"jis_code": "13", "format": "xlsx"}, 9),
+    ("coordinator", "consultations:case_list", {"jis_code": "13", "format": "csv-cp932"}, 9),
+    ("chief", "consultations:followups", {"jis_code": "13", "format": "csv-utf8"}, 8),
+    ("chief", "hubs:agency_list", {"jis_code": "13", "format": "xlsx"}, 7),
+    ("chief", "plans:plan_dashboard_hub", {"jis_code": "13", "format": "csv-cp932"}, 13),
 ]
 
 
@@ -106,25 +114,31 @@ def _count(client, url):
     return len(queries)
 
 
+def _key(role, name, kwargs) -> tuple:
+    return role, name, kwargs.get("format", "")
+
+
 def _url(cast, name, kwargs, plan, case) -> str:
     kwargs = dict(kwargs)
     query = {"q": kwargs.pop("q")} if "q" in kwargs else {}
+    if "format" in kwargs:
+        query["format"] = kwargs.pop("format")
     if kwargs.pop("plan", None):
         kwargs["fiscal_year"] = plan.fiscal_year
     if kwargs.pop("case", None) or kwargs.pop("client", None):
         kwargs = {"pk": case.pk if name.endswith("case_detail") else case.client_id}
-    return reverse(name, kwargs=kwargs) + (f"?q={query['q']}" if query else "")
+    return reverse(name, kwargs=kwargs) + ("?" + urlencode(query) if query else "")
 
 
 def _measure(client, cast, urls: dict) -> dict:
     """Queries per page, or the error that page raised (reported by its own test)."""
     counts = {}
-    for (role, name), url in urls.items():
-        client.force_login(cast.by_role()[role])
+    for key, url in urls.items():
+        client.force_login(cast.by_role()[key[0]])
         try:
-            counts[role, name] = _count(client, url)
+            counts[key] = _count(client, url)
         except AssertionError as error:
-            counts[role, name] = error
+            counts[key] = error
     return counts
 
 
@@ -140,7 +154,7 @@ def counts(module_cast, django_db_blocker):
         plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year())
         PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
         case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
-        urls = {(role, name): _url(cast, name, kwargs, plan, case)
+        urls = {_key(role, name, kwargs): _url(cast, name, kwargs, plan, case)
                 for role, name, kwargs, _budget in PAGES}
         _grow(cast, 2, case)
         small = _measure(client, cast, urls)
@@ -150,9 +164,10 @@ def counts(module_cast, django_db_blocker):
 
 
 @pytest.mark.parametrize(("role", "name", "kwargs", "budget"), PAGES,
-                         ids=[f"{p[1]}-{p[0]}" for p in PAGES])
+                         ids=["-".join(filter(None, (p[1], p[0], p[2].get("format"))))
+                              for p in PAGES])
 def test_page_stays_within_its_query_budget_as_data_grows(counts, role, name, kwargs, budget):
-    small, large, url = (c[role, name] for c in counts)
+    small, large, url = (c[_key(role, name, kwargs)] for c in counts)
     for measured in (small, large):
         if isinstance(measured, AssertionError):
             raise measured

@@ -1,0 +1,119 @@
+"""The consultation lists as tables (yorozu/core/tables.py draws them): cases, open referrals
+and next steps. Each column sorts on what the reader sees (a client by the kana of the name,
+a person by the kana of theirs), with the primary key last so that pages never overlap."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from yorozu.core.tables import ListTable
+
+from .models import Case, Referral, Session
+
+DATE = "Y-m-d"
+NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+NOWRAP = {"td": {"class": "text-nowrap"}}
+PERSON = ("lead__family_name_kana", "lead__given_name_kana", "pk")
+
+
+def _case_link(case_id: int, name: str) -> str:
+    return format_html('<a href="{}">{}</a>', reverse("consultations:case_detail",
+                                                      args=[case_id]), name)
+
+
+def _due(value, today) -> str:
+    shown = date_format(value, DATE)
+    if value < today:
+        return format_html('{} <span class="badge text-bg-danger">{}</span>', shown,
+                           _("Overdue"))
+    return shown
+
+
+class CaseTable(ListTable):
+    caption = _("Cases")
+    client = tables.Column(_("Client"), accessor="client__name",
+                           order_by=("client__name_kana", "client__name", "pk"))
+    topics = tables.Column(_("Topics"), accessor="pk", orderable=False)
+    status = tables.Column(_("Status"), order_by=("status", "pk"), attrs=NOWRAP)
+    lead = tables.Column(_("Lead coordinator"), order_by=PERSON, attrs=NOWRAP)
+    opened_on = tables.DateColumn(DATE, verbose_name=_("Opened on"),
+                                  order_by=("opened_on", "pk"), attrs=NOWRAP)
+    session_count = tables.Column(_("Sessions"), order_by=("session_count", "pk"), attrs=NUMBER)
+    last_session_on = tables.DateColumn(DATE, verbose_name=_("Last session"),
+                                        order_by=("last_session_on", "pk"), attrs=NOWRAP)
+
+    class Meta(ListTable.Meta):
+        attrs = {"class": f"{ListTable.Meta.attrs['class']} case-table"}
+        empty_text = _("No cases match.")
+
+    def render_client(self, value, record: Case):
+        return _case_link(record.pk, value)
+
+    def render_topics(self, record: Case):
+        return format_html_join("", '<span class="badge text-bg-light border me-1">{}</span>',
+                                ((topic,) for topic in record.topics.all()))
+
+    def render_status(self, record: Case):
+        return record.get_status_display()
+
+    def render_session_count(self, value):
+        return f"{value:,}"
+
+
+class ReferralTable(ListTable):
+    caption = _("Referrals")
+    follow_up_due = tables.Column(_("Follow-up due"), order_by=("follow_up_due", "pk"),
+                                  attrs=NOWRAP)
+    client = tables.Column(_("Client"), accessor="case__client__name",
+                           order_by=("case__client__name_kana", "case__client__name", "pk"))
+    agency = tables.Column(_("Support agency"), accessor="agency__name",
+                           order_by=("agency__name", "pk"))
+    status = tables.Column(_("Status"), order_by=("status", "pk"), attrs=NOWRAP)
+    lead = tables.Column(_("Lead coordinator"), accessor="case__lead", attrs=NOWRAP,
+                         order_by=tuple(f"case__{key}" for key in PERSON))
+
+    class Meta(ListTable.Meta):
+        empty_text = _("No open referrals.")
+        sequence = ("follow_up_due", "client", "agency", "status", "lead")
+        row_attrs = {"class": lambda record, table: "table-danger"
+                     if record.follow_up_due < table.today else ""}
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def render_follow_up_due(self, value):
+        return _due(value, self.today)
+
+    def render_client(self, value, record: Referral):
+        return _case_link(record.case_id, value)
+
+    def render_status(self, record: Referral):
+        return record.get_status_display()
+
+
+class NextStepTable(ListTable):
+    caption = _("Next steps")
+    next_step_due = tables.Column(_("Due"), order_by=("next_step_due", "pk"), attrs=NOWRAP)
+    client = tables.Column(_("Client"), accessor="case__client__name",
+                           order_by=("case__client__name_kana", "case__client__name", "pk"))
+    next_step = tables.Column(_("Next step"), order_by=("next_step", "pk"))
+    lead = tables.Column(_("Lead coordinator"), accessor="case__lead", attrs=NOWRAP,
+                         order_by=tuple(f"case__{key}" for key in PERSON))
+
+    class Meta(ListTable.Meta):
+        empty_text = _("Nothing due.")
+        row_attrs = {"class": lambda record, table: "table-danger"
+                     if record.next_step_due < table.today else ""}
+
+    def __init__(self, *args, today, **kwargs):
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def render_next_step_due(self, value):
+        return _due(value, self.today)
+
+    def render_client(self, value, record: Session):
+        return _case_link(record.case_id, value)

@@ -1,0 +1,81 @@
+"""Lists as tables (django-tables2), all drawn by one template (templates/core/table.html):
+headers that sort, with aria-sort; a header that stays in view while the rows scroll; a page
+jump; counts with thousands separators; sideways scrolling with the first column fixed on a
+phone. And each user's last filter per list, kept in their session."""
+
+from urllib.parse import urlencode
+
+import django_tables2 as tables
+from django.http import HttpRequest, HttpResponseRedirect
+from django_tables2 import RequestConfig
+
+PER_PAGE = 50
+# Query parameters that are not part of a list's filter: where one is, not what.
+NOT_FILTER = ("page", "format", "clear")
+CLEAR = "clear"
+_SESSION_KEY = "list_filters"
+_MAX_REMEMBERED = 2000  # characters: a filter is a few fields; never a session full of text
+
+
+class ListTable(tables.Table):
+    """A list page's table. Subclasses name their columns; `caption` names the table for
+    screen readers (and the scroll region around it)."""
+
+    caption = ""
+
+    class Meta:
+        template_name = "core/table.html"
+        attrs = {"class": "table table-sm table-hover align-middle list-table"}
+
+
+def table_for(table: ListTable, request: HttpRequest, *, per_page: int | None = PER_PAGE):
+    """Sorts and pages the table from the request (a bad page number shows the nearest page,
+    an unknown sort is ignored: never an error for a typed address). `per_page=None`: one
+    page, for short lists (no count query)."""
+    paginate = {"per_page": per_page} if per_page else False
+    RequestConfig(request, paginate=paginate).configure(table)
+    return table
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The filter and sort in force, as a query string (no page, no download format)."""
+    pairs = [(key, value) for key, values in request.GET.lists() if key not in NOT_FILTER
+             for value in values if value]
+    return urlencode(pairs)
+
+
+def remembered_filter(request: HttpRequest) -> HttpResponseRedirect | None:
+    """Keeps the user's last filter of this list (its path) in their session. Opening the list
+    with no query string brings the last filter back (a redirect, so that the address, the
+    sort links and the download carry it); `?clear=1` forgets it. None: show the page."""
+    store = _store(request)
+    path = request.path
+    if CLEAR in request.GET:
+        if store.pop(path, None) is not None:
+            _save(request, store)
+        return HttpResponseRedirect(path)
+    if not request.GET:
+        remembered = store.get(path)
+        return HttpResponseRedirect(f"{path}?{remembered}") if remembered else None
+    query = filter_query(request)
+    if len(query) > _MAX_REMEMBERED:
+        query = ""
+    if store.get(path, "") != query:  # written only when it changed: no query per page view
+        if query:
+            store[path] = query
+        else:
+            store.pop(path, None)
+        _save(request, store)
+    return None
+
+
+def _store(request: HttpRequest) -> dict:
+    # Tied to the user as well as to the session: a filter never follows another login.
+    store = request.session.get(_SESSION_KEY)
+    if not isinstance(store, dict) or store.get("user") != request.user.pk:
+        return {"user": request.user.pk}
+    return dict(store)
+
+
+def _save(request: HttpRequest, store: dict) -> None:
+    request.session[_SESSION_KEY] = store
