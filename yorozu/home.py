@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from consultations.selectors import followup_counts
 from evaluation.plans.models import AnnualPlan
@@ -62,7 +63,7 @@ def todo_list(user, appointments, *, plan_queue=None) -> list[Todo]:
 def _named(hubs) -> str:
     names = [hub.prefecture for hub in hubs[:NAMES_SHOWN]]
     more = len(hubs) - len(names)
-    text = "、".join(names)
+    text = pgettext("between items of a list", ", ").join(names)
     return text + (_(" and %(n)s more") % {"n": more} if more > 0 else "")
 
 
