@@ -35,32 +35,32 @@ def hub_figures(*, user, hubs: list[Hub], fiscal_year: int) -> list[dict]:
     dashboards' tallies (five GROUP BY queries for all the hubs). `hubs` come from
     `hubs_visible(user=..., perm=VIEW_AGGREGATES)`; any the user may not see is left out.
     A month not yet begun is null; so is a rate with nothing to rate, and a satisfaction
-    figure withheld for anonymity (figures.py: fewer than SATISFACTION_MIN_ANSWERS answers, or
+    figure withheld for anonymity (figures.py: fewer answers than its minimum, or
     a month whose figure would reveal one)."""
     access = hub_access(user)
     hubs = [hub for hub in hubs if access.can(VIEW_AGGREGATES, hub.pk)]
     tallies = actuals.tallies(hub_ids=[hub.pk for hub in hubs], fiscal_year=fiscal_year,
                               by_hub=True)
-    return [_hub_year(hub, fiscal_year,
-                      tallies.get(hub.pk) or actuals.empty_tally(fiscal_year))
-            for hub in hubs]
+    empty = actuals.empty_tally(fiscal_year)
+    return [{"hub": hub, "fiscal_year": fiscal_year,
+             "months": _months(tallies.get(hub.pk, empty), fiscal_year),
+             "year": tallies.get(hub.pk, empty).yearly()} for hub in hubs]
 
 
-def _hub_year(hub: Hub, fiscal_year: int, tally: actuals.Tally) -> dict:
+def _months(tally: actuals.Tally, fiscal_year: int) -> list[dict]:
+    """A tally's figures month by month; counts of months not yet begun are null too."""
     monthly = tally.monthly()
 
     def count(name, i):
         return getattr(tally, name)[i] if i < tally.started else None
 
-    months = [{"month": start.strftime("%Y-%m"),
-               **{code: monthly[code][i] for code in INDICATORS},
-               "referrals_due": count("referrals_due", i),
-               "referrals_followed": count("referrals_followed", i),
-               "cases_opened": count("cases_opened", i),
-               "cases_expert": count("cases_expert", i)}
-              for i, start in enumerate(actuals.month_starts(fiscal_year))]
-    return {"hub": hub, "fiscal_year": fiscal_year, "months": months,
-            "year": tally.yearly()}
+    return [{"month": start.strftime("%Y-%m"),
+             **{code: monthly[code][i] for code in INDICATORS},
+             "referrals_due": count("referrals_due", i),
+             "referrals_followed": count("referrals_followed", i),
+             "cases_opened": count("cases_opened", i),
+             "cases_expert": count("cases_expert", i)}
+            for i, start in enumerate(actuals.month_starts(fiscal_year))]
 
 
 # --- Plans -------------------------------------------------------------------------------------
