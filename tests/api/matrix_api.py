@@ -28,7 +28,7 @@ ROWS: dict[str, tuple] = {
     "api:schema": ("GET", None, ALL, None, "token"),
     # The settings page: every logged-in user, for their own tokens only.
     "api:tokens": ("GET", None, "L 200 200 200 200 200 200"),
-    "api:token_issue": ("POST", "api_purpose", "L 200 200 200 200 200 200"),
+    "api:token_issue": ("POST", "api_purpose", "L 302 302 302 302 302 302"),
     "api:token_revoke": ("POST", "api_purpose", "L 302 302 302 302 302 302"),
     # A calendar app has no login: the address (a chief's feed here) opens for anyone who
     # has it; what it holds per role is in tests/api/test_feed.py.

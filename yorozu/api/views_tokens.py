@@ -1,6 +1,7 @@
 """The settings page where a logged-in user makes, remakes and revokes their own tokens: one
-for the REST API, one for the calendar feed. A new token is shown once, in the answer to the
-POST that made it (never stored, so never shown again: a reload makes another)."""
+for the REST API, one for the calendar feed. A new token is shown once: the POST that makes
+it leaves it in the session and redirects, and the page takes it out again as it shows it
+(so a reload neither shows it again nor, as re-sending the POST would, replaces it)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,25 +25,30 @@ def feed_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("api:calendar_feed", args=[token])
 
 
-def _page(request, *, new_token=None, new_purpose=None, status=200):
+def _page(request, *, new_token=None, new_purpose=None):
     return render(request, "api/tokens.html", {
         "tokens": tokens.tokens_of(user=request.user),
         "new_token": new_token, "new_purpose": new_purpose,
         "new_feed_url": feed_url(new_token) if new_purpose == "calendar" else None,
         "api_base": settings.SITE_URL.rstrip("/") + "/api/v1/",
         "schema_url": reverse("api:schema"),
-    }, status=status)
+    })
+
+
+NEW_TOKEN = "api_new_token"
 
 
 def token_settings(request):
-    return _page(request)
+    new = request.session.pop(NEW_TOKEN, None) or {}
+    return _page(request, new_token=new.get("token"), new_purpose=new.get("purpose"))
 
 
 @require_POST
 def token_issue(request, purpose):
     purpose = _purpose(purpose)
     token = tokens.token_issue(user=request.user, purpose=purpose)
-    return _page(request, new_token=token, new_purpose=purpose)
+    request.session[NEW_TOKEN] = {"purpose": purpose, "token": token}
+    return redirect("api:tokens")
 
 
 @require_POST
