@@ -62,7 +62,8 @@ worker: setup
 # what a module makes once (the matrix's cast, a browser) is made once per worker that runs
 # it. One worker more than the cores: some tests wait (a real worker starting, the idle-logout
 # warning, the browser) and the extra worker uses those waits (2 cores: 9 min 45 s with 3
-# workers, 11 min 4 s with 2; docs/performance.md). TEST_WORKERS=0 runs in this process only.
+# workers, 11 min 4 s with 2, same tree and machine; docs/performance.md). TEST_WORKERS=0 runs
+# in this process only.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; cores = len(os.sched_getaffinity(0)) if \
 	hasattr(os, "sched_getaffinity") else os.cpu_count() or 1; print(min(8, cores + 1))')
 test: compilemessages
@@ -78,7 +79,7 @@ messages: install
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-		ALLOWED_HOSTS=yorozu.example.jp \
+		ALLOWED_HOSTS=yorozu.example.jp EMAIL_HOST=mail.example.jp \
 		DJANGO_SETTINGS_MODULE=yorozu.settings.production \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

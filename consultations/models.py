@@ -395,7 +395,9 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=200)
     imported = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
-    rejected_file = models.BinaryField(blank=True, default=b"")
+    # The rejected rows with their errors, an Excel file to correct and import again. In the
+    # storage (the server's disk or the shared bucket), read only through the import views.
+    rejected_file = models.FileField(upload_to="imports/rejected/%Y/%m/", blank=True)
 
     objects = HubScopedQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from hubs.scoping import (
     get_for_user_or_404,
     hub_for_user_or_404,
 )
+from yorozu.core.downloads import requested_format
 from yorozu.core.versioned import submit_versioned
 
 from . import exports, referrals, selectors, services
@@ -75,8 +76,8 @@ def case_list(request, jis_code):
     case_filter = CaseFilter(request.GET or None, hub=hub)
     cases = selectors.case_list(user=request.user, hub=authorise(request.user, VIEW_RECORDS, hub),
                                 filters=case_filter.conditions())
-    if request.GET.get("format") == "xlsx":
-        return exports.cases_xlsx(cases, filename=f"案件一覧_{hub.prefecture_ja}.xlsx",
+    if chosen := requested_format(request):
+        return exports.cases_file(cases, chosen=chosen, filename=f"案件一覧_{hub.prefecture_ja}",
                                   by=request.user, hub_id=hub.pk,
                                   filters=case_filter.described())
     if hub_access(request.user).is_national:
@@ -107,6 +108,10 @@ def followups(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_RECORDS)
     open_referrals, steps = selectors.followups(
         user=request.user, hub=authorise(request.user, VIEW_RECORDS, hub))
+    if chosen := requested_format(request):
+        return exports.referrals_file(open_referrals, chosen=chosen,
+                                      filename=f"フォローアップ_{hub.prefecture_ja}",
+                                      by=request.user, hub_id=hub.pk)
     referral_page = Paginator(open_referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "consultations/followups.html", {
         "hub": hub, "referrals": referral_page, "steps": list(steps[:PAGE_SIZE]),

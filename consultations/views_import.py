@@ -4,7 +4,6 @@ import left out. The file format lives in consultations/imports/ and docs/import
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from hubs.access import require
 from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
-from yorozu.core.xlsx import xlsx_response
+from yorozu.core.files import stored_file_response
 
 from . import imports, services
 from .models import ImportBatch
@@ -64,7 +63,7 @@ def session_import(request, jis_code):
         "ignored_headers": checked.upload.ignored_headers if checked is not None else [],
         "batch": _batch(request, hub),
         "recent": (ImportBatch.objects.for_user(request.user, CHANGE_RECORDS)
-                   .filter(hub=hub).select_related("created_by").defer("rejected_file")
+                   .filter(hub=hub).select_related("created_by")
                    .order_by("-created_at", "-pk")[:RECENT_BATCHES]),
         "max_rows": imports.MAX_ROWS,
     })
@@ -117,17 +116,16 @@ def _batch(request, hub):
     if not pk.isdigit():
         return None
     return (ImportBatch.objects.for_user(request.user, CHANGE_RECORDS).filter(hub=hub, pk=pk)
-            .select_related("created_by").defer("rejected_file").first())
+            .select_related("created_by").first())
 
 
 def import_rejected(request, pk):
     batch = get_for_user_or_404(ImportBatch.objects.all(), request.user, CHANGE_RECORDS, pk=pk)
-    content = bytes(batch.rejected_file or b"")
-    if not content:
-        raise Http404
+    # Streamed from the storage (404 when there is no file), only after the door above.
+    response = stored_file_response(batch.rejected_file, filename=f"取込不可_{batch.pk}.xlsx",
+                                    fallback=f"rejected_{batch.pk}.xlsx")
     # The rows hold clients' names and phone numbers.
     services.personal_data_read_log(user=request.user, client=None, hub_id=batch.hub_id,
                                     what="import_rejected", rows=batch.rejected,
                                     detail=f"import {batch.pk}: {batch.filename}")
-    return xlsx_response(content, filename=f"取込不可_{batch.pk}.xlsx",
-                         fallback=f"rejected_{batch.pk}.xlsx")
+    return response

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from evaluation.permissions import EVALUATE
 from hubs.access import authorise, require
@@ -129,7 +130,7 @@ def score_save(request, pk, item_pk):
             context["saved"], status = outcome.saved, outcome.status
             if outcome.conflict is not None:
                 item.score, context["mine"] = outcome.conflict, data
-    if not request.headers.get("HX-Request"):  # without JavaScript: back to the whole page
+    if not request.htmx:  # without JavaScript: back to the whole page
         if status != 200:
             messages.warning(request, _("Item %(code)s was not saved: it changed meanwhile or "
                                         "is locked. Check it and choose again.")
@@ -139,9 +140,7 @@ def score_save(request, pk, item_pk):
         return render(request, "evaluation/_score_saved.html", context)
     # The row explains the problem itself; base.html lets htmx swap 400, 409 and 423.
     response = render(request, "evaluation/_score_row.html", context, status=status)
-    response["HX-Retarget"] = f"#score-{item.pk}"
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return reswap(retarget(response, f"#score-{item.pk}"), "outerHTML")
 
 
 def _decide(request, pk, action, done):

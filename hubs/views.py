@@ -5,10 +5,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yorozu.core.downloads import requested_format
 from yorozu.core.versioned import submit_versioned
 
 from . import selectors, services
 from .access import authorise, hub_access, require
+from .exports import agencies_file
 from .forms import AgencyForm, DecisionNoteForm, ProposeForm
 from .invitations import invitable
 from .models import Appointment, SupportAgency
@@ -46,8 +48,11 @@ def agency_list(request, jis_code):
     agencies = selectors.agency_list(user=request.user,
                                      hub=authorise(request.user, VIEW_AGENCIES, hub),
                                      include_inactive=show_all)
+    if chosen := requested_format(request):
+        return agencies_file(agencies, chosen=chosen, filename=f"支援機関名簿_{hub.prefecture_ja}")
     return render(request, "hubs/agency_list.html", {
         "hub": hub, "agencies": list(agencies), "show_all": show_all,
+        "query": "all=1" if show_all else "",
         "can_manage": hub_access(request.user).can(MANAGE_AGENCIES, hub.pk),
     })
 

@@ -172,3 +172,17 @@ def _remove_test_media():
     from django.conf import settings
 
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+
+def pytest_sessionfinish(session):
+    """Once every xdist worker is done, the run's template database goes (on the controller:
+    yorozu/testing/postgresql/creation.py)."""
+    if hasattr(session.config, "workerinput") or not session.config.getoption("numprocesses", 0):
+        return
+    from django.db import connection
+
+    from yorozu.testing.postgresql.creation import DatabaseCreation, drop_templates
+
+    if isinstance(connection.creation, DatabaseCreation):
+        drop_templates(connection.settings_dict, connection.creation._get_test_db_name())

@@ -5,12 +5,13 @@ column."""
 
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import NotSupportedError, connection, transaction
 from openpyxl import Workbook
 
 from hubs.access import require
 from hubs.roles import CHANGE_RECORDS
-from yorozu.core.xlsx import cell, header_row, workbook_bytes
+from yorozu.core.xlsx import TableSheet, workbook_bytes
 
 from .. import services
 from ..models import Case, Client, ImportBatch, Session
@@ -110,10 +111,15 @@ def run(checked: Checked, *, by, valid_only: bool = False) -> Result:
         raise ValueError("no valid rows")
     plan = _plan(hub, rows)
     _save_in_bulk(plan, hub=hub, by=by)
-    batch = ImportBatch.objects.create(
-        hub=hub, created_by=by, filename=checked.upload.filename[:200], imported=len(rows),
-        rejected=len(rejected),
-        rejected_file=rejected_workbook(checked.upload, rejected) if rejected else b"")
+    batch = ImportBatch(hub=hub, created_by=by, filename=checked.upload.filename[:200],
+                        imported=len(rows), rejected=len(rejected))
+    if rejected:
+        # Into the storage (the server's disk or the shared bucket), named without the
+        # uploaded file's name: that may name a client.
+        batch.rejected_file.save(f"rejected_{hub.jis_code}.xlsx",
+                                 ContentFile(rejected_workbook(checked.upload, rejected)),
+                                 save=False)
+    batch.save()
     return Result(batch=batch, sessions=len(rows), cases=len(plan.cases),
                   clients_created=len(plan.new_clients), clients_matched=plan.clients_matched)
 
@@ -122,12 +128,12 @@ def rejected_workbook(upload: Upload, rows: list[Row]) -> bytes:
     """The rejected rows in the uploaded file's own columns, plus an エラー column saying, for
     each, what to fix: the user corrects this file and imports it again."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("取込不可")
     width = len(upload.headers)
-    sheet.append(header_row(sheet, [*(_text(h) for h in upload.headers), ERRORS]))
-    for row in rows:
-        values = (row.raw + [None] * width)[:width]
-        problems = "\n".join(f"{column}：{message}" for column, message in row.errors)
-        sheet.append([cell(sheet, v) for v in values] + [cell(sheet, problems)])
+    with TableSheet(workbook, "取込不可") as table:
+        table.header([*(_text(h) for h in upload.headers), ERRORS])
+        for row in rows:
+            values = (row.raw + [None] * width)[:width]
+            problems = "\n".join(f"{column}：{message}" for column, message in row.errors)
+            table.row([*values, problems])
     return workbook_bytes(workbook)
 

@@ -12,8 +12,9 @@ the network at several times its target); the page names the hubs counted and th
 Targets to date pro-rate the month under way by its days passed (actuals.months_elapsed).
 
 Every page is a chart (Chart.js, drawn by static/js/plan_charts.js from json_script data) with a
-table of the same numbers beside it, and downloads as Excel with ?format=xlsx. Each page runs a
-fixed number of queries whatever the data size (actuals are GROUP BY queries)."""
+table of the same numbers beside it, and downloads as Excel or CSV with ?format=
+(yorozu/core/downloads.py). Each page runs a fixed number of queries whatever the data size
+(actuals are GROUP BY queries)."""
 
 from dataclasses import dataclass
 
@@ -22,7 +23,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from evaluation.permissions import EVALUATE
 from evaluation.plans.permissions import REVIEW_PLAN, VIEW_PLAN
@@ -30,7 +30,8 @@ from hubs.access import hub_access, is_hq, require
 from hubs.models import Hub
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
-from yorozu.core.xlsx import cell, header_row, workbook_bytes, xlsx_response
+from yorozu.core.downloads import book_for, download_response, requested_format
+from yorozu.core.xlsx import Formatted
 
 from .. import figures
 from . import actuals
@@ -60,10 +61,6 @@ def _year(request) -> int:
     if not 2000 <= year <= 2100:
         raise Http404
     return year
-
-
-def _wants_xlsx(request) -> bool:
-    return request.GET.get("format") == "xlsx"
 
 
 def _month_labels(year: int) -> list[str]:
@@ -127,23 +124,24 @@ def _panels(year: int, tally: actuals.Tally, targets: dict | None, *,
     return panels
 
 
-def _month_sheet(workbook, title: str, year: int, groups: list[tuple[str, list[Panel]]], *,
+def _month_sheet(book, title: str, year: int, groups: list[tuple[str, list[Panel]]], *,
                  group_header: str | None = None) -> None:
     """One row per indicator and month; with `group_header`, a first column names the group
     (the bureau) of each block of panels."""
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    sheet.append(header_row(sheet, ([group_header] if group_header else []) + MONTH_HEADERS))
     labels = _month_labels_ja(year)
-    for group, panels in groups:
-        for panel in panels:
-            for label, target, actual, number_format in _month_rows(labels, panel):
-                first = [cell(sheet, group)] if group_header else []  # a cell per row
-                sheet.append(first + [
-                    cell(sheet, INDICATOR_LABELS_JA[panel.indicator.code]),
-                    cell(sheet, UNIT_LABELS_JA[panel.indicator.unit]), cell(sheet, label),
-                    cell(sheet, target, number_format=number_format),
-                    cell(sheet, actual, number_format=number_format)])
+    with book.table(title) as table:
+        table.header(([group_header] if group_header else []) + MONTH_HEADERS)
+        for group, panels in groups:
+            for panel in panels:
+                for label, target, actual, number_format in _month_rows(labels, panel):
+                    table.row(([group] if group_header else []) + [
+                        INDICATOR_LABELS_JA[panel.indicator.code],
+                        UNIT_LABELS_JA[panel.indicator.unit], label,
+                        _number(target, number_format), _number(actual, number_format)])
+
+
+def _number(value, number_format: str | None):
+    return Formatted(value, number_format) if number_format else value
 
 
 def _month_rows(labels: list[str], panel: Panel) -> list[tuple]:
@@ -164,13 +162,11 @@ def hub_dashboard(request, jis_code):
     plan = actuals.hub_targets(hub_ids=[hub.pk], fiscal_year=year).get(hub.pk)
     tally = actuals.tallies(hub_ids=[hub.pk], fiscal_year=year)[None]
     panels = _panels(year, tally, plan.targets if plan else None)
-    if _wants_xlsx(request):
-        workbook = Workbook(write_only=True)
-        _month_sheet(workbook, "計画と実績", year, [("", panels)])
-        return xlsx_response(
-            workbook_bytes(workbook),
-            filename=f"{hub.prefecture_ja}_{year}年度_計画と実績.xlsx",
-            fallback=f"plan-actuals-{hub.jis_code}-{year}.xlsx")
+    if chosen := requested_format(request):
+        book = book_for(chosen)
+        _month_sheet(book, "計画と実績", year, [("", panels)])
+        return download_response(book, filename=f"{hub.prefecture_ja}_{year}年度_計画と実績",
+                                 fallback=f"plan-actuals-{hub.jis_code}-{year}")
     return render(request, "evaluation/plans/dashboard_hub.html", {
         "hub": hub, "year": year, "year_label": fiscal.fiscal_year_label(year),
         "plan": plan, "plan_state": _plan_state(plan), "panels": panels,
@@ -292,22 +288,20 @@ def _summary_headers() -> list[str]:
     return headers
 
 
-def _summary_sheet(workbook, title: str, rows: list[SummaryRow], *, first_header="拠点",
+def _summary_sheet(book, title: str, rows: list[SummaryRow], *, first_header="拠点",
                    plan_header="計画") -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.freeze_panes = "D2"
     headers = _summary_headers()
     headers[1], headers[2] = first_header, plan_header
-    sheet.append(header_row(sheet, headers))
-    for row in rows:
-        plan = (PLAN_LABELS_JA[row.plan_state] if row.plan_state
-                else f"{row.accepted_plans}／{row.hubs}")
-        values = [cell(sheet, row.bureau_name), cell(sheet, row.name), cell(sheet, plan)]
-        for indicator, target, actual in row.cells:
-            number_format = None if indicator.is_count else PERCENT_FORMAT
-            values += [cell(sheet, target, number_format=number_format),
-                       cell(sheet, actual, number_format=number_format)]
-        sheet.append(values)
+    with book.table(title, freeze_columns=3) as table:
+        table.header(headers)
+        for row in rows:
+            plan = (PLAN_LABELS_JA[row.plan_state] if row.plan_state
+                    else f"{row.accepted_plans}／{row.hubs}")
+            values = [row.bureau_name, row.name, plan]
+            for indicator, target, actual in row.cells:
+                number_format = None if indicator.is_count else PERCENT_FORMAT
+                values += [_number(target, number_format), _number(actual, number_format)]
+            table.row(values)
 
 
 def _hubs_by_bureau(hub_ids) -> list[tuple]:
@@ -337,17 +331,15 @@ class BureauSection:
         return f"-{self.bureau.pk}"
 
 
-def _coverage_sheet(workbook, sections: list[tuple[str, Coverage]]) -> None:
+def _coverage_sheet(book, sections: list[tuple[str, Coverage]]) -> None:
     """Which hubs each total counts, as the page says it."""
-    sheet = workbook.create_sheet("集計対象の拠点")
-    sheet.append(header_row(sheet, ["集計", "拠点", "計画", "集計に含む"]))
-    for name, coverage in sections:
-        for hub in coverage.counted:
-            sheet.append([cell(sheet, name), cell(sheet, hub.prefecture_ja),
-                          cell(sheet, PLAN_LABELS_JA["accepted"]), cell(sheet, "含む")])
-        for hub, state in coverage.missing:
-            sheet.append([cell(sheet, name), cell(sheet, hub.prefecture_ja),
-                          cell(sheet, PLAN_LABELS_JA[state]), cell(sheet, "含まない")])
+    with book.table("集計対象の拠点") as table:
+        table.header(["集計", "拠点", "計画", "集計に含む"])
+        for name, coverage in sections:
+            for hub in coverage.counted:
+                table.row([name, hub.prefecture_ja, PLAN_LABELS_JA["accepted"], "含む"])
+            for hub, state in coverage.missing:
+                table.row([name, hub.prefecture_ja, PLAN_LABELS_JA[state], "含まない"])
 
 
 def bureau_dashboard(request):
@@ -373,16 +365,15 @@ def bureau_dashboard(request):
         sections.append(BureauSection(
             bureau=bureau, rows=rows, coverage=total.coverage,
             panels=_panels(year, total.tally, total.targets, key=f"b{bureau.pk}-")))
-    if _wants_xlsx(request):
-        workbook = Workbook(write_only=True)
-        _summary_sheet(workbook, "拠点別", [row for s in sections for row in s.rows])
-        _month_sheet(workbook, "経済産業局別の月次", year,
+    if chosen := requested_format(request):
+        book = book_for(chosen)
+        _summary_sheet(book, "拠点別", [row for s in sections for row in s.rows])
+        _month_sheet(book, "経済産業局別の月次", year,
                      [(s.bureau.name_ja, s.panels) for s in sections],
                      group_header="経済産業局")
-        _coverage_sheet(workbook, [(s.bureau.name_ja, s.coverage) for s in sections])
-        return xlsx_response(workbook_bytes(workbook),
-                             filename=f"{year}年度_拠点別_計画と実績.xlsx",
-                             fallback=f"plan-actuals-hubs-{year}.xlsx")
+        _coverage_sheet(book, [(s.bureau.name_ja, s.coverage) for s in sections])
+        return download_response(book, filename=f"{year}年度_拠点別_計画と実績",
+                                 fallback=f"plan-actuals-hubs-{year}")
     return render(request, "evaluation/plans/dashboard_bureau.html", {
         "year": year, "year_label": fiscal.fiscal_year_label(year), "sections": sections,
         "indicators": STANDARD, "is_hq": hub_ids is None,
@@ -402,15 +393,14 @@ def national_dashboard(request):
                    for (bureau, hubs), total in zip(groups, totals, strict=True)]
     _withhold_satisfaction([(row, total.tally)
                             for row, total in zip(bureau_rows, totals, strict=True)])
-    if _wants_xlsx(request):
-        workbook = Workbook(write_only=True)
-        _month_sheet(workbook, "全国", year, [("", panels)])
-        _summary_sheet(workbook, "経済産業局別", bureau_rows, first_header="経済産業局",
+    if chosen := requested_format(request):
+        book = book_for(chosen)
+        _month_sheet(book, "全国", year, [("", panels)])
+        _summary_sheet(book, "経済産業局別", bureau_rows, first_header="経済産業局",
                        plan_header="受理済み計画／拠点数")
-        _coverage_sheet(workbook, [("全国", national.coverage)])
-        return xlsx_response(workbook_bytes(workbook),
-                             filename=f"{year}年度_全国_計画と実績.xlsx",
-                             fallback=f"plan-actuals-national-{year}.xlsx")
+        _coverage_sheet(book, [("全国", national.coverage)])
+        return download_response(book, filename=f"{year}年度_全国_計画と実績",
+                                 fallback=f"plan-actuals-national-{year}")
     return render(request, "evaluation/plans/dashboard_national.html", {
         "year": year, "year_label": fiscal.fiscal_year_label(year), "panels": panels,
         "bureau_rows": bureau_rows, "indicators": STANDARD, "coverage": national.coverage,

@@ -5,10 +5,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from yorozu.core import fiscal
+from yorozu.core.downloads import format_field
 
 
 class MonthForm(forms.Form):
     month = forms.ChoiceField(label=_("Month"))
+    format = format_field()
 
     def __init__(self, *args, months: list[date], initial_month: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,6 +25,7 @@ class MonthForm(forms.Form):
 
 class FiscalYearForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    format = format_field()
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)

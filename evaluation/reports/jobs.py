@@ -1,8 +1,10 @@
 """The report job kinds. Each run builds its whole file again from database aggregates and
 replaces the job's result, so a run repeated after a crash (or on purpose) gives the same
-file for the same data; there is no partial state to resume."""
+file for the same data; there is no partial state to resume.
 
-import os
+A job's params may name the file's `format` (yorozu/core/downloads.py: Excel, or CSV in CP932
+or UTF-8); without it the file is Excel, as the monthly schedule makes it."""
+
 import tempfile
 from datetime import date
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubs.roles import VIEW_AGGREGATES
 from yorozu.core import fiscal
+from yorozu.core.downloads import XLSX, book_for
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_hub, job_save_result
 
@@ -40,9 +43,9 @@ def report_hub_monthly(job, progress) -> None:
     period = selectors.month_period(month.year, month.month)
     progress.total(3)
     hub = job_hub(job)  # the system path for the job's own hub (docs/permissions.md)
-    workbook = workbooks.hub_monthly(hub=hub, period=period, as_of=fiscal.today(),
-                                     progress=progress)
-    _store(job, workbook, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月.xlsx")
+    book = book_for(job_format(job))
+    workbooks.hub_monthly(book, hub=hub, period=period, as_of=fiscal.today(), progress=progress)
+    _store(job, book, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月")
     sessions = selectors.session_channel_counts(hub=hub, period=period)["total"]
     progress.summary(gettext("Sessions in the month: %(n)s.") % {"n": sessions})
 
@@ -51,24 +54,26 @@ def report_hub_monthly(job, progress) -> None:
           describe=_describe_year)
 def report_national_fy(job, progress) -> None:
     year = int(job.params["fiscal_year"])
-    workbook = workbooks.national_fy(fiscal_year=year, as_of=fiscal.today(), progress=progress)
-    _store(job, workbook, f"よろず全国集計_{year}年度.xlsx")
+    book = book_for(job_format(job))
+    workbooks.national_fy(book, fiscal_year=year, as_of=fiscal.today(), progress=progress)
+    _store(job, book, f"よろず全国集計_{year}年度")
     sessions = selectors.session_count(period=selectors.fiscal_period(year))
     progress.summary(gettext("Sessions in the fiscal year, all hubs: %(n)s.")
                      % {"n": sessions})
 
 
-def _store(job, workbook, filename: str) -> None:
-    """Writes the workbook to a temporary file and makes it the job's result, in place of
-    any file an earlier run of the job left."""
+def job_format(job) -> str:
+    return job.params.get("format", XLSX)
+
+
+def _store(job, book, name: str) -> None:
+    """Writes the book to a scratch file of this worker and makes it the job's result (`name`
+    and the format's extension), in place of any file an earlier run of the job left."""
     previous = job.result.name if job.result else None
-    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as handle:
-        path = handle.name
-    try:
-        workbook.save(path)
-        job_save_result(job, path, filename)
-    finally:
-        os.unlink(path)
+    with tempfile.TemporaryFile(suffix=f".{book.extension}") as scratch:
+        book.save(scratch)
+        scratch.seek(0)
+        job_save_result(job, scratch, f"{name}.{book.extension}")
     # Only once the new file is in place: a run that fails keeps the last good file.
     if previous and previous != job.result.name:
         job.result.storage.delete(previous)

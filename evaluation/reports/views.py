@@ -28,7 +28,8 @@ def report_hub(request, jis_code):
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
         _job, started = services.report_hub_start(hub=hub, year=month.year,
-                                                  month=month.month, by=request.user)
+                                                  month=month.month, by=request.user,
+                                                  chosen=form.cleaned_data["format"])
         _tell(request, started, date_format(month, "YEAR_MONTH_FORMAT"))
         return redirect("reports:report_hub", jis_code=hub.jis_code)
     return render(request, "evaluation/reports/report_hub.html", {
@@ -46,7 +47,8 @@ def report_national(request):
                           years=selectors.report_years(today=fiscal.today()))
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["fiscal_year"]
-        _job, started = services.report_national_start(fiscal_year=year, by=request.user)
+        _job, started = services.report_national_start(fiscal_year=year, by=request.user,
+                                                       chosen=form.cleaned_data["format"])
         _tell(request, started, fiscal.fiscal_year_label(year))
         return redirect("reports:report_national")
     return render(request, "evaluation/reports/report_national.html", {

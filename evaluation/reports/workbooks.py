@@ -1,17 +1,17 @@
 """The report files. Sheet names, headers and labels are Japanese literals, like every file
 the hubs pass on (see consultations/exports.py): they read the same whatever language the
-person who asked for them uses. Sheets are written in openpyxl's write-only mode, so memory
+person who asked for them uses. Each report fills a book (yorozu/core/downloads.py): an Excel
+workbook written in openpyxl's write-only mode, or CSV files, one per sheet; either way memory
 stays flat: the national detail sheet streams its rows from the database."""
 
 from datetime import date
-
-from openpyxl import Workbook
 
 from consultations.exports import CHANNEL_LABELS
 from consultations.models import Topic
 from evaluation import figures as hub_figures
 from hubs.access import AuthorisedHub
-from yorozu.core.xlsx import DATE_FORMAT, cell, header_row
+from yorozu.core import fiscal
+from yorozu.core.xlsx import MONTH_FORMAT, Formatted
 
 from . import selectors
 from .selectors import CHANNELS, Period
@@ -45,29 +45,30 @@ def channel_label(channel: str) -> str:
 
 
 def month_label(day: date) -> str:
-    return f"{day.year}年{day.month}月"
+    """2025年4月（令和7年4月）: files carry the era beside the year (docs/wording.md)."""
+    return f"{day.year}年{day.month}月（{fiscal.era_year(day)}{day.month}月）"
 
 
 # --- Hub monthly report ------------------------------------------------------------------------
-def hub_monthly(*, hub: AuthorisedHub, period: Period, as_of: date, progress) -> Workbook:
-    workbook = Workbook(write_only=True)
-    _summary_sheet(workbook, hub=hub, period=period, as_of=as_of)
+def hub_monthly(book, *, hub: AuthorisedHub, period: Period, as_of: date, progress) -> None:
+    """Fills `book` (downloads.book_for) with the hub's report for the month."""
+    _summary_sheet(book, hub=hub, period=period, as_of=as_of)
     progress.set(1)
-    _topic_channel_sheet(workbook, hub=hub, period=period)
+    _topic_channel_sheet(book, hub=hub, period=period)
     progress.set(2)
-    _coordinator_sheet(workbook, hub=hub, period=period)
+    _coordinator_sheet(book, hub=hub, period=period)
     progress.set(3, force=True)
-    return workbook
 
 
-def _summary_sheet(workbook, *, hub: AuthorisedHub, period: Period, as_of: date) -> None:
-    sheet = workbook.create_sheet("概要")
+def _summary_sheet(book, *, hub: AuthorisedHub, period: Period, as_of: date) -> None:
     figures = selectors.hub_month_summary(hub=hub, period=period, as_of=as_of)
-    for row in ([["拠点", f"{hub.hub.prefecture_ja}よろず支援拠点"],
-                 ["対象月", month_label(period.start)],
-                 ["集計日", as_of], [], ["項目", "値", "注記"]]
-                + _summary_rows(figures)):
-        _write(sheet, row)
+    with book.table("概要") as table:
+        table.lines(["拠点", f"{hub.hub.prefecture_ja}よろず支援拠点"],
+                    ["対象月", month_label(period.start)], ["集計日", as_of])
+        table.blank()
+        table.header(["項目", "値", "注記"])
+        for row in _summary_rows(figures):
+            table.row(row)
 
 
 def _summary_rows(figures: dict) -> list[list]:
@@ -101,8 +102,8 @@ def _satisfaction_rows(satisfaction: dict) -> list[list]:
     if shown is None:
         note = WITHHELD.format(n=hub_figures.min_answers())
         return [n_row, [SATISFACTION_SHARE, None, note], [SATISFACTION_AVERAGE, None, note]]
-    return [n_row, [SATISFACTION_SHARE, _Formatted(shown["share"], PERCENT), ""],
-            [SATISFACTION_AVERAGE, _Formatted(shown["average"], AVERAGE), ""]]
+    return [n_row, [SATISFACTION_SHARE, Formatted(shown["share"], PERCENT), ""],
+            [SATISFACTION_AVERAGE, Formatted(shown["average"], AVERAGE), ""]]
 
 
 def _percent(part: int, whole: int):
@@ -111,123 +112,101 @@ def _percent(part: int, whole: int):
 
 
 def _as_percent(shown: float | None):
-    return None if shown is None else _Formatted(shown / 100, PERCENT)
+    return None if shown is None else Formatted(shown / 100, PERCENT)
 
 
-class _Formatted:
-    """A number with its cell format, for rows written by the generic loop."""
-
-    def __init__(self, value, number_format: str):
-        self.value, self.number_format = value, number_format
-
-
-def _write(sheet, values: list) -> None:
-    cells = []
-    for value in values:
-        if isinstance(value, _Formatted):
-            cells.append(cell(sheet, value.value, number_format=value.number_format))
-        elif isinstance(value, date):
-            cells.append(cell(sheet, value, number_format=DATE_FORMAT))
-        else:
-            cells.append(cell(sheet, value))
-    sheet.append(cells)
-
-
-def _topic_channel_sheet(workbook, *, hub: AuthorisedHub, period: Period) -> None:
-    sheet = workbook.create_sheet("相談分野×チャネル")
+def _topic_channel_sheet(book, *, hub: AuthorisedHub, period: Period) -> None:
     counts = selectors.topic_channel_counts(hub=hub, period=period)
     topics = selectors.topics_for_report({topic for topic, _ch in counts})
-    sheet.append(header_row(sheet, ["相談分野", *(CHANNEL_LABELS[ch] for ch in CHANNELS), "計"]))
     rows = [(topic.name_ja, topic.pk) for topic in topics]
     if any(topic is None for topic, _ch in counts):
         rows.append((NO_TOPIC, None))
-    for label, topic_id in rows:
-        values = [counts.get((topic_id, ch), 0) for ch in CHANNELS]
-        _write(sheet, [label, *values, sum(values)])
     # The total counts each session once, however many topics its case has.
     totals = selectors.session_channel_counts(hub=hub, period=period)
-    _write(sheet, ["合計（相談対応数）", *(totals[ch] for ch in CHANNELS), totals["total"]])
-    sheet.append([])
-    _write(sheet, ["注記：1件の相談の案件に複数の相談分野があるときは、分野ごとに数えています。"
-                   "合計の行は相談1件を1回だけ数えています。"])
+    with book.table("相談分野×チャネル") as table:
+        table.header(["相談分野", *(CHANNEL_LABELS[ch] for ch in CHANNELS), "計"])
+        for label, topic_id in rows:
+            values = [counts.get((topic_id, ch), 0) for ch in CHANNELS]
+            table.row([label, *values, sum(values)])
+        table.footer(["合計（相談対応数）", *(totals[ch] for ch in CHANNELS), totals["total"]])
+        table.blank()
+        table.note(["注記：1件の相談の案件に複数の相談分野があるときは、分野ごとに数えています。"
+                    "合計の行は相談1件を1回だけ数えています。"])
 
 
-def _coordinator_sheet(workbook, *, hub: AuthorisedHub, period: Period) -> None:
-    sheet = workbook.create_sheet("コーディネーター別")
-    sheet.append(header_row(sheet, ["コーディネーター", SESSIONS,
-                                    *(CHANNEL_LABELS[ch] for ch in CHANNELS)]))
-    for row in selectors.coordinator_counts(hub=hub, period=period):
-        name = f"{row['coordinators__family_name']} {row['coordinators__given_name']}".strip()
-        _write(sheet, [name, row["total"], *(row[ch] for ch in CHANNELS)])
-    sheet.append([])
-    _write(sheet, ["注記：同席したコーディネーターそれぞれに数えています"
-                   "（複数人で対応した相談は各人に1件）。"])
+def _coordinator_sheet(book, *, hub: AuthorisedHub, period: Period) -> None:
+    with book.table("コーディネーター別") as table:
+        table.header(["コーディネーター", SESSIONS, *(CHANNEL_LABELS[ch] for ch in CHANNELS)])
+        for row in selectors.coordinator_counts(hub=hub, period=period):
+            name = (f"{row['coordinators__family_name']} "
+                    f"{row['coordinators__given_name']}").strip()
+            table.row([name, row["total"], *(row[ch] for ch in CHANNELS)])
+        table.blank()
+        table.note(["注記：同席したコーディネーターそれぞれに数えています"
+                    "（複数人で対応した相談は各人に1件）。"])
 
 
 # --- National fiscal-year roll-up ------------------------------------------------------------
 DETAIL_HEADERS = ["拠点コード", "都道府県", "年月", "相談分野", "チャネル", "相談対応数"]
 
 
-def national_fy(*, fiscal_year: int, as_of: date, progress) -> Workbook:
+def national_fy(book, *, fiscal_year: int, as_of: date, progress) -> None:
+    """Fills `book` (downloads.book_for) with the national roll-up of the fiscal year."""
     period = selectors.fiscal_period(fiscal_year)
     hubs = selectors.hubs_in_order()
     progress.total(2 * len(hubs))
-    workbook = Workbook(write_only=True)
     # Created first so that the overview is the first tab; filled after the detail.
-    by_hub = workbook.create_sheet("拠点別")
-    _detail_sheet(workbook, hubs=hubs, period=period, progress=progress)
-    _hub_sheet(by_hub, hubs=hubs, fiscal_year=fiscal_year, as_of=as_of, progress=progress)
-    _notes_sheet(workbook, fiscal_year=fiscal_year, as_of=as_of)
-    return workbook
+    with book.table("拠点別", freeze_columns=2) as by_hub:
+        _detail_sheet(book, hubs=hubs, period=period, progress=progress)
+        _hub_sheet(by_hub, hubs=hubs, fiscal_year=fiscal_year, as_of=as_of, progress=progress)
+    _notes_sheet(book, fiscal_year=fiscal_year, as_of=as_of)
 
 
-def _detail_sheet(workbook, *, hubs, period: Period, progress) -> None:
-    sheet = workbook.create_sheet("明細")
-    sheet.freeze_panes = "A2"
-    sheet.append(header_row(sheet, DETAIL_HEADERS))
+def _detail_sheet(book, *, hubs, period: Period, progress) -> None:
     by_id = {hub.pk: hub for hub in hubs}
     topics = {t.pk: t.name_ja for t in Topic.objects.all()}
     rows = selectors.national_detail_rows(period=period)
     seen_hubs: set[int] = set()
-    for count, row in enumerate(rows.iterator(chunk_size=STREAM_CHUNK), start=1):
-        hub = by_id[row["hub_id"]]
-        month = selectors.as_date(row["month"])
-        _write(sheet, [hub.jis_code, hub.prefecture_ja, f"{month:%Y-%m}",
+    with book.table("明細") as table:
+        table.header(DETAIL_HEADERS)
+        for count, row in enumerate(rows.iterator(chunk_size=STREAM_CHUNK), start=1):
+            hub = by_id[row["hub_id"]]
+            month = selectors.as_date(row["month"])
+            table.row([hub.jis_code, hub.prefecture_ja, Formatted(month, MONTH_FORMAT),
                        topics.get(row["case__topics"], NO_TOPIC),
                        CHANNEL_LABELS[row["channel"]], row["n"]])
-        seen_hubs.add(hub.pk)
-        if count % STREAM_CHUNK == 0:
-            progress.set(len(seen_hubs))
-            progress.beat()
+            seen_hubs.add(hub.pk)
+            if count % STREAM_CHUNK == 0:
+                progress.set(len(seen_hubs))
+                progress.beat()
     progress.set(len(hubs), force=True)
 
 
-def _hub_sheet(sheet, *, hubs, fiscal_year: int, as_of: date, progress) -> None:
+def _hub_sheet(table, *, hubs, fiscal_year: int, as_of: date, progress) -> None:
     months = selectors.fiscal_months(fiscal_year)
     figures = selectors.national_hub_figures(period=selectors.fiscal_period(fiscal_year),
                                              as_of=as_of)
-    sheet.freeze_panes = "C2"
-    sheet.append(header_row(sheet, [
+    table.header([
         "拠点コード", "都道府県", *(f"{m.month}月" for m in months), "相談対応数（年度計）",
         NEW_CLIENTS, "フォロー期限が年度内の紹介", "うち回答済み", FOLLOW_UP_RATE,
-        SATISFACTION_N, SATISFACTION_SHARE]))
+        SATISFACTION_N, SATISFACTION_SHARE])
     totals = _Totals(months)
     answers = []
     for done, hub in enumerate(hubs, start=len(hubs) + 1):
         row = _hub_row(hub.pk, months, figures)
         totals.add(row)
         answers.append(row["n"])
-        _write(sheet, [hub.jis_code, hub.prefecture_ja, *_hub_cells(row)])
+        table.row([hub.jis_code, hub.prefecture_ja, *_hub_cells(row)])
         progress.set(done)
     # The national share minus the shown hubs' must not reveal the withheld hubs' answers.
     national = _hub_cells(totals.row)
     if hub_figures.satisfaction_residual_too_small(answers):
         national[-1] = None
-    _write(sheet, ["00", "全国", *national])
-    sheet.append([])
-    _write(sheet, [f"注記：満足度は回答数が{hub_figures.min_answers()}件未満の拠点では"
-                   "表示しません（回答者の特定を防ぐため）。全国の行は全拠点の回答の合計です。"
-                   "表示しない拠点の回答が合わせて少ない場合は、全国の満足度も表示しません。"])
+    table.footer(["00", "全国", *national])
+    table.blank()
+    table.note([f"注記：満足度は回答数が{hub_figures.min_answers()}件未満の拠点では"
+                "表示しません（回答者の特定を防ぐため）。全国の行は全拠点の回答の合計です。"
+                "表示しない拠点の回答が合わせて少ない場合は、全国の満足度も表示しません。"])
 
 
 def _hub_row(hub_id: int, months: list[date], figures: dict) -> dict:
@@ -241,7 +220,7 @@ def _hub_row(hub_id: int, months: list[date], figures: dict) -> dict:
 
 def _hub_cells(row: dict) -> list:
     shown = selectors.shown_satisfaction({"n": row["n"], "satisfied": row["satisfied"]})
-    share = _Formatted(shown["share"], PERCENT) if shown else None
+    share = Formatted(shown["share"], PERCENT) if shown else None
     return [*row["months"], sum(row["months"]), row["new_clients"], row["due"],
             row["answered"], _percent(row["answered"], row["due"]), row["n"], share]
 
@@ -260,17 +239,17 @@ class _Totals:
             self.row[key] += row[key]
 
 
-def _notes_sheet(workbook, *, fiscal_year: int, as_of: date) -> None:
-    sheet = workbook.create_sheet("注記")
-    for line in [
-        ["対象年度", f"{fiscal_year}年度（{fiscal_year}年4月1日〜{fiscal_year + 1}年3月31日）"],
-        ["集計日", as_of],
-        ["相談対応数", "相談日が対象期間内の相談対応。明細では案件の相談分野ごとに数えるため、"
-                     "分野が複数ある案件の相談は複数の行に現れます。拠点別の数は相談1件を1回だけ数えます。"],
-        [NEW_CLIENTS, "対象年度に初めて相談を受けた相談者"
-                      "（相談者ごとに最初の相談日が年度内。相談の記録がまだない相談者は数えません）"],
-        [FOLLOW_UP_RATE, "フォロー期限が年度内で集計日までに期限が来た紹介・連携のうち、"
-                         "状況が「報告あり」または「完了」の割合"],
-        [SATISFACTION_SHARE, "相談者満足度調査で総合満足度が4以上の回答の割合"],
-    ]:
-        _write(sheet, line)
+def _notes_sheet(book, *, fiscal_year: int, as_of: date) -> None:
+    with book.table("注記") as table:
+        table.lines(
+            ["対象年度", f"{fiscal_year}年度（{fiscal.era_label(fiscal_year)}、"
+                        f"{fiscal_year}年4月1日～{fiscal_year + 1}年3月31日）"],
+            ["集計日", as_of],
+            ["相談対応数", "相談日が対象期間内の相談対応。明細では案件の相談分野ごとに数えるため、"
+                      "分野が複数ある案件の相談は複数の行に現れます。拠点別の数は相談1件を1回だけ数えます。"],
+            [NEW_CLIENTS, "対象年度に初めて相談を受けた相談者"
+                          "（相談者ごとに最初の相談日が年度内。相談の記録がまだない相談者は数えません）"],
+            [FOLLOW_UP_RATE, "フォロー期限が年度内で集計日までに期限が来た紹介・連携のうち、"
+                             "状況が「報告あり」または「完了」の割合"],
+            [SATISFACTION_SHARE, "相談者満足度調査で総合満足度が4以上の回答の割合"],
+        )

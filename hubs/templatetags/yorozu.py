@@ -1,4 +1,7 @@
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from yorozu.core import fiscal
 
@@ -23,3 +26,29 @@ def year_picker(value):
     from yorozu.core import years
 
     return years.picker_for(int(value))
+
+
+# --- Wording: the punctuation around values comes from the translation, so that Japanese
+# pages read （…）、「：」 and English ones " (…)", ": " (docs/wording.md).
+def _filled(template_text: str, **values) -> str:
+    return mark_safe(conditional_escape(template_text) % {
+        key: conditional_escape(value) for key, value in values.items()})
+
+
+@register.filter
+def paren(value):
+    """An aside after a value: 「（3件）」 in Japanese, " (3 cases)" in English."""
+    return _filled(pgettext("aside after a value", " (%(aside)s)"), aside=value)
+
+
+@register.filter
+def colon(label):
+    """A label before its value: 「期限：」 in Japanese, "Due: " in English."""
+    return _filled(pgettext("label before a value", "%(label)s: "), label=label)
+
+
+@register.filter
+def join_list(values):
+    """A list run into a sentence: 「山田、佐藤」 in Japanese, "Yamada, Sato" in English."""
+    separator = conditional_escape(pgettext("between items of a list", ", "))
+    return mark_safe(separator.join(conditional_escape(value) for value in values))

@@ -35,8 +35,8 @@
             type: "bar",
             label: data.actualLabel,
             data: data.actual,
-            backgroundColor: "rgba(10, 88, 202, 0.75)",
-            borderColor: "rgb(10, 88, 202)",
+            backgroundColor: "rgba(0, 23, 193, 0.75)",  // the Agency's blue-900 (css/tokens-bootstrap.css)
+            borderColor: "rgb(0, 23, 193)",
             borderWidth: 1,
             order: 2
           },

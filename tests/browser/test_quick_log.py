@@ -97,7 +97,7 @@ def test_registering_a_registered_name_again_is_warned_until_confirmed(page, use
     assert_accessible(page)
     assert Client.objects.count() == 1 and not Session.objects.exists()
 
-    page.get_by_label(re.compile("別の事業者なので")).check()
+    page.get_by_label(re.compile("別の相談者なので")).check()
     page.get_by_role("button", name="相談を記録する").click()
     expect(page.locator(".messages .alert-success")).to_be_visible()
     assert Client.objects.filter(name=YAMADA).count() == 2

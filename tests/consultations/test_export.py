@@ -57,7 +57,7 @@ def test_cases_xlsx_has_the_japanese_header_row_and_one_row_per_case(cast):
     open_case, resolved = _cases(cast)
     cases = selectors.case_list(user=cast.coordinator, hub=_their_hub(cast))
 
-    response = exports.cases_xlsx(cases, filename="案件一覧_東京都.xlsx",
+    response = exports.cases_file(cases, chosen="xlsx", filename="案件一覧_東京都",
                                   by=cast.coordinator, hub_id=cast.hub.pk)
 
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
@@ -81,15 +81,15 @@ def test_cases_xlsx_has_the_japanese_header_row_and_one_row_per_case(cast):
 
 def test_text_that_looks_like_a_formula_stays_text(cast):
     _cases(cast)
-    response = exports.cases_xlsx(selectors.case_list(user=cast.coordinator, hub=_their_hub(cast)),
-                                  filename="a.xlsx", by=cast.coordinator,
+    response = exports.cases_file(selectors.case_list(user=cast.coordinator, hub=_their_hub(cast)),
+                                  chosen="xlsx", filename="a", by=cast.coordinator,
                                   hub_id=cast.hub.pk)
     name = _sheet(response).cell(row=3, column=2)
     assert name.data_type == "s" and name.value == "=HYPERLINK(\"http://evil.example\")"
 
 
 def test_the_filename_is_sent_for_old_and_new_browsers(cast):
-    response = exports.cases_xlsx(Case.objects.none(), filename="案件一覧_東京都.xlsx",
+    response = exports.cases_file(Case.objects.none(), chosen="xlsx", filename="案件一覧_東京都",
                                   by=cast.coordinator, hub_id=cast.hub.pk)
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="cases.xlsx"; ')
@@ -105,8 +105,9 @@ def test_rows_are_read_in_chunks_with_their_topics_and_queries_do_not_grow(cast,
 
     def export():
         with CaptureQueriesContext(connection) as queries:
-            response = exports.cases_xlsx(
-                selectors.case_list(user=cast.coordinator, hub=_their_hub(cast)), filename="a.xlsx",
+            response = exports.cases_file(
+                selectors.case_list(user=cast.coordinator, hub=_their_hub(cast)), chosen="xlsx",
+                filename="a",
                 by=cast.coordinator, hub_id=cast.hub.pk)
         return response, len(queries)
 

@@ -2,6 +2,7 @@
 download (not one per client), with how many rows it held and the filters that chose them."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from consultations.models import Case, ImportBatch, PersonalDataRead
@@ -59,7 +60,8 @@ def test_hqs_case_list_page_is_still_recorded_and_a_hubs_own_page_is_not(client,
 
 def test_the_rejected_rows_download_is_recorded_with_its_row_count(client, cast):
     batch = ImportBatch.objects.create(hub=cast.hub, created_by=cast.coordinator,
-                                       filename="x.xlsx", rejected=4, rejected_file=b"PK")
+                                       filename="x.xlsx", rejected=4,
+                                       rejected_file=ContentFile(b"PK", name="r.xlsx"))
     client.force_login(cast.coordinator)
 
     client.get(reverse("consultations:import_rejected", args=[batch.pk]))

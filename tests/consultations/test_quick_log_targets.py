@@ -164,7 +164,7 @@ def test_several_strong_matches_leave_the_choice_to_the_user(client, cast):
     client.force_login(cast.coordinator)
     html = _search(client, cast, **{"client-name": "山田製作所", "target": "new"}).content.decode()
     assert " checked" not in html
-    assert "同じ名前" in html
+    assert "同じ事業者名の相談者が複数" in html
 
 
 # --- New client with a near-exact name: warned until confirmed ------------------------------

@@ -25,3 +25,10 @@ def test_fiscal_year_reads_with_its_era_in_japanese(year, label):
 def test_fiscal_year_reads_as_fy_in_english():
     with translation.override("en"):
         assert fiscal.fiscal_year_label(2025) == "FY2025"
+
+
+@pytest.mark.parametrize(("day", "label"), [
+    (date(2019, 4, 30), "平成31年"), (date(2019, 5, 1), "令和元年"), (date(2026, 12, 1), "令和8年"),
+])
+def test_era_year_is_the_era_in_force_on_the_day(day, label):
+    assert fiscal.era_year(day) == label

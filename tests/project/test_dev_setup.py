@@ -21,7 +21,7 @@ def _settings_value(module: str, expression: str, **env) -> str:
     """Evaluate an expression on a settings module in a fresh interpreter, with env set."""
     code = f"import importlib; s = importlib.import_module({module!r}); print({expression})"
     environ = {**os.environ, "DATABASE_URL": POSTGRES_URL, "SECRET_KEY": "x" * 60,
-               "ALLOWED_HOSTS": "yorozu.example.jp", **env}
+               "ALLOWED_HOSTS": "yorozu.example.jp", "EMAIL_HOST": "mail.example.jp", **env}
     environ.pop("DB_CONN_MAX_AGE", None)
     out = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=environ,
                          capture_output=True, text=True, check=True)

@@ -3,6 +3,7 @@ hub page, the plan dashboard, the hearing's evidence pack and the Excel reports 
 same records; the evidence pack sets the accepted plan's targets against the actuals; and no
 other module counts these figures on its own."""
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -90,7 +91,8 @@ def _run_report(kind, *, capture, **fields) -> Job:
         job = job_start(kind=kind, **fields)
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error
-    return load_workbook(job.result.path, read_only=True)
+    with job.result.open("rb") as stored:  # through the storage, as the download reads it
+        return load_workbook(io.BytesIO(stored.read()), read_only=True)
 
 
 def _monthly_report(cast, capture) -> dict:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -305,7 +306,7 @@ def _import_batch(cast, which):
     hub, user = (cast.hub, cast.coordinator) if which == "own" else (cast.other_hub,
                                                                       cast.outsider)
     batch = ImportBatch.objects.create(hub=hub, created_by=user, filename="x.xlsx",
-                                       rejected=1, rejected_file=b"PK")
+                                       rejected=1, rejected_file=ContentFile(b"PK", name="r.xlsx"))
     return {"pk": batch.pk}
 
 
@@ -463,6 +464,33 @@ def test_url_answers_each_role_as_the_matrix_says(client, cast, logins, name, ro
         client.cookies[settings.SESSION_COOKIE_NAME] = logins[role]
     response = client.post(url, **headers) if row.method == "POST" else client.get(url, **headers)
     _check(response, row.expected(which)[role], role)
+
+
+# --- Downloads --------------------------------------------------------------------------------
+# A list's download is the page's own address with ?format= (yorozu/core/downloads.py): it
+# answers every role exactly as the page does, and another hub's list is a 404 as a file too.
+DOWNLOADS = ["consultations:case_list", "consultations:followups", "hubs:agency_list",
+             "plans:plan_dashboard_hub", "plans:plan_dashboard_bureau",
+             "plans:plan_dashboard_national"]
+
+
+def _download_cases():
+    for name in DOWNLOADS:
+        row = MATRIX[name]
+        for which in ("own", "other") if row.other else ("own",):
+            for role in ROLES:
+                yield pytest.param(name, row, which, role, id=f"{name}-{which}-{role}")
+
+
+@pytest.mark.parametrize(("name", "row", "which", "role"), list(_download_cases()))
+def test_a_download_answers_each_role_as_its_page(client, cast, logins, name, row, which, role):
+    kwargs = TARGETS[row.target](cast, which) if row.target else {}
+    if role != "anon":
+        client.cookies[settings.SESSION_COOKIE_NAME] = logins[role]
+    response = client.get(reverse(name, kwargs=kwargs), {"format": "csv-cp932"})
+    _check(response, row.expected(which)[role], role)
+    if response.status_code == 200:
+        assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_get_on_an_action_is_refused(client, cast):

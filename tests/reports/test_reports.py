@@ -3,7 +3,7 @@ SQL over the same period (the month and fiscal-year edges, Tokyo midnight for ti
 files belong to the hub behind them, a repeated run changes nothing, the schedule makes one job
 per hub and month, and the pages run a fixed number of queries."""
 
-import os
+import io
 from collections import Counter
 from datetime import UTC, date, datetime
 
@@ -20,6 +20,7 @@ from evaluation.reports.jobs import HUB_MONTHLY, NATIONAL_FY
 from evaluation.reports.selectors import month_period
 from evaluation.surveys.models import SatisfactionResponse
 from hubs.models import Hub
+from tests import downloads
 from tests.consultations.factories import (
     CaseFactory,
     ClientFactory,
@@ -135,7 +136,8 @@ def _run(kind, *, params, hub=None, by=None, capture):
 
 
 def _book(job):
-    return load_workbook(job.result.path, read_only=True)
+    with job.result.open("rb") as stored:  # through the storage, as the download reads it
+        return load_workbook(io.BytesIO(stored.read()), read_only=True)
 
 
 def _rows(sheet) -> list[list]:
@@ -207,7 +209,7 @@ def test_hub_monthly_report_figures_equal_sql_counts(data, django_capture_on_com
                capture=django_capture_on_commit_callbacks)
     summary = _summary(_book(job))
 
-    assert summary["対象月"] == "2025年4月"
+    assert summary["対象月"] == "2025年4月（令和7年4月）"
     assert summary[workbooks.SESSIONS] == _sql_sessions(hub.pk, *APRIL) == 5
     for channel in CHANNELS:
         assert summary[workbooks.channel_label(channel)] == _sql_sessions(hub.pk, *APRIL,
@@ -321,7 +323,8 @@ def test_national_detail_has_one_row_per_hub_month_topic_and_channel_equal_to_sq
     prefectures = dict(Hub.objects.values_list("jis_code", "prefecture_ja"))
     for jis, prefecture, month, topic, channel, n in rows:
         assert prefecture == prefectures[jis]
-        key = (jis, month, topic, channel)
+        assert month.day == 1  # a month is a real date: its first day, shown as 2025-04
+        key = (jis, f"{month:%Y-%m}", topic, channel)
         assert key not in found, f"{key} appears twice"
         assert n > 0  # only combinations that happened
         found[key] = n
@@ -393,13 +396,14 @@ def test_rebuilding_a_report_gives_the_same_figures_and_replaces_the_file(
         data, django_capture_on_commit_callbacks):
     job = _run(HUB_MONTHLY, hub=data.hub, params={"year": YEAR, "month": MONTH},
                capture=django_capture_on_commit_callbacks)
-    first_path, first = job.result.path, _values(_book(job))
+    first_name, first = job.result.name, _values(_book(job))
     # As after a worker was killed mid-run: the job is waiting again and runs once more.
     Job.objects.filter(pk=job.pk).update(status=Job.Status.PENDING)
     assert job_execute(job.pk) == Job.Status.DONE
     job.refresh_from_db()
     assert _values(_book(job)) == first
-    assert os.path.exists(job.result.path) and not os.path.exists(first_path)
+    storage = job.result.storage
+    assert storage.exists(job.result.name) and not storage.exists(first_name)
 
 
 # --- Who may download ------------------------------------------------------------------------
@@ -586,3 +590,92 @@ def test_report_pages_run_a_fixed_number_of_queries(cast, client, django_assert_
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["jobs"]) == 10
+
+
+# --- Every format ------------------------------------------------------------------------------
+def _workbook(job):
+    return load_workbook(job.result.path)  # not read-only: widths and filters are read
+
+
+def test_hub_report_sheets_are_finished_tables(data, django_capture_on_commit_callbacks):
+    job = _run(HUB_MONTHLY, hub=data.hub, params={"year": YEAR, "month": MONTH},
+               capture=django_capture_on_commit_callbacks)
+    book = _workbook(job)
+
+    summary = book["概要"]
+    # 拠点, 対象月, 集計日, a blank line, then the table: its header frozen at row 5.
+    downloads.assert_finished_table(summary, header_at=5)
+    assert summary.cell(row=3, column=2).is_date  # 集計日, a real date
+    assert summary.cell(row=6, column=2).data_type == "n"
+    topics = book["相談分野×チャネル"]
+    topic_rows = Topic.objects.filter(is_active=True).count()
+    # The 合計 row below the topics stays out of the filter, so sorting leaves it last.
+    downloads.assert_finished_table(topics, last=1 + topic_rows)
+    assert topics.cell(row=2 + topic_rows, column=1).value == "合計（相談対応数）"
+    downloads.assert_finished_table(book["コーディネーター別"])
+
+
+def test_national_roll_up_sheets_are_finished_tables(data, django_capture_on_commit_callbacks):
+    job = _run(NATIONAL_FY, by=data.hq, params={"fiscal_year": 2025},
+               capture=django_capture_on_commit_callbacks)
+    book = _workbook(job)
+
+    downloads.assert_finished_table(book["拠点別"], freeze="C2", last=1 + Hub.objects.count())
+    detail = book["明細"]
+    downloads.assert_finished_table(detail)
+    assert detail.cell(row=2, column=3).is_date and detail.cell(row=2, column=3).number_format \
+        == "yyyy-mm"
+    assert detail.cell(row=2, column=6).data_type == "n"
+
+
+@pytest.mark.parametrize("chosen", ["csv-cp932", "csv-utf8"])
+def test_hub_report_as_csv_is_a_zip_of_its_sheets_with_the_same_figures(
+        data, client, chosen, django_capture_on_commit_callbacks):
+    job = _run(HUB_MONTHLY, hub=data.hub, by=data.chief,
+               params={"year": YEAR, "month": MONTH, "format": chosen},
+               capture=django_capture_on_commit_callbacks)
+
+    assert job.result_name == "よろず月次報告_東京都_2025年04月.zip"
+    client.force_login(data.chief)
+    response = client.get(reverse("jobs:job_download", args=[job.pk]))
+    assert response["Content-Type"] == "application/zip"
+    tables = downloads.zip_tables(b"".join(response.streaming_content), chosen)
+    assert list(tables) == ["1_概要.csv", "2_相談分野×チャネル.csv", "3_コーディネーター別.csv"]
+    summary = {row[0]: row[1:] for row in tables["1_概要.csv"] if row}
+    assert summary["拠点"] == ["東京都よろず支援拠点"] and summary["対象月"] == ["2025年4月"]
+    assert summary["集計日"] == [f"{fiscal.today():%Y-%m-%d}"]
+    assert summary[workbooks.SESSIONS][0] == "5"
+    n, satisfied, _average = _sql_satisfaction(data.hub.pk, *APRIL)
+    assert summary[workbooks.SATISFACTION_SHARE][0] == f"{100 * satisfied / n:.1f}%"
+
+
+def test_national_detail_as_csv_names_months_as_excel_reads_them(
+        data, django_capture_on_commit_callbacks):
+    job = _run(NATIONAL_FY, by=data.hq, params={"fiscal_year": 2025, "format": "csv-utf8"},
+               capture=django_capture_on_commit_callbacks)
+
+    with open(job.result.path, "rb") as handle:
+        tables = downloads.zip_tables(handle.read(), "csv-utf8")
+    assert list(tables) == ["1_拠点別.csv", "2_明細.csv", "3_注記.csv"]
+    header, *rows = tables["2_明細.csv"]
+    assert header == workbooks.DETAIL_HEADERS
+    found = Counter()
+    for jis, _prefecture, month, topic, channel, n in rows:
+        found[(jis, month, topic, channel)] = int(n)
+    assert found == _detail_expected()
+
+
+def test_the_report_form_starts_a_job_in_the_chosen_format_once(cast, client):
+    client.force_login(cast.chief)
+    url = reverse("reports:report_hub", args=[cast.hub.jis_code])
+    month = f"{fiscal.today():%Y-%m}"
+    assert 'value="csv-cp932"' in client.get(url).content.decode()
+    # No on_commit capture: the jobs stay waiting, so a repeat of the same format is the same.
+    client.post(url, {"month": month, "format": "csv-cp932"})
+    client.post(url, {"month": month, "format": "csv-cp932"})
+    client.post(url, {"month": month, "format": "xlsx"})
+    client.post(url, {"month": month})  # a form without the choice: Excel
+    params = sorted(job.params.get("format", "") for job in Job.objects.all())
+    assert params == ["", "csv-cp932"]
+    response = client.post(url, {"month": month, "format": "pdf"})
+    assert response.status_code == 200 and response.context["form"].errors["format"]

@@ -39,7 +39,7 @@ def form_page(request) -> str:
     if it is a page of this site), so that logging in again leads back to the form and not to
     an address that only takes POSTs or returns a fragment."""
     referer = request.headers.get("Referer", "")
-    from_a_page = request.method == "POST" or request.headers.get("HX-Request")
+    from_a_page = request.method == "POST" or request.htmx
     if from_a_page and url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -53,7 +53,9 @@ def login_redirect(request, login_url=None, redirect_field_name=REDIRECT_FIELD_N
     redirect silently and put the login page inside the page; HX-Redirect moves the whole
     page instead."""
     response = redirect_to_login(form_page(request), login_url, redirect_field_name)
-    if request.headers.get("HX-Request"):
+    if request.htmx:
+        # 204: nothing for htmx to swap while it moves the page (HttpResponseClientRedirect
+        # would answer 200 with a body).
         htmx = HttpResponse(status=204)
         htmx["HX-Redirect"] = response["Location"]
         return htmx
@@ -94,6 +96,6 @@ class SessionLifetimeMiddleware:
                 request.session[SESSION_SEEN_AT] = now
                 request.session.setdefault(SESSION_LOGIN_AT, login_at)
         response = self.get_response(request)
-        if request.headers.get("HX-Request") and request.user.is_authenticated:
+        if request.htmx and request.user.is_authenticated:
             response.headers[REMAINING_HEADER] = str(seconds_left(request.session))
         return response

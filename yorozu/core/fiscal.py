@@ -35,6 +35,15 @@ def era_label(fiscal_year: int) -> str:
     return f"{era}{'元' if number == 1 else number}年度"
 
 
+def era_year(day: date) -> str:
+    """令和8年 for a day in 2026: the era in force on that day (令和 from 1 May 2019)."""
+    if day >= date(2019, 5, 1):
+        era, number = "令和", day.year - 2018
+    else:
+        era, number = "平成", day.year - 1988
+    return f"{era}{'元' if number == 1 else number}年"
+
+
 def fiscal_year_label(fiscal_year: int) -> str:
     if (get_language() or "ja").startswith("ja"):
         return f"{fiscal_year}年度（{era_label(fiscal_year)}）"

@@ -176,10 +176,11 @@ def _retry_later(job: Job, exc: Exception) -> None:
     _enqueue_or_leave_waiting(job_run, job.pk, countdown=settings.JOB_RETRY_SECONDS * job.attempts)
 
 
-def job_save_result(job: Job, path, filename: str) -> None:
-    """Stores the file a job produced (streamed from disk, never read whole into memory)."""
-    with open(path, "rb") as handle:
-        job.result.save(filename, File(handle), save=False)
+def job_save_result(job: Job, content, filename: str) -> None:
+    """Stores the file a job produced, read from the file object `content` in chunks (never
+    whole into memory), through the storage: the server's disk or the shared bucket, where
+    the web replicas find it (yorozu/core/files.py)."""
+    job.result.save(filename, File(content, name=filename), save=False)
     job.result_name = filename
     Job.objects.filter(pk=job.pk).update(result=job.result.name, result_name=filename)
 

@@ -1,8 +1,8 @@
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from yorozu.core.xlsx import XLSX_CONTENT_TYPE, attachment_disposition
+from yorozu.core.files import stored_file_response
 
 from . import selectors
 from .models import Job
@@ -25,14 +25,9 @@ def job_status(request, pk):
 @require_GET
 def job_download(request, pk):
     job = selectors.job_for_user_or_404(user=request.user, pk=pk)
-    if job.status != Job.Status.DONE or not job.result:
+    if job.status != Job.Status.DONE:
         raise Http404
-    try:
-        handle = job.result.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE
-                            if job.result_name.endswith(".xlsx") else None)
-    response["Content-Disposition"] = attachment_disposition(job.result_name,
-                                                             f"job-{job.pk}.xlsx")
-    return response
+    # Streamed from the storage through this view, which checked the user above.
+    extension = job.result_name.rpartition(".")[2] or "bin"
+    return stored_file_response(job.result, filename=job.result_name,
+                                fallback=f"job-{job.pk}.{extension}")

@@ -3,31 +3,51 @@ environment; the defaults give a working development setup (SQLite, filesystem b
 
 import ipaddress
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
+import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+
+class _LiteralEnviron(Mapping):
+    """os.environ as django-environ should see it: every value taken as it is. By itself it
+    reads a value starting with "$" as the name of another variable, so a key or password
+    such as "$3cret" (Django's generated keys may start so) would turn silently into the
+    default; escaped here, and unescaped by escape_proxy, the value stays whole."""
+
+    def __getitem__(self, key):
+        return os.environ[key].replace("$", r"\$")
+
+    def __iter__(self):
+        return iter(os.environ)
+
+    def __len__(self):
+        return len(os.environ)
+
+
+# Every setting read from the environment goes through django-environ (no .env file is read:
+# docker-compose and the Makefile pass the environment itself).
+env = environ.Env()
+env.ENVIRON, env.escape_proxy = _LiteralEnviron(), True
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    """Comma-separated, blanks around items ignored ("a, b," is ["a", "b"])."""
+    return [item for item in env.list(name, cast=str.strip, default=default or []) if item]
+
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(os.environ.get("YOROZU_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(int(default))).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+VAR_DIR = Path(env.str("YOROZU_VAR_DIR", default=str(BASE_DIR / "var")))
 
 # Only development may run with a made-up key; production.py refuses to start without one.
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
-DEBUG = env_bool("DEBUG", True)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -38,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # intcomma: thousands separators on the counts shown in pages.
+    "django.contrib.humanize",
     "guardian",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -62,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # request.htmx, before the login and session middleware that answer htmx differently.
+    "django_htmx.middleware.HtmxMiddleware",
     "yorozu.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,16 +134,17 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # An empty DATABASE_URL (`DATABASE_URL= make test`) means the embedded default, as no setting.
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'yorozu.sqlite3'}",
-        conn_max_age=0,
-    )
+    "default": {
+        **env.db_url_config(env.str("DATABASE_URL", default="")
+                            or f"sqlite:///{VAR_DIR / 'yorozu.sqlite3'}"),
+        "CONN_MAX_AGE": 0,
+    }
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No persistent connections by default: the development server runs each request in a new
     # thread, and every thread would keep its own idle connection until PostgreSQL's limit is
     # reached. production.py turns them on, for gunicorn's and Celery's long-lived workers.
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write to the same file: WAL and immediate transactions
@@ -134,9 +159,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache -----------------------------------------------------------------------------------
 # Shared by every web process: rate limits on the public link pages count here. Redis in
 # production; a file cache under var/ in development (still shared between processes).
-if os.environ.get("CACHE_URL", "").startswith("redis://"):
+if env.str("CACHE_URL", default="").startswith("redis://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["CACHE_URL"]}}
+                          "LOCATION": env.str("CACHE_URL")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}
@@ -183,16 +208,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Absolute lifetime of a login; the idle timeout below ends it sooner when nobody is active.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)))
-SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: lock a username *from one address* after repeated failures, so that an
 # attacker can neither lock out a real user from elsewhere nor spray one address.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -226,6 +251,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
+# One date style per language (yorozu/core/formats/, docs/wording.md).
+FORMAT_MODULE_PATH = ["yorozu.core.formats"]
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "yorozu" / "locale"]
 TIME_ZONE = "Asia/Tokyo"
@@ -234,33 +261,60 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Files (job results, rejected import rows) -----------------------------------------------
+# Read and written only through the storage API (yorozu/core/files.py). By default on this
+# server's disk under MEDIA_ROOT; with a bucket named, in S3-compatible object storage (MinIO in
+# docker-compose), which every web and worker replica shares. Never served from the bucket:
+# downloads stream through the app, after its access check.
 MEDIA_ROOT = VAR_DIR / "media"
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        # Empty: Amazon S3 itself; MinIO and other S3-compatible services name their address.
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        # Empty: boto3 finds credentials itself (AWS_ACCESS_KEY_ID, an instance role...).
+        "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+        # MinIO without a domain of its own wants "path".
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        "location": env.str("AWS_LOCATION", default=""),
+        # As on disk: a second file of the same name gets a new name, never replaces one.
+        "file_overwrite": False,
+        # No ACL sent: objects are as private as the bucket (keep it private; new Amazon S3
+        # buckets refuse ACLs altogether).
+        "default_acl": None,
+        # A download is read into memory up to this size, beyond it into a temporary file.
+        "max_memory_size": 10 * 1024 * 1024,
+    }}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email ----------------------------------------------------------------------------------
 # Development writes one file per message under var/mail (see yorozu/mail.py).
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "yorozu.mail.MessageFileBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="yorozu.mail.MessageFileBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yorozu@localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="yorozu@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background jobs ------------------------------------------------------------------------
 # With no broker configured the jobs still run in a real worker process, over kombu's
 # filesystem transport under var/, so development needs neither Redis nor Docker.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -311,9 +365,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A running job that has not reported progress for this long is taken to have lost its
 # worker, and the sweeper enqueues it again (jobs report progress every few seconds).
-JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "300"))
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=300)
 # A waiting job enqueued this long ago without a worker taking it is enqueued again.
-JOB_PENDING_GRACE_SECONDS = int(os.environ.get("JOB_PENDING_GRACE_SECONDS", "600"))
+JOB_PENDING_GRACE_SECONDS = env.int("JOB_PENDING_GRACE_SECONDS", default=600)
 JOB_MAX_ATTEMPTS = 3
 JOB_RETRY_SECONDS = 60
 
@@ -321,21 +375,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # One-time links for support agencies (referrals): how long an emailed link stays valid, and
 # how long the page it opens stays usable after the token has left the URL.
-REFERRAL_LINK_DAYS = int(os.environ.get("REFERRAL_LINK_DAYS", "30"))
-REFERRAL_VISIT_SECONDS = int(os.environ.get("REFERRAL_VISIT_SECONDS", str(2 * 60 * 60)))
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+REFERRAL_LINK_DAYS = env.int("REFERRAL_LINK_DAYS", default=30)
+REFERRAL_VISIT_SECONDS = env.int("REFERRAL_VISIT_SECONDS", default=2 * 60 * 60)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Surveys: how long an emailed link stays valid, how long the answer page stays usable after
 # the token has left the URL, and the fewest answers shown as an average (fewer could point
 # at one respondent).
-SURVEY_LINK_DAYS = int(os.environ.get("SURVEY_LINK_DAYS", "30"))
-SURVEY_VISIT_SECONDS = int(os.environ.get("SURVEY_VISIT_SECONDS", str(2 * 60 * 60)))
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=30)
+SURVEY_VISIT_SECONDS = env.int("SURVEY_VISIT_SECONDS", default=2 * 60 * 60)
 SATISFACTION_MIN_ANSWERS = 5
 AGENCY_SURVEY_MIN_ANSWERS = 3
 # A hub's result shows how all hubs were scored on each item only over at least this many
@@ -345,14 +399,14 @@ GUIDELINE_DISTRIBUTION_MIN_HUBS = 5
 # Retention of personal data (consultations/retention.py, docs/operations.md). The periods are
 # the operator's decision under its privacy policy; these defaults are a starting point.
 # Clients: years after their last activity, then anonymised. Read log: years, then deleted.
-RETENTION_CLIENT_YEARS = int(os.environ.get("RETENTION_CLIENT_YEARS", "10"))
-RETENTION_READ_LOG_YEARS = int(os.environ.get("RETENTION_READ_LOG_YEARS", "3"))
+RETENTION_CLIENT_YEARS = env.int("RETENTION_CLIENT_YEARS", default=10)
+RETENTION_READ_LOG_YEARS = env.int("RETENTION_READ_LOG_YEARS", default=3)
 if min(RETENTION_CLIENT_YEARS, RETENTION_READ_LOG_YEARS) < 1:
     raise ImproperlyConfigured("RETENTION_CLIENT_YEARS and RETENTION_READ_LOG_YEARS must be "
                                "at least 1")
 
 # Demo seeding prints this password; it is not used for anything but seed_demo.
-DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "yorozu-demo-2026")
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="yorozu-demo-2026")
 
 # --- REST API and calendar feeds (yorozu/api, docs/permissions.md) --------------------------
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "yorozu.api"]
@@ -368,7 +422,7 @@ REST_FRAMEWORK = {
     # Per user, counted in the shared cache (the same as django-ratelimit's).
     "DEFAULT_THROTTLE_CLASSES": ["yorozu.api.throttling.UserThrottle"],
 }
-API_RATE = os.environ.get("API_RATE", "1000/hour")
+API_RATE = env.str("API_RATE", default="1000/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Yorozu API",
     "DESCRIPTION": ("Read-only API of the yorozu support hub platform: hubs, figures per hub "
@@ -383,5 +437,5 @@ SPECTACULAR_SETTINGS = {
 }
 # The calendar feed, per token and per address (calendar services poll every few minutes
 # to hours; a guesser gets few tries).
-CALENDAR_FEED_RATE = os.environ.get("CALENDAR_FEED_RATE", "60/h")
-CALENDAR_FEED_IP_RATE = os.environ.get("CALENDAR_FEED_IP_RATE", "600/h")
+CALENDAR_FEED_RATE = env.str("CALENDAR_FEED_RATE", default="60/h")
+CALENDAR_FEED_IP_RATE = env.str("CALENDAR_FEED_IP_RATE", default="600/h")

@@ -10,6 +10,8 @@ test asks for its sequences to be reset, TRUNCATE ... RESTART IDENTITY is kept."
 
 from django.db.backends.postgresql import base, operations
 
+from .creation import DatabaseCreation
+
 # Reference rows that every test starts from and no test changes: loaded by migrate and kept
 # through the flushes, so the post-flush handlers find them in place (a few queries) instead of
 # creating them again (about 0.4 s per transactional test). Rows made from them per test
@@ -33,3 +35,4 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+    creation_class = DatabaseCreation
