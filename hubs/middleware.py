@@ -45,3 +45,14 @@ def _wall_of(user):
     if not user.is_authenticated or user.is_superuser:
         return None
     return hub_access(user).visible_hub_ids
+
+
+def enter_as(request, user) -> None:
+    """For a view that finds its user by a token of its own (the REST API, the calendar feed):
+    what these two middlewares do for a logged-in user, done once the view knows the user. Its
+    access is rebuilt on its first request of the day, and the wall is raised for its hubs;
+    HubWallMiddleware lowers it when the response leaves, as for any other view."""
+    if user.access_synced_on != fiscal.today():
+        access_sync_for_user(user=user)
+    if not hasattr(request, "_hub_wall"):
+        request._hub_wall = rls.enter(_wall_of(user))

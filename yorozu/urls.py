@@ -29,6 +29,8 @@ urlpatterns = [
     path("s/", include("evaluation.surveys.public_urls")),
     # Public so that the login page itself can switch language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The read-only REST API, its OpenAPI document, the token page and calendar feeds.
+    path("api/", include("yorozu.api.urls")),
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

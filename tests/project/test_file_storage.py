@@ -24,11 +24,23 @@ def memory_storage(settings):
     settings.STORAGES = {**settings.STORAGES,
                          "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     assert isinstance(storages["default"], InMemoryStorage)
+    _DISK_BEFORE.clear()
+    _DISK_BEFORE.update(_disk_files())
     return default_storage
 
 
+# Files already on this process's disk storage before the test (other tests of the worker
+# write theirs there, possibly under the same names): only a new one would be this test's.
+_DISK_BEFORE: set[str] = set()
+
+
+def _disk_files() -> set[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
 def _on_disk(name: str) -> bool:
-    return (Path(settings.MEDIA_ROOT) / name).exists()
+    return name in _disk_files() - _DISK_BEFORE
 
 
 def _report(cast, capture) -> Job:

@@ -25,6 +25,7 @@ from evaluation.models import Item as EvaluationItem
 from evaluation.plans.models import ActivityPolicy, AnnualPlan, PlanVersion
 from hubs.models import Appointment
 from hubs.roles import Role
+from tests.api import matrix_api
 from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
 from tests.evaluation.factories import ItemFactory, SelfCheckFactory
 from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
@@ -46,6 +47,7 @@ class Row:
     target: str | None  # which object the URL takes, built by TARGETS below
     own: str  # outcomes by role, space separated, in ROLES order
     other: str | None = None  # the same for another hub's object
+    auth: str = "session"  # "token": called with the role's API token, not its login
 
     def expected(self, which: str) -> dict[str, str]:
         return dict(zip(ROLES, (self.own if which == "own" else self.other).split(), strict=True))
@@ -416,7 +418,8 @@ TARGETS = {"hub": _hub, "notification": _notification, "agency": _agency, "propo
 
 # Rows and targets of the survey and report pages live beside their tests' other helpers;
 # each module has ROWS {name: (method, target, own, other)} and TARGETS {name: callable}.
-for _module in (matrix_jobs, matrix_satisfaction, matrix_agency_survey, matrix_reports):
+for _module in (matrix_jobs, matrix_satisfaction, matrix_agency_survey, matrix_reports,
+                matrix_api):
     MATRIX.update({name: Row(*row) for name, row in _module.ROWS.items()})
     TARGETS.update(_module.TARGETS)
 
@@ -469,9 +472,12 @@ def test_url_answers_each_role_as_the_matrix_says(client, cast, logins, name, ro
     else:
         kwargs = TARGETS[row.target](cast, which) if row.target else {}
     url = reverse(name, kwargs=kwargs)
-    if role != "anon":
+    headers = {}
+    if row.auth == "token":  # the API: no login, the role's token
+        headers = matrix_api.authorization(cast.by_role().get(role))
+    elif role != "anon":
         client.cookies[settings.SESSION_COOKIE_NAME] = logins[role]
-    response = client.post(url) if row.method == "POST" else client.get(url)
+    response = client.post(url, **headers) if row.method == "POST" else client.get(url, **headers)
     _check(response, row.expected(which)[role], role)
 
 

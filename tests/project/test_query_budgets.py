@@ -11,11 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from evaluation.plans.models import AnnualPlan, PlanVersion
+from evaluation.plans.models import ActivityPolicy, AnnualPlan, PlanVersion
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
+from tests.api.helpers import published_hearing
 from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
 from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
+from yorozu.api import tokens
+from yorozu.api.models import UserToken
 from yorozu.core import fiscal
 from yorozu.notifications.services import notify
 
@@ -32,7 +35,7 @@ PAGES = [
     ("chief", "home", {}, 14),  # + the plan, self-checks to review, proposals waiting
     ("impl_org", "home", {}, 12),  # the plan, the year's agency survey, proposals, self-check
     ("bureau", "home", {}, 13),  # the review queue (3), plans past deadline, proposals, hubs
-    ("hq", "home", {}, 10),  # the guideline, hearings (2), plans past deadline, hubs
+    ("hq", "home", {}, 12),  # the guideline, hearings (2), plans past deadline, hubs
     ("coordinator", "notifications:notification_list", {}, 9),
     ("hq", "notifications:notification_list", {}, 8),
     ("hq", "hubs:hub_list", {}, 7),
@@ -76,6 +79,20 @@ PAGES = [
     ("chief", "plans:plan_dashboard_hub", {"jis_code": "13", "format": "csv-cp932"}, 13),
 ]
 
+# The REST API (with the role's token) and the calendar feed (its address): the token, the
+# day's access check and the three access queries come first (tests/api/).
+API_PAGES = [
+    ("hq", "api:hub-list", {}, 6),  # + the count and the page
+    ("bureau", "api:figures-list", {}, 11),  # + the five tallies of figures.py
+    ("hq", "api:figures-list", {}, 11),
+    ("hq", "api:plan-list", {}, 8),  # + the targets, and the drafts' target rows
+    ("hq", "api:result-list", {}, 7),  # + the levels
+    ("chief", "api:calendar_feed", {}, 9),  # appointments, hearings, deadlines, referrals
+    ("coordinator", "api:calendar_feed", {}, 7),
+    ("hq", "api:calendar_feed", {}, 7),
+]
+PAGES += API_PAGES
+
 
 _events = count()
 
@@ -107,9 +124,27 @@ def _grow(cast, n, case=None):
                 case.save()
 
 
-def _count(client, url):
+def _tokens(cast) -> tuple[dict, dict]:
+    """Each role's API token and calendar address, already used today (the day's first use
+    notes the date: one write that later requests do not repeat)."""
+    made = {purpose: {role: tokens.token_issue(user=user, purpose=purpose)
+                      for role, user in cast.by_role().items()}
+            for purpose in ("api", "calendar")}
+    UserToken.objects.update(last_used_on=fiscal.today())
+    return made["api"], made["calendar"]
+
+
+def _grow_api(cast, hubs):
+    """Plans and published hearings (results, and hearings in the feeds) at `hubs`."""
+    for hub in hubs:
+        if hub != cast.hub:  # the module's plan is Tokyo's
+            AnnualPlan.objects.create(hub=hub, fiscal_year=fiscal.current_fiscal_year())
+        published_hearing(hub, cast.hq)
+
+
+def _count(client, url, headers=None):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = client.get(url, **(headers or {}))
     assert response.status_code == 200, f"{url}: {response.status_code}"
     return len(queries)
 
@@ -130,13 +165,19 @@ def _url(cast, name, kwargs, plan, case) -> str:
     return reverse(name, kwargs=kwargs) + ("?" + urlencode(query) if query else "")
 
 
-def _measure(client, cast, urls: dict) -> dict:
+def _measure(client, cast, urls: dict, api_tokens: dict) -> dict:
     """Queries per page, or the error that page raised (reported by its own test)."""
     counts = {}
     for key, url in urls.items():
-        client.force_login(cast.by_role()[key[0]])
+        role, name = key[0], key[1]
+        headers = {}
+        if name.startswith("api:"):  # by token (or the feed's address), no login
+            client.logout()
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {api_tokens[role]}"}
+        else:
+            client.force_login(cast.by_role()[role])
         try:
-            counts[key] = _count(client, url)
+            counts[key] = _count(client, url, headers)
         except AssertionError as error:
             counts[key] = error
     return counts
@@ -154,12 +195,21 @@ def counts(module_cast, django_db_blocker):
         plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year())
         PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
         case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
-        urls = {_key(role, name, kwargs): _url(cast, name, kwargs, plan, case)
+        api_tokens, feeds = _tokens(cast)
+        urls = {_key(role, name, kwargs): (reverse(name, args=[feeds[role]])
+                                           if name.endswith("_feed")
+                                           else _url(cast, name, kwargs, plan, case))
                 for role, name, kwargs, _budget in PAGES}
+        ActivityPolicy.objects.create(fiscal_year=fiscal.current_fiscal_year(),
+                                      priority_themes="重点", indicators=[],
+                                      plan_deadline=fiscal.today(), published_at=timezone.now())
+        hubs = list(Hub.objects.order_by("jis_code"))
         _grow(cast, 2, case)
-        small = _measure(client, cast, urls)
+        _grow_api(cast, [cast.hub])
+        small = _measure(client, cast, urls, api_tokens)
         _grow(cast, 15, case)
-        large = _measure(client, cast, urls)
+        _grow_api(cast, [hub for hub in hubs[:12] if hub != cast.hub])
+        large = _measure(client, cast, urls, api_tokens)
     return small, large, urls
 
 

@@ -410,3 +410,35 @@ if min(RETENTION_CLIENT_YEARS, RETENTION_READ_LOG_YEARS) < 1:
 
 # Demo seeding prints this password; it is not used for anything but seed_demo.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="yorozu-demo-2026")
+
+# --- REST API and calendar feeds (yorozu/api, docs/permissions.md) --------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "yorozu.api"]
+REST_FRAMEWORK = {
+    # Tokens made on the settings page, stored hashed (yorozu/api/models.py); no session.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["yorozu.api.authentication.UserTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],  # read-only: nothing is ever posted
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per user, counted in the shared cache (the same as django-ratelimit's).
+    "DEFAULT_THROTTLE_CLASSES": ["yorozu.api.throttling.UserThrottle"],
+}
+API_RATE = env.str("API_RATE", default="1000/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Yorozu API",
+    "DESCRIPTION": ("Read-only API of the yorozu support hub platform: hubs, figures per hub "
+                    "and month, annual plans and evaluation results, scoped to the token's "
+                    "user as the pages are."),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"PlanStatusEnum": "yorozu.api.serializers.PLAN_STATUSES",
+                            "ResultStatusEnum": "yorozu.api.serializers.RESULT_STATUSES"},
+}
+# The calendar feed, per token and per address (calendar services poll every few minutes
+# to hours; a guesser gets few tries).
+CALENDAR_FEED_RATE = env.str("CALENDAR_FEED_RATE", default="60/h")
+CALENDAR_FEED_IP_RATE = env.str("CALENDAR_FEED_IP_RATE", default="600/h")
