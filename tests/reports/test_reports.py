@@ -643,7 +643,8 @@ def test_hub_report_as_csv_is_a_zip_of_its_sheets_with_the_same_figures(
     tables = downloads.zip_tables(b"".join(response.streaming_content), chosen)
     assert list(tables) == ["1_概要.csv", "2_相談分野×チャネル.csv", "3_コーディネーター別.csv"]
     summary = {row[0]: row[1:] for row in tables["1_概要.csv"] if row}
-    assert summary["拠点"] == ["東京都よろず支援拠点"] and summary["対象月"] == ["2025年4月（令和7年4月）"]
+    assert summary["拠点"] == ["東京都よろず支援拠点"]
+    assert summary["対象月"] == ["2025年4月（令和7年4月）"]
     assert summary["集計日"] == [f"{fiscal.today():%Y-%m-%d}"]
     assert summary[workbooks.SESSIONS][0] == "5"
     n, satisfied, _average = _sql_satisfaction(data.hub.pk, *APRIL)
