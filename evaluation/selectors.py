@@ -2,9 +2,10 @@
 every function runs a fixed number of queries."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Avg, Count, Prefetch, Q
 
 from hubs import rls
 from hubs.access import AuthorisedHub, is_hq
@@ -77,6 +78,51 @@ def scoring_rows(hearing: Hearing) -> list[Area]:
         for item in area.items.all():
             item.score = scores.get(item.pk)
     return areas
+
+
+@dataclass(frozen=True)
+class Progress:
+    scored: int
+    total: int
+
+
+def scoring_progress(hearing: Hearing) -> Progress:
+    """How many of the guideline's items have a level at this hearing. One query."""
+    counts = Item.objects.filter(area__guideline=hearing.guideline_id).aggregate(
+        total=Count("pk", distinct=True),
+        scored=Count("scores", filter=Q(scores__hearing=hearing, scores__level__isnull=False)))
+    return Progress(scored=counts["scored"], total=counts["total"])
+
+
+def scoring_sheet(*, hearing: Hearing, hub: AuthorisedHub) -> dict:
+    """The scoring sheet: each item with this hearing's score and its comparisons
+    (with_comparisons), how many items have a level, and the first without one. Five
+    queries, whatever the data."""
+    areas = scoring_rows(hearing)
+    items = with_comparisons([item for area in areas for item in area.items.all()],
+                             hearing=hearing, hub=hub)
+    unscored = [item for item in items if not (item.score and item.score.level)]
+    return {"areas": areas, "progress": Progress(scored=len(items) - len(unscored),
+                                                 total=len(items)),
+            "first_unscored": unscored[0] if unscored else None}
+
+
+def with_comparisons(items: list[Item], *, hearing: Hearing, hub: AuthorisedHub) -> list[Item]:
+    """Gives each item the hub's self-check level for it this year (`self_check`: the average
+    of its submitted self-checks, withheld under the minimum as on every self-check page) and
+    last year's hearing level (`last_level`, from a finalised or published hearing). Guideline
+    versions are per year, so items are matched across them by code. Two queries. `hub` is
+    authorised with VIEW_SELF_CHECK_SUMMARY."""
+    from .selfchecks import item_levels
+
+    own = item_levels(hub=hub, fiscal_year=hearing.fiscal_year)
+    last_year = dict(Score.objects.filter(
+        hearing__hub=hub.hub, hearing__fiscal_year=hearing.fiscal_year - 1,
+        hearing__status__in=HQ_VISIBLE, level__isnull=False).values_list("item__code", "level"))
+    for item in items:
+        item.self_check = own.get(item.code, {"average": None, "count": 0})
+        item.last_level = last_year.get(item.code)
+    return items
 
 
 def evidence_pack(*, hub: AuthorisedHub, fiscal_year: int) -> dict:
