@@ -12,7 +12,7 @@ from hubs.access import AuthorisedHub, is_hq
 from hubs.models import Hub
 from yorozu.core import years
 
-from . import figures
+from . import figures, heat_map
 from .models import Area, Guideline, Hearing, Item, Score
 
 # The hearings whose scores count nationally, for HQ and for everyone else.
@@ -201,26 +201,28 @@ def distribution(*, guideline: Guideline, statuses) -> dict[int, dict[int, int]]
     return result
 
 
-def national_heat_map(*, guideline: Guideline) -> tuple[list[Area], list[dict]]:
-    """HQ's national view: each hub's average level per area (finalised or published)."""
+def national_heat_map(*, guideline: Guideline) -> tuple[list[Area], list[heat_map.HeatRow]]:
+    """HQ's national view: each hub's average level per area and overall (finalised or
+    published hearings), with its hearing of the year to link to. Three queries."""
     areas = list(guideline.areas.order_by("sort_order"))
     averages = (Score.objects.filter(item__area__guideline=guideline, level__isnull=False,
                                      hearing__status__in=HQ_VISIBLE)
-                .values("hearing__hub_id", "item__area_id").annotate(avg=Avg("level")).order_by())
-    by_hub: dict[int, dict[int, float]] = defaultdict(dict)
+                .values("hearing__hub_id", "item__area_id")
+                .annotate(avg=Avg("level"), n=Count("pk")).order_by())
+    by_hub: dict[int, dict[int, tuple[float, int]]] = defaultdict(dict)
     for row in averages:
-        by_hub[row["hearing__hub_id"]][row["item__area_id"]] = row["avg"]
+        by_hub[row["hearing__hub_id"]][row["item__area_id"]] = (row["avg"], row["n"])
+    hearings = dict(Hearing.objects.filter(fiscal_year=guideline.fiscal_year)
+                    .values_list("hub_id", "pk"))
     rows = []
     for hub in Hub.objects.select_related("bureau").order_by("jis_code"):
-        cells = [by_hub.get(hub.pk, {}).get(area.pk) for area in areas]
-        rows.append({"hub": hub, "cells": [(c, _band(c)) for c in cells],
-                     "scored": hub.pk in by_hub})
+        found = by_hub.get(hub.pk, {})
+        rows.append(heat_map.HeatRow(
+            hub=hub, cells=[heat_map.Cell(found[a.pk][0] if a.pk in found else None)
+                            for a in areas],
+            overall=heat_map.Cell(heat_map.overall(list(found.values()))),
+            hearing_id=hearings.get(hub.pk)))
     return areas, rows
-
-
-def _band(average: float | None) -> int:
-    """The heat-map band (1-4) an average falls into; 0 for none."""
-    return 0 if average is None else min(4, max(1, int(average + 0.5)))
 
 
 def best_practice(*, guideline: Guideline) -> dict[int, list[Hub]]:
