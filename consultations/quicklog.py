@@ -3,10 +3,13 @@ is open already or opened now. A radio group named "target" says which:
   new            a new client (the client fields) and a new case
   client:<pk>    an existing client, new case
   case:<pk>      an existing open case
-Nothing is assumed: a submission without a choice is refused. The search box's results are
-redrawn as the user types; the choice already made travels with each search and is drawn
-again, checked, whatever the text."""
+Nothing is assumed: the page opens with nothing chosen, and a submission without a choice is
+refused (never taken as a new client). The search box's results are redrawn as the user types;
+the choice already made travels with each search and is drawn again, checked, whatever the
+text. While nothing is chosen, one strong match (see `is_strong_match`) becomes the choice."""
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -18,7 +21,7 @@ from hubs.roles import CHANGE_RECORDS, VIEW_RECORDS
 from . import selectors, services
 from .forms import ClientForm, QuickCaseForm, SessionForm
 from .models import Case, Client, Session
-from .validators import clean_text, client_name_key
+from .validators import clean_text, client_name_key, normalize_digits
 
 
 def with_targets(clients: list[Client]) -> list[Client]:
@@ -50,10 +53,27 @@ def chosen_client(target: str) -> Q | None:
     return None
 
 
+def _kana_key(text: str) -> str:
+    """Kana as typed and as registered, compared: width (NFKC), case and spaces set aside."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def is_strong_match(client: Client, q: str) -> bool:
+    """The typed text names this client beyond doubt: its 13-digit corporate number exactly
+    (full width and hyphens allowed), or its name or kana once width, case, spaces (and, for
+    the name, the legal form at either end: client_name_key) are set aside. A part of a name
+    is never strong: 山田 finds 山田製作所 but does not choose it."""
+    digits = normalize_digits(q).replace("-", "")
+    if len(digits) == 13 and digits.isdigit():
+        return client.corporate_number == digits
+    key, kana = client_name_key(q), _kana_key(q)
+    return bool(key and client.name_key == key or kana and _kana_key(client.name_kana) == kana)
+
+
 @dataclass
 class Choices:
     """What the search box offers: clients with their open cases, the checked target, and the
-    clients whose name is near-exactly the typed one."""
+    clients the typed text names beyond doubt (strong matches)."""
 
     clients: list[Client]
     chosen: str
@@ -66,18 +86,17 @@ class Choices:
 
 
 def search_choices(*, user, hub, q: str, target: str) -> Choices:
-    """The choice already made is kept. Without one (or with "new", which is preselected when
-    the page opens), a single registered client whose name matches the typed one near-exactly
-    becomes the choice: its latest open case if it has one, else a new case for it. Choosing
-    "new" again then leads to the duplicate warning."""
+    """The choice already made is kept. Without one (or with "new"), exactly one strong match
+    among the results becomes the choice: its latest open case if it has one, else a new case
+    for it. Choosing "new" again then leads to the duplicate warning. Several strong matches
+    leave the choice to the user."""
     found = selectors.client_search(user=user, hub=authorise(user, VIEW_RECORDS, hub), q=q,
                                     chosen=chosen_client(target))
     clients = with_targets(list(found))
-    key = client_name_key(q)
-    same_name = [c for c in clients if key and c.name_key == key]
-    choices = Choices(clients=clients, chosen=target, same_name=same_name)
-    if choices.undecided and len(same_name) == 1:
-        match = same_name[0]
+    strong = [c for c in clients if q.strip() and is_strong_match(c, q)]
+    choices = Choices(clients=clients, chosen=target, same_name=strong)
+    if choices.undecided and len(strong) == 1:
+        match = strong[0]
         choices.chosen = match.open_cases[0].target if match.open_cases else match.target
         choices.defaulted = True
     return choices
@@ -87,8 +106,9 @@ class QuickLog:
     def __init__(self, request, hub):
         data = request.POST if request.method == "POST" else None
         self.hub, self.user = hub, request.user
-        # A new page starts on "new", in sight; a submission says what it is for or is refused.
-        self.target = data.get("target", "") if data is not None else "new"
+        # A new page starts with nothing chosen: the user chooses a found client or "new" (which
+        # opens the new client's fields); a submission says what it is for or is refused.
+        self.target = data.get("target", "") if data is not None else ""
         # Only the parts in use are validated; the others keep what was typed, unvalidated, so
         # that switching the choice back loses nothing.
         self.client_form = self._part(ClientForm, data, "client", self.target == "new", hub=hub)
@@ -96,6 +116,10 @@ class QuickLog:
                                     not self.target.startswith("case:"))
         self.session_form = SessionForm(data, hub=hub, user=request.user, prefix="session",
                                         instance=Session(hub=hub))
+        # Shorter boxes than on the session page, so the form fits a laptop's screen; they
+        # grow with the text (a textarea scrolls, nothing is cut off).
+        self.session_form.fields["summary"].widget.attrs["rows"] = 3
+        self.session_form.fields["proposal"].widget.attrs["rows"] = 2
         self.confirm_duplicate = bool(data and data.get("confirm_duplicate"))
         self.duplicates: list[Client] = []
         self.target_error = ""

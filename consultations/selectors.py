@@ -1,6 +1,8 @@
 """Reads for consultations. Every read starts from Model.objects.for_user(), the one door to
 hub-owned rows; each returns a queryset whose query count does not grow with the data."""
 
+import re
+import unicodedata
 from datetime import date, timedelta
 
 from django.db.models import Case as SqlCase
@@ -125,13 +127,17 @@ def _open_cases():
 
 
 def _client_match(q: str) -> Q | None:
-    """What the search box matches: the name or kana containing the text, the name also with
-    width, spaces and the legal form set aside, or a corporate number starting with (or a phone
-    number containing) the digits, typed in full or half width."""
+    """What the search box matches: the name or kana containing the text (the kana also in
+    either width, spaces set aside), the name also with width, spaces and the legal form set
+    aside, or a corporate number starting with (or a phone number containing) the digits,
+    typed in full or half width."""
     q = q.strip()
     if not q:
         return None
     match = Q(name__icontains=q) | Q(name_kana__icontains=q)
+    # Kana typed in half width or with spaces (ﾔﾏﾀﾞ ｾｲｻｸｼｮ) finds ヤマダセイサクショ.
+    if (kana := re.sub(r"\s+", "", unicodedata.normalize("NFKC", q))) != q:
+        match |= Q(name_kana__icontains=kana)
     if key := client_name_key(q):
         match |= Q(name_key__contains=key)
     digits = normalize_digits(q)

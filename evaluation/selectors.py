@@ -2,6 +2,7 @@
 every function runs a fixed number of queries."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, Subquery
@@ -12,7 +13,7 @@ from hubs.access import AuthorisedHub, is_hq
 from hubs.models import Hub
 from yorozu.core import years
 
-from . import figures
+from . import figures, heat_map
 from .models import Area, Guideline, Hearing, Item, Score
 from .permissions import EVALUATE
 
@@ -79,6 +80,51 @@ def scoring_rows(hearing: Hearing) -> list[Area]:
         for item in area.items.all():
             item.score = scores.get(item.pk)
     return areas
+
+
+@dataclass(frozen=True)
+class Progress:
+    scored: int
+    total: int
+
+
+def scoring_progress(hearing: Hearing) -> Progress:
+    """How many of the guideline's items have a level at this hearing. One query."""
+    counts = Item.objects.filter(area__guideline=hearing.guideline_id).aggregate(
+        total=Count("pk", distinct=True),
+        scored=Count("scores", filter=Q(scores__hearing=hearing, scores__level__isnull=False)))
+    return Progress(scored=counts["scored"], total=counts["total"])
+
+
+def scoring_sheet(*, hearing: Hearing, hub: AuthorisedHub) -> dict:
+    """The scoring sheet: each item with this hearing's score and its comparisons
+    (with_comparisons), how many items have a level, and the first without one. Five
+    queries, whatever the data."""
+    areas = scoring_rows(hearing)
+    items = with_comparisons([item for area in areas for item in area.items.all()],
+                             hearing=hearing, hub=hub)
+    unscored = [item for item in items if not (item.score and item.score.level)]
+    return {"areas": areas, "progress": Progress(scored=len(items) - len(unscored),
+                                                 total=len(items)),
+            "first_unscored": unscored[0] if unscored else None}
+
+
+def with_comparisons(items: list[Item], *, hearing: Hearing, hub: AuthorisedHub) -> list[Item]:
+    """Gives each item the hub's self-check level for it this year (`self_check`: the average
+    of its submitted self-checks, withheld under the minimum as on every self-check page) and
+    last year's hearing level (`last_level`, from a finalised or published hearing). Guideline
+    versions are per year, so items are matched across them by code. Two queries. `hub` is
+    authorised with VIEW_SELF_CHECK_SUMMARY."""
+    from .selfchecks import item_levels
+
+    own = item_levels(hub=hub, fiscal_year=hearing.fiscal_year)
+    last_year = dict(Score.objects.filter(
+        hearing__hub=hub.hub, hearing__fiscal_year=hearing.fiscal_year - 1,
+        hearing__status__in=HQ_VISIBLE, level__isnull=False).values_list("item__code", "level"))
+    for item in items:
+        item.self_check = own.get(item.code, {"average": None, "count": 0})
+        item.last_level = last_year.get(item.code)
+    return items
 
 
 def evidence_pack(*, hub: AuthorisedHub, fiscal_year: int) -> dict:
@@ -157,26 +203,28 @@ def distribution(*, guideline: Guideline, statuses) -> dict[int, dict[int, int]]
     return result
 
 
-def national_heat_map(*, guideline: Guideline) -> tuple[list[Area], list[dict]]:
-    """HQ's national view: each hub's average level per area (finalised or published)."""
+def national_heat_map(*, guideline: Guideline) -> tuple[list[Area], list[heat_map.HeatRow]]:
+    """HQ's national view: each hub's average level per area and overall (finalised or
+    published hearings), with its hearing of the year to link to. Three queries."""
     areas = list(guideline.areas.order_by("sort_order"))
     averages = (Score.objects.filter(item__area__guideline=guideline, level__isnull=False,
                                      hearing__status__in=HQ_VISIBLE)
-                .values("hearing__hub_id", "item__area_id").annotate(avg=Avg("level")).order_by())
-    by_hub: dict[int, dict[int, float]] = defaultdict(dict)
+                .values("hearing__hub_id", "item__area_id")
+                .annotate(avg=Avg("level"), n=Count("pk")).order_by())
+    by_hub: dict[int, dict[int, tuple[float, int]]] = defaultdict(dict)
     for row in averages:
-        by_hub[row["hearing__hub_id"]][row["item__area_id"]] = row["avg"]
+        by_hub[row["hearing__hub_id"]][row["item__area_id"]] = (row["avg"], row["n"])
+    hearings = dict(Hearing.objects.filter(fiscal_year=guideline.fiscal_year)
+                    .values_list("hub_id", "pk"))
     rows = []
     for hub in Hub.objects.select_related("bureau").order_by("jis_code"):
-        cells = [by_hub.get(hub.pk, {}).get(area.pk) for area in areas]
-        rows.append({"hub": hub, "cells": [(c, _band(c)) for c in cells],
-                     "scored": hub.pk in by_hub})
+        found = by_hub.get(hub.pk, {})
+        rows.append(heat_map.HeatRow(
+            hub=hub, cells=[heat_map.Cell(found[a.pk][0] if a.pk in found else None)
+                            for a in areas],
+            overall=heat_map.Cell(heat_map.overall(list(found.values()))),
+            hearing_id=hearings.get(hub.pk)))
     return areas, rows
-
-
-def _band(average: float | None) -> int:
-    """The heat-map band (1-4) an average falls into; 0 for none."""
-    return 0 if average is None else min(4, max(1, int(average + 0.5)))
 
 
 def best_practice(*, guideline: Guideline) -> dict[int, list[Hub]]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.permissions import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHECK_SUMMARY
-from hubs.access import hub_access, require
+from hubs.access import AuthorisedHub, hub_access, require
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from yorozu.core import fiscal
@@ -214,6 +214,19 @@ def self_check_summary(*, hub: Hub, fiscal_year: int) -> dict:
         areas.append({"code": code, "title": title, "average": average, "count": row["n"]})
     return {"areas": areas, "responses": responses,
             "overall": None if thin else _average(overall, responses)}
+
+
+def item_levels(*, hub: AuthorisedHub, fiscal_year: int) -> dict[str, dict]:
+    """Item code -> {"average", "count"}: the hub's submitted or reviewed self-checks of the
+    year (both halves) per guideline item, for the scoring sheet. An average of fewer than
+    MIN_RESPONSES self-checks is None, as everywhere. One query. The caller holds an
+    authorised hub with VIEW_SELF_CHECK_SUMMARY."""
+    checks = _counted(SelfCheck.objects.filter(hub=hub.hub), [fiscal_year])
+    rows = (SelfRating.objects.filter(self_check__in=checks, level__isnull=False)
+            .values("item__code").annotate(avg=Avg("level"), n=Count("self_check", distinct=True))
+            .order_by())
+    return {row["item__code"]: {"average": _average(row["avg"], row["n"]), "count": row["n"]}
+            for row in rows}
 
 
 def _areas_with_thin_items(grouped) -> set:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from evaluation.permissions import EVALUATE
@@ -17,7 +18,7 @@ from hubs.roles import VIEW_HUB
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
 
-from . import selectors, services
+from . import heat_map, selectors, services
 from .forms import AreaForm, GuidelineForm, ItemForm
 from .models import Area, Guideline, Item
 
@@ -174,14 +175,45 @@ def national(request):
     context = {"year": year, "year_label": fiscal.fiscal_year_label(year),
                "guideline": guideline, "picker": picker}
     if guideline is not None:
-        areas, rows = selectors.national_heat_map(guideline=guideline)
+        context.update(_heat_map(request, guideline))
         items = selectors.guideline_with_items(guideline)
         best = selectors.best_practice(guideline=guideline)
         for area in items:
             for item in area.items.all():
                 item.best = best.get(item.pk, [])
-        context.update(areas=areas, rows=rows, item_areas=items)
+        context.update(item_areas=items)
     return render(request, "evaluation/national.html", context)
+
+
+def _heat_map(request, guideline) -> dict:
+    """The heat map sorted and grouped as the address asks, with the national median row."""
+    areas, rows = selectors.national_heat_map(guideline=guideline)
+    codes = [area.code for area in areas]
+    order = heat_map.Order.from_query(request.GET, codes)
+    rows = heat_map.sort_rows(rows, key=order.key, descending=order.descending,
+                              area_codes=codes)
+    groups = (heat_map.group_by_bureau(rows) if order.grouped
+              else [heat_map.Group(bureau=None, rows=rows)])
+    median_cells, median_overall = heat_map.median_row(rows, len(areas))
+    columns = [("hub", _("Hub"), ""), ("overall", pgettext("heat map", "Overall"), "")] + [
+        (area.code, f"{area.code}. {area.title}", area.title) for area in areas]
+    return {"areas": areas, "groups": groups, "rows": rows, "order": order,
+            "median_cells": median_cells, "median_overall": median_overall,
+            "legend": heat_map.LEGEND,
+            "columns": [{"label": label, "title": title, "aria_sort": order.aria_sort(key),
+                         "href": _query(request, sort=key, dir=order.toggled(key))}
+                        for key, label, title in columns],
+            "group_href": _query(request, group=None if order.grouped else "bureau")}
+
+
+def _query(request, **changes) -> str:
+    """This page's address with some parameters changed (None drops one)."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return f"?{query.urlencode()}"
 
 
 def hub_result(request, jis_code):

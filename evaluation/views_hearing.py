@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from evaluation.permissions import EVALUATE
+from evaluation.permissions import EVALUATE, VIEW_SELF_CHECK_SUMMARY
 from hubs.access import authorise, require
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
 from yorozu.core import fiscal
@@ -93,10 +93,16 @@ def hearing_detail(request, pk):
     })
 
 
+def _comparing(request, hearing):
+    """The hub as the scoring sheet reads its self-check levels: as their summary."""
+    return authorise(request.user, VIEW_SELF_CHECK_SUMMARY, hearing.hub)
+
+
 def hearing_score(request, pk):
     hearing = _hearing(request, pk)
     return render(request, "evaluation/hearing_score.html", {
-        "hearing": hearing, "areas": selectors.scoring_rows(hearing),
+        "hearing": hearing, **selectors.scoring_sheet(hearing=hearing,
+                                                      hub=_comparing(request, hearing)),
         "is_lead": hearing.lead_id == request.user.pk,
     })
 
@@ -137,7 +143,9 @@ def score_save(request, pk, item_pk):
                              % {"code": item.code})
         return redirect(f"{reverse('evaluation:hearing_score', args=[hearing.pk])}#score-{item.pk}")
     if status == 200:
+        context["progress"] = selectors.scoring_progress(hearing)
         return render(request, "evaluation/_score_saved.html", context)
+    selectors.with_comparisons([item], hearing=hearing, hub=_comparing(request, hearing))
     # The row explains the problem itself; base.html lets htmx swap 400, 409 and 423.
     response = render(request, "evaluation/_score_row.html", context, status=status)
     return reswap(retarget(response, f"#score-{item.pk}"), "outerHTML")

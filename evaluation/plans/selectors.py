@@ -189,6 +189,18 @@ def section_diff(old_version: PlanVersion, new_version: PlanVersion
     ]
 
 
+def comments_answered(new_version: PlanVersion, versions: dict[int, PlanVersion]
+                      ) -> tuple[PlanVersion | None, list[PlanComment]]:
+    """The version a submitted version answers (the one just before it) and the comments made
+    on that one, oldest first: the bureau's return comment, and any comment made on it
+    before the hub resubmitted. One query, none for a first version."""
+    previous = versions.get(new_version.number - 1)
+    if previous is None:
+        return None, []
+    return previous, list(PlanComment.objects.filter(on_version=previous)
+                          .select_related("author").order_by("created_at", "pk"))
+
+
 # --- The bureau's review queue ----------------------------------------------------------------
 @dataclass
 class QueueRow:

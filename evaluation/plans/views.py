@@ -84,7 +84,7 @@ def _detail_page(request, jis_code, fiscal_year, *, comment_form=None, return_fo
             ("chief" in confirming and plan.chief_confirmed_by_id == request.user.pk)
             or ("impl_org" in confirming and plan.org_confirmed_by_id == request.user.pk))),
         "can_start_review": bool(plan and can_review and plan.status == Status.SUBMITTED),
-        "can_decide": bool(plan and can_review and plan.status in services.UNDER_REVIEW),
+        "can_decide": _can_decide(request, hub, plan),
         "can_revise": bool(plan and can_edit_plan and plan.status == Status.ACCEPTED),
         "can_comment": bool(plan and access.can(COMMENT_PLAN, hub.pk)),
         "comment_form": comment_form or SectionCommentForm(prefix="comment"),
@@ -92,6 +92,13 @@ def _detail_page(request, jis_code, fiscal_year, *, comment_form=None, return_fo
         # What the prefecture's support agencies said, for the regional analysis.
         "agency_survey": agency_survey_for_year(hub=authorised, fiscal_year=fiscal_year),
     })
+
+
+def _can_decide(request, hub, plan) -> bool:
+    """Whether the page offers the bureau's return and accept (plan_return, plan_accept check
+    the same again when posted)."""
+    return bool(plan and hub_access(request.user).can(REVIEW_PLAN, hub.pk)
+                and plan.status in services.UNDER_REVIEW)
 
 
 @require_POST
@@ -273,10 +280,16 @@ def plan_diff(request, jis_code, fiscal_year):
     chosen = "from" in request.GET or "to" in request.GET
     if chosen and (old is None or new is None):
         raise Http404  # a version the plan does not have
+    answered, comments = selectors.comments_answered(new, versions) if new else (None, [])
     return render(request, "evaluation/plans/plan_diff.html", {
         "hub": hub, "plan": plan, "fiscal_year": fiscal_year,
         "year_label": fiscal.fiscal_year_label(fiscal_year),
         "old": old, "new": new, "versions": list(versions.values()),
         "diff": [(label, lines, any(line.kind != " " for line in lines))
                  for label, lines in selectors.section_diff(old, new)] if old and new else None,
+        "answered": answered, "answered_comments": comments,
+        # The decision concerns the version under review, the latest: offered beside it only.
+        "can_decide": bool(new and new.number == max(versions)
+                           and _can_decide(request, hub, plan)),
+        "return_form": SectionCommentForm(prefix="return"),
     })

@@ -78,3 +78,42 @@
     }
   });
 })();
+
+// "Next unscored item": moves the focus to the first level of the next item without a level,
+// after the item last worked on (wrapping round to the top), so a keyboard user goes on
+// where scoring is still to do. Without JavaScript the link goes to the first such item.
+(function () {
+  "use strict";
+
+  const ROW = "form.score-row";
+  let lastRowId = null;
+
+  document.addEventListener("focusin", function (event) {
+    const row = event.target instanceof Element ? event.target.closest(ROW) : null;
+    if (row) lastRowId = row.id;
+  });
+
+  function unscored(row) {
+    return !row.querySelector("input[name=level]:checked")
+      && !row.querySelector("fieldset:disabled");
+  }
+
+  document.addEventListener("click", function (event) {
+    const link = event.target instanceof Element
+      ? event.target.closest("[data-next-unscored]") : null;
+    if (!link) return;
+    event.preventDefault();
+    const rows = Array.from(document.querySelectorAll(ROW));
+    const last = lastRowId ? document.getElementById(lastRowId) : null;
+    const start = last ? rows.indexOf(last) + 1 : 0;
+    const next = rows.slice(start).concat(rows.slice(0, start)).find(unscored);
+    const status = document.getElementById("next-unscored-status");
+    if (!next) {
+      if (status) status.textContent = status.dataset.allScored;
+      return;
+    }
+    if (status) status.textContent = "";
+    next.scrollIntoView({block: "start"});
+    next.querySelector("input[name=level]").focus({preventScroll: true});
+  });
+})();

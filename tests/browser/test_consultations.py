@@ -35,7 +35,9 @@ def test_coordinator_logs_a_new_client_by_keyboard_and_finds_it_in_the_list(page
 
     expect(page.locator("#id_client-name")).to_be_focused()  # autofocus
     page.keyboard.type("株式会社キーボード商会")
-    tab_to(page, "#id_client-name_kana")
+    tab_to(page, "#target-new")  # nothing is chosen for the user: "A new client" it is
+    page.keyboard.press("Space")
+    tab_to(page, "#id_client-name_kana")  # its fields open once it is chosen
     page.keyboard.type("キーボードショウカイ")
     tab_to(page, "#id_client-phone")
     page.keyboard.type("０３－９８７６－５４３２")  # full width, as an IME types it
@@ -64,6 +66,7 @@ def test_quick_log_errors_are_inline_in_japanese_and_input_is_kept(page, users):
     log_in(page, users.coordinator)
     page.goto(f"/consultations/{users.hub.jis_code}/log/")
     page.locator("#id_client-name").fill("株式会社みらい")
+    page.locator("#target-new").check()
     page.locator("#id_client-corporate_number").fill("8000012050002")
     page.get_by_role("button", name="相談を記録する").click()
 

@@ -35,8 +35,8 @@ def test_hq_scores_a_hub_and_publishes_and_the_chief_sees_it(page, users, guidel
 
     page.get_by_role("link", name="行動指針に照らして評価する").click()
     rows = page.locator("form.score-row")
-    count = rows.count()
-    assert count == Item.objects.filter(area__guideline=guideline).count()
+    count = Item.objects.filter(area__guideline=guideline).count()
+    expect(rows).to_have_count(count)  # waits for the whole sheet, not the rows parsed so far
     for index in range(count):
         # As a person works: type the evidence, then pick the level straight away. Leaving
         # the note saves it while the level is being chosen; neither may be lost.

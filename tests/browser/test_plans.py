@@ -13,6 +13,7 @@ from evaluation.plans.models import AnnualPlan
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in, sign_in
+from .screens import WIDTHS, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +57,11 @@ def test_bureau_returns_the_chief_revises_and_the_bureau_accepts(page, users, su
     expect(page.locator("main")).to_contain_text("新規相談者数の目標を前年度実績以上にしてください。")
     page.get_by_role("link", name="計画を編集").click()
     assert_accessible(page)
+    year = page.locator("tr[data-indicator='新規相談者数'] .target-year input")
+    expect(year).to_have_value("60")
     page.get_by_label("新規相談者数: 4月").fill("８")  # full width, as typed with an IME
+    expect(year).to_have_value("63")  # the months' sum, as typed
+    expect(page.locator("#target-sum-status")).to_have_text("新規相談者数の年間合計は63になりました")
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".messages")).to_contain_text("保存")
     page.get_by_role("button", name="現在の内容で計画を確認する").click()
@@ -70,8 +75,9 @@ def test_bureau_returns_the_chief_revises_and_the_bureau_accepts(page, users, su
     log_in(page, users.bureau)
     page.goto(f"/evaluation/plans/{users.hub.jis_code}/{YEAR}/diff/")
     expect(page.locator("main ins").first).to_be_visible()
+    # The comment this version answers, and the decision, on the page of changes itself.
+    expect(page.locator("main")).to_contain_text("新規相談者数の目標を前年度実績以上にしてください。")
     assert_accessible(page)
-    page.goto(f"/evaluation/plans/{users.hub.jis_code}/{YEAR}/")
     page.get_by_role("button", name="計画を受理する").click()
     page.get_by_role("dialog").locator("[data-confirm-yes]").click()  # confirm.js asks first
     # The message, not the word: "受理" is on the button too, so the page has it before the
@@ -121,3 +127,27 @@ def test_bureau_dashboard_draws_its_charts(page, users, submitted):
     assert len(painted) == 5 and all(painted), painted  # one chart per indicator, each drawn
     expect(page.locator("main")).to_contain_text("東京都")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_diff_page_carries_the_comment_it_answers_and_the_decision(page, users, submitted,
+                                                                       size):
+    services.plan_return(plan=submitted, by=users.bureau, section="targets",
+                         comment_text="目標の根拠を書いてください。")
+    plan = AnnualPlan.objects.get(pk=submitted.pk)
+    content = plan_content.normalize(plan.content)
+    content["targets"]["new_clients"] = {"year": 72, "months": [6] * 12}
+    plan = services.plan_update(plan=plan, by=users.chief, content=content, version=plan.version)
+    services.plan_confirm(plan=plan, by=users.chief)
+    services.plan_confirm(plan=AnnualPlan.objects.get(pk=plan.pk), by=users.impl_org)
+
+    log_in(page, users.bureau)
+    page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[size], strict=True)))
+    page.goto(f"/evaluation/plans/{users.hub.jis_code}/{YEAR}/diff/")
+    answered = page.get_by_role("region", name="第2版は、第1版への次のコメントに対応したものです")
+    expect(answered).to_contain_text("目標の根拠を書いてください。")
+    decision = page.get_by_role("region", name="第2版についての経済産業局の判断")
+    expect(decision.get_by_role("button", name="計画を受理する")).to_be_visible()
+    expect(decision.get_by_role("button", name="このコメントを付けて差し戻す")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "plan-diff")

@@ -12,6 +12,7 @@ from consultations.models import Client, Session
 from tests.consultations.factories import CaseFactory, ClientFactory
 
 from .conftest import assert_accessible, log_in
+from .screens import WIDTHS, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -121,3 +122,38 @@ def test_a_choice_made_while_a_search_is_on_its_way_is_kept(page, users):
         held[0].continue_()
     page.wait_for_timeout(500)
     expect(page.locator(f"#target-client-{chosen.pk}")).to_be_checked()
+
+
+# --- The form at a laptop's and a phone's width ------------------------------------------------
+def _top(locator) -> float:
+    return locator.bounding_box()["y"]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_form_fits_opens_the_new_client_only_when_chosen_and_is_accessible(page, users,
+                                                                                size):
+    width, height = WIDTHS[size]
+    _open_quick_log(page, users)
+    page.set_viewport_size({"width": width, "height": height})
+    page.reload()
+    panel = page.locator("#new-client")
+    expect(page.locator("input[name=target]:checked")).to_have_count(0)  # nothing assumed
+    expect(panel).to_be_hidden()
+    save = page.get_by_role("button", name="相談を記録する")
+    if size == "desktop":  # the whole form in sight on a laptop, the save button included
+        box = save.bounding_box()
+        assert box["y"] + box["height"] <= height, box
+    # The topics in columns: three side by side on a laptop, two on a phone.
+    topics = page.locator("input[name='case-topics']")
+    assert topics.count() == 12
+    columns = 3 if size == "desktop" else 2
+    row = [_top(topics.nth(i)) for i in range(columns + 1)]
+    assert row[:columns] == [row[0]] * columns and row[columns] > row[0], row
+    assert_accessible(page)
+    shoot(page, "quick-log")
+
+    page.locator("#target-new").check()
+    expect(panel).to_be_visible()
+    expect(page.locator("#id_client-name_kana")).to_be_visible()
+    assert_accessible(page)
+    shoot(page, "quick-log-new-client")

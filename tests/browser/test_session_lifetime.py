@@ -35,6 +35,7 @@ def test_typed_consultation_survives_the_idle_logout(page, users, settings):
     quick_log = f"/consultations/{users.hub.jis_code}/log/"
     page.goto(quick_log)
     page.locator("#id_client-name").fill("株式会社長考商事")
+    page.locator("#target-new").check()
     page.locator("#id_case-topics_0").check()
     page.locator("#id_session-summary").fill(SUMMARY)
 
@@ -69,6 +70,7 @@ def test_typed_consultation_survives_the_idle_logout(page, users, settings):
     expect(page).to_have_url(re.compile(re.escape(quick_log) + "$"))
     expect(page.get_by_text(RESTORED)).to_be_visible()
     expect(page.locator("#id_client-name")).to_have_value("株式会社長考商事X")
+    expect(page.locator("#target-new")).to_be_checked()
     expect(page.locator("#id_case-topics_0")).to_be_checked()
     expect(page.locator("#id_session-summary")).to_have_value(SUMMARY)
     assert not Session.objects.exists()  # nothing is saved until the user saves

@@ -167,6 +167,43 @@ def test_several_strong_matches_leave_the_choice_to_the_user(client, cast):
     assert "同じ事業者名の相談者が複数" in html
 
 
+def _checked(html: str) -> list[str]:
+    """The values of the "target" radios drawn checked."""
+    import re
+    return re.findall(r'name="target" value="([^"]+)"[^>]*\schecked', html)
+
+
+def test_the_quick_log_opens_with_nothing_chosen(client, cast):
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("consultations:quick_log", args=[cast.hub.jis_code]))
+    html = page.content.decode()
+    assert 'value="new" id="target-new"' in html and _checked(html) == []
+
+
+@pytest.mark.parametrize("typed", ["7000012050002", "７０００-０１２０-５０００２"])
+def test_the_exact_corporate_number_is_a_strong_match(client, cast, typed):
+    registered = ClientFactory(hub=cast.hub, name="有限会社ABC", corporate_number="7000012050002")
+    client.force_login(cast.coordinator)
+    html = _search(client, cast, **{"client-name": typed, "target": ""}).content.decode()
+    assert _checked(html) == [f"client:{registered.pk}"]
+
+
+def test_the_exact_kana_is_a_strong_match(client, cast):
+    registered = ClientFactory(hub=cast.hub, name=YAMADA, name_kana="ヤマダセイサクショ")
+    client.force_login(cast.coordinator)
+    html = _search(client, cast, **{"client-name": "ﾔﾏﾀﾞ ｾｲｻｸｼｮ", "target": ""}).content.decode()
+    assert _checked(html) == [f"client:{registered.pk}"]
+
+
+@pytest.mark.parametrize("typed", ["山田", "ヤマダ", "700001205"])
+def test_a_part_of_a_name_kana_or_number_chooses_nothing(client, cast, typed):
+    ClientFactory(hub=cast.hub, name=YAMADA, name_kana="ヤマダセイサクショ",
+                  corporate_number="7000012050002")
+    client.force_login(cast.coordinator)
+    html = _search(client, cast, **{"client-name": typed, "target": ""}).content.decode()
+    assert YAMADA in html and _checked(html) == []
+
+
 # --- New client with a near-exact name: warned until confirmed ------------------------------
 @pytest.mark.parametrize("typed", [YAMADA, "山田製作所株式会社", "（株）山田　製作所"])
 def test_new_client_with_a_near_exact_name_is_warned_until_confirmed(client, cast, typed):

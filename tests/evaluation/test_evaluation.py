@@ -216,10 +216,10 @@ def test_hq_national_view_averages_by_area_and_flags_best_practice(client, cast,
     _published(cast, cast.other_hub, level=2)
     client.force_login(cast.hq)
     response = client.get(reverse("evaluation:national"), {"year": YEAR})
-    rows = {row["hub"].jis_code: row for row in response.context["rows"]}
-    assert {value for value, _band in rows["13"]["cells"]} == {4}
-    assert {band for _value, band in rows["04"]["cells"]} == {2}
-    assert not rows["01"]["scored"]
+    rows = {row.hub.jis_code: row for row in response.context["rows"]}
+    assert {cell.value for cell in rows["13"].cells} == {4}
+    assert {cell.band for cell in rows["04"].cells} == {2}
+    assert not rows["01"].scored
     first_item = response.context["item_areas"][0].items.all()[0]
     assert [hub.jis_code for hub in first_item.best] == ["13"]
     client.force_login(cast.chief)
@@ -262,7 +262,7 @@ def test_evaluation_pages_run_a_fixed_number_of_queries(client, cast, guideline)
     own = _published(cast, cast.hub, level=3)
     client.force_login(cast.hq)
     pages = {  # each + 1 for the top bar's unread notifications
-        "national": (reverse("evaluation:national"), 13),
+        "national": (reverse("evaluation:national"), 14),  # + the hearings to link to
         "result": (reverse("evaluation:hub_result", args=[cast.hub.jis_code]), 13),
         "score": (reverse("evaluation:hearing_score", args=[own.pk]), 13),
         "hearing": (reverse("evaluation:hearing_detail", args=[own.pk]), 24),
