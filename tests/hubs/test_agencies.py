@@ -32,7 +32,7 @@ def test_invalid_input_is_shown_inline_in_japanese_and_kept(client, cast):
     })
     body = response.content.decode()
     assert response.status_code == 200
-    assert "このフィールドは必須です。" in body
+    assert "この項目は必須です。" in body
     assert "有効なメールアドレスを入力してください。" in body
     assert 'value="融資課 田中"' in body and 'value="not-an-email"' in body
 

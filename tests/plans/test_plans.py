@@ -524,11 +524,11 @@ def test_the_bureau_sees_who_confirmed_the_submitted_version_and_when(client, ca
     client.force_login(cast.bureau)
     html = client.get(url("plan_detail", cast.hub)).content.decode()
     card = html.split('id="plan-actions"')[1].split("</section>")[0]
-    assert f"{cast.chief.get_full_name()}（{YEAR}年5月12日9:30）" in card
-    assert f"{cast.impl_org.get_full_name()}（{YEAR}年5月13日16:05）" in card
+    assert f"{cast.chief.get_full_name()}（{YEAR}年5月12日 9:30）" in card
+    assert f"{cast.impl_org.get_full_name()}（{YEAR}年5月13日 16:05）" in card
     assert "未確認" not in card
     versions = html.split('id="versions-heading"')[1]
-    assert cast.chief.get_full_name() in versions and f"{YEAR}年5月13日16:05" in versions
+    assert cast.chief.get_full_name() in versions and f"{YEAR}年5月13日 16:05" in versions
 
 
 def test_a_confirmation_records_its_time_and_an_edit_withdraws_both(cast):

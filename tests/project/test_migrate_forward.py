@@ -29,9 +29,11 @@ REPO = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Content types that moved with their models: evaluation.<model> became <label>.<model>.
 MOVED = {"plans": 5, "surveys": 5}
-# Models added since BASE_COMMIT, by app: each adds its content type (and no permissions:
-# they have no default ones). plans: the draft's targets, priorities and collaborations.
-ADDED = {"plans": 3}
+# Models added since BASE_COMMIT, by app: each adds its content type. plans: the draft's
+# targets, priorities and collaborations (no default permissions); api: the users' tokens;
+# notifications: the in-app notifications (their default four permissions each).
+ADDED = {"plans": 3, "api": 1, "notifications": 1}
+PERMISSIONS_ADDED = {"api": 4, "notifications": 4}
 
 
 def _base_tree(into: Path) -> None:
@@ -139,7 +141,8 @@ def test_migrating_the_base_commits_database_forward_keeps_every_row():
     assert before["evaluation_annualplan"] > 0 and before["evaluation_satisfactionresponse"] > 0
     # django_migrations gains the new migrations' rows and loses none.
     assert applied_before < applied_after
-    grown = {"django_content_type": sum(ADDED.values())}
+    grown = {"django_content_type": sum(ADDED.values()),
+             "auth_permission": sum(PERMISSIONS_ADDED.values())}
     changed = {table: (count, after.get(table)) for table, count in before.items()
                if after.get(table) != count + grown.get(table, 0)
                and table != "django_migrations"}
