@@ -27,6 +27,9 @@ ALLOWED = {
     "evaluation/plans/actuals.py": {"tallies", "monthly", "yearly", "hub_targets"},
     # Monthly shares over one hub or every hub (kept for the figure's tests).
     "evaluation/surveys/satisfaction_selectors.py": {"satisfaction_monthly_share"},
+    # The home page's follow-up counts: the hubs where the user is chief coordinator (from
+    # their own appointments) in full, elsewhere their own cases; it starts from for_user.
+    "consultations/selectors.py": {"followup_counts"},
 }
 
 

@@ -88,4 +88,6 @@ def test_the_diff_page_runs_a_fixed_number_of_queries(client, cast, resubmitted)
         with CaptureQueriesContext(connection) as queries:
             assert _diff(client, cast).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 9, counts  # the budget in test_query_budgets.py, +1
+    # Constant as comments grow; 10 with the top bar's unread count and the comments on the
+    # version answered (test_query_budgets.py measures the page without such comments: 9).
+    assert counts[0] == counts[1] <= 10, counts
