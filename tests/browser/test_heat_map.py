@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from evaluation import services
 from evaluation.models import Item
 from hubs.models import Hub
+from tests.evaluation.factories import published_guideline
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
@@ -21,8 +22,7 @@ YEAR = fiscal.current_fiscal_year()
 
 @pytest.fixture
 def scored(users):
-    draft = services.guideline_create_from_starter(fiscal_year=YEAR, by=users.hq)
-    guideline = services.guideline_publish(guideline=draft, by=users.hq)
+    guideline = published_guideline(fiscal_year=YEAR, by=users.hq)
     items = list(Item.objects.filter(area__guideline=guideline).order_by("pk"))
     for code, levels in (("13", (4, 3)), ("04", (2, 2)), ("27", (1, 2))):
         hearing = services.hearing_schedule(hub=Hub.objects.get(jis_code=code), fiscal_year=YEAR,

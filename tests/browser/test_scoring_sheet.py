@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from evaluation import services
 from evaluation.models import Item, SelfCheck
-from tests.evaluation.factories import SelfCheckFactory
+from tests.evaluation.factories import SelfCheckFactory, published_guideline
 from tests.hubs.factories import UserFactory
 from yorozu.core import fiscal
 
@@ -19,21 +19,16 @@ pytestmark = pytest.mark.browser
 YEAR = fiscal.current_fiscal_year()
 
 
-def _published(users, year):
-    draft = services.guideline_create_from_starter(fiscal_year=year, by=users.hq)
-    return services.guideline_publish(guideline=draft, by=users.hq)
-
-
 @pytest.fixture
 def hearing(users):
-    last_guideline = _published(users, YEAR - 1)
+    last_guideline = published_guideline(fiscal_year=YEAR - 1, by=users.hq)
     last = services.hearing_schedule(hub=users.hub, fiscal_year=YEAR - 1, held_on=fiscal.today(),
                                      lead=users.hq, by=users.hq)
     for item in Item.objects.filter(area__guideline=last_guideline):
         services.score_save(hearing=last, item=item, by=users.hq, level=2, evidence="",
                             version=0)
     services.hearing_finalise(hearing=last, by=users.hq)
-    guideline = _published(users, YEAR)
+    guideline = published_guideline(fiscal_year=YEAR, by=users.hq)
     for _ in range(3):
         SelfCheckFactory(user=UserFactory(), hub=users.hub, guideline=guideline,
                          status=SelfCheck.Status.SUBMITTED)

@@ -91,3 +91,11 @@ def plan_with_content(*, content: dict | None = None, **fields) -> AnnualPlan:
     if content:
         draft_save(plan=plan, content=content)
     return plan
+
+
+def published_guideline(*, fiscal_year: int, by):
+    """The year's guideline made from the starter draft and published by `by` (HQ)."""
+    from evaluation import services
+
+    draft = services.guideline_create_from_starter(fiscal_year=fiscal_year, by=by)
+    return services.guideline_publish(guideline=draft, by=by)

@@ -13,6 +13,7 @@ from evaluation import heat_map, services
 from evaluation.heat_map import Cell, HeatRow, Order
 from evaluation.models import Item
 from hubs.models import Hub
+from tests.evaluation.factories import published_guideline
 from yorozu.core import fiscal
 
 YEAR = fiscal.current_fiscal_year()
@@ -80,8 +81,7 @@ def test_the_order_is_read_from_the_address_and_anything_unknown_is_the_default(
 def scored(cast):
     """Tokyo finalised at level 4 throughout, Miyagi at 2; Osaka's hearing is still being
     scored (linked, not counted)."""
-    draft = services.guideline_create_from_starter(fiscal_year=YEAR, by=cast.hq)
-    guideline = services.guideline_publish(guideline=draft, by=cast.hq)
+    guideline = published_guideline(fiscal_year=YEAR, by=cast.hq)
     hearings = {}
     for code, level in (("13", 4), ("04", 2), ("27", None)):
         hearing = services.hearing_schedule(hub=Hub.objects.get(jis_code=code), fiscal_year=YEAR,

@@ -9,21 +9,16 @@ from django.urls import reverse
 
 from evaluation import services
 from evaluation.models import Item, SelfCheck
-from tests.evaluation.factories import SelfCheckFactory
+from tests.evaluation.factories import SelfCheckFactory, published_guideline
 from tests.hubs.factories import UserFactory
 from yorozu.core import fiscal
 
 YEAR = fiscal.current_fiscal_year()
 
 
-def _published_guideline(cast, year):
-    draft = services.guideline_create_from_starter(fiscal_year=year, by=cast.hq)
-    return services.guideline_publish(guideline=draft, by=cast.hq)
-
-
 @pytest.fixture
 def hearing(cast):
-    _published_guideline(cast, YEAR)
+    published_guideline(fiscal_year=YEAR, by=cast.hq)
     return services.hearing_schedule(hub=cast.hub, fiscal_year=YEAR, held_on=fiscal.today(),
                                      lead=cast.hq, by=cast.hq)
 
@@ -46,7 +41,7 @@ def _self_checks(cast, hearing, levels: list[int]):
 
 
 def _last_years_hearing(cast, level: int):
-    _published_guideline(cast, YEAR - 1)
+    published_guideline(fiscal_year=YEAR - 1, by=cast.hq)
     last = services.hearing_schedule(hub=cast.hub, fiscal_year=YEAR - 1, held_on=fiscal.today(),
                                      lead=cast.hq, by=cast.hq)
     for item in Item.objects.filter(area__guideline=last.guideline):

@@ -50,6 +50,9 @@ def _year(request) -> int:
 # login-required middleware must let it through, and DRF answers 401 without a valid token.
 @method_decorator(login_not_required, name="dispatch")
 class ReadOnlyViewSet(viewsets.GenericViewSet):
+    # Every resource is a hub's, found by its prefecture code (/api/v1/hubs/13/).
+    lookup_field = "jis_code"
+    lookup_value_regex = r"\d{2}"
     http_method_names = ["get", "head", "options"]
 
     def throttled(self, request, wait):
@@ -76,8 +79,6 @@ class ReadOnlyViewSet(viewsets.GenericViewSet):
                     retrieve=extend_schema(summary="One hub"))
 class HubViewSet(ReadOnlyViewSet):
     serializer_class = HubSerializer
-    lookup_field = "jis_code"
-    lookup_value_regex = r"\d{2}"
 
     def get_queryset(self):
         return selectors.hubs_visible(user=self.request.user)
@@ -96,8 +97,6 @@ class HubViewSet(ReadOnlyViewSet):
     retrieve=extend_schema(summary="One hub's figures per month", parameters=[YEAR]))
 class FiguresViewSet(ReadOnlyViewSet):
     serializer_class = HubFiguresSerializer
-    lookup_field = "jis_code"
-    lookup_value_regex = r"\d{2}"
 
     def get_queryset(self):
         return selectors.hubs_visible(user=self.request.user, perm=VIEW_AGGREGATES)
@@ -120,8 +119,6 @@ class FiguresViewSet(ReadOnlyViewSet):
                     retrieve=extend_schema(summary="One hub's annual plan"))
 class PlanViewSet(ReadOnlyViewSet):
     serializer_class = PlanSerializer
-    lookup_field = "jis_code"
-    lookup_value_regex = r"\d{2}"
 
     def get_queryset(self):
         return selectors.plans_visible(user=self.request.user, fiscal_year=_year(self.request))
@@ -141,8 +138,6 @@ class PlanViewSet(ReadOnlyViewSet):
                                        parameters=[YEAR]))
 class ResultViewSet(ReadOnlyViewSet):
     serializer_class = ResultSerializer
-    lookup_field = "jis_code"
-    lookup_value_regex = r"\d{2}"
 
     def get_queryset(self):
         return selectors.results_visible(user=self.request.user,
