@@ -13,9 +13,8 @@ class AccessSyncMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated and user.access_synced_on != fiscal.today():
-            access_sync_for_user(user=user)
+        if request.user.is_authenticated:
+            _sync_today(request.user)
         return self.get_response(request)
 
 
@@ -37,8 +36,8 @@ class HubWallMiddleware:
                 rls.leave(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if getattr(view_func, "login_required", True) and not hasattr(request, "_hub_wall"):
-            request._hub_wall = rls.enter(_wall_of(request.user))
+        if getattr(view_func, "login_required", True):
+            _raise_wall(request, request.user)
 
 
 def _wall_of(user):
@@ -52,7 +51,16 @@ def enter_as(request, user) -> None:
     what these two middlewares do for a logged-in user, done once the view knows the user. Its
     access is rebuilt on its first request of the day, and the wall is raised for its hubs;
     HubWallMiddleware lowers it when the response leaves, as for any other view."""
+    _sync_today(user)
+    _raise_wall(request, user)
+
+
+def _sync_today(user) -> None:
     if user.access_synced_on != fiscal.today():
         access_sync_for_user(user=user)
+
+
+def _raise_wall(request, user) -> None:
+    """Once per request; HubWallMiddleware lowers it when the response leaves."""
     if not hasattr(request, "_hub_wall"):
         request._hub_wall = rls.enter(_wall_of(user))
