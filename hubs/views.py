@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yorozu.core.downloads import requested_format
-from yorozu.core.tables import table_for
+from yorozu.core.tables import filter_query, table_file, table_for
 from yorozu.core.versioned import submit_versioned
 
 from . import selectors, services
@@ -41,8 +41,12 @@ def _require(request, perm, hub):
 
 def hub_list(request):
     # At most the 47 hubs: one page, no count query.
-    table = table_for(HubTable(selectors.hub_list(user=request.user)), request, per_page=None)
-    return render(request, "hubs/hub_list.html", {"table": table})
+    table = HubTable(selectors.hub_list(user=request.user))
+    if chosen := requested_format(request):
+        return table_file(table, request, chosen=chosen, sheet="拠点", filename="拠点一覧",
+                          fallback="hubs")
+    table = table_for(table, request, per_page=None)
+    return render(request, "hubs/hub_list.html", {"table": table, "query": filter_query(request)})
 
 
 def agency_list(request, jis_code):
