@@ -112,7 +112,8 @@ def case_timeline(*, case: Case) -> list[tuple]:
 def _with_changed_fields(records: list) -> list:
     """Names the fields each history record changed, against the record before it. Topics
     are left out of the comparison: their history lives in another table (a query each)."""
-    for newer, older in zip(records, records[1:] + [None], strict=True):
+    # A case loaded without history (a bulk load) has no records: nothing to compare.
+    for newer, older in zip(records, [*records[1:], None][:len(records)], strict=True):
         newer.changed = []
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older, excluded_fields=["topics"])

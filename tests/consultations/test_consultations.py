@@ -187,6 +187,16 @@ def test_second_editor_of_a_case_sees_the_conflict_and_loses_nothing(client, cas
     assert editors == [cast.coordinator, cast.chief]  # who changed it, newest first
 
 
+def test_a_case_loaded_without_history_still_opens(client, cast):
+    """Bulk loads (seed_scale, old data) write no history rows: the timeline has no changes."""
+    session = SessionFactory(hub=cast.hub, case__lead=cast.coordinator, summary="一括登録の相談")
+    session.case.history.all().delete()
+    client.force_login(cast.coordinator)
+    response = client.get(reverse("consultations:case_detail", args=[session.case_id]))
+    assert response.status_code == 200
+    assert [kind for _when, kind, _item in response.context["timeline"]] == ["session"]
+
+
 def test_closing_a_case_needs_a_closing_date(client, cast):
     case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
     client.force_login(cast.coordinator)
