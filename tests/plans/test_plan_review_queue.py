@@ -106,7 +106,9 @@ def test_the_queue_remembers_the_year(client, cast, queue):
     back = client.get(QUEUE)
     assert back.status_code == 302 and back.url == f"{QUEUE}?year={YEAR - 1}"
     page = client.get(back.url).content.decode()
-    assert f"year={YEAR - 1}&amp;format=csv-cp932" in page
+    assert f"year={YEAR - 1}&amp;format=csv-cp932" in page and "?clear=1" in page
+    sorted_page = client.get(QUEUE, {"year": YEAR, "sort": "-hub"}).content.decode()
+    assert '<input type="hidden" name="sort" value="-hub">' in sorted_page  # kept by the picker
 
 
 def test_only_a_bureau_opens_the_queue(client, cast, queue):
