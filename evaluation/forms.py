@@ -10,6 +10,16 @@ from yorozu.core.widgets import DateInput
 from .models import ITEM_ROLES, LEVELS, Area, Guideline, Hearing, Item
 
 
+class MineOnlyForm(forms.Form):
+    """A list's "mine only" tick: the rows the user leads (hearings as HQ lead)."""
+
+    mine = forms.BooleanField(label=_("Mine only"), required=False,
+                              widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+    def mine_only(self) -> bool:
+        return self.is_valid() and self.cleaned_data["mine"]
+
+
 class GuidelineForm(forms.ModelForm):
     class Meta:
         model = Guideline

@@ -58,11 +58,16 @@ def evaluation_year(request, published: dict | None = None) -> years.YearPicker:
 
 
 # --- Hearings --------------------------------------------------------------------------------
-def hubs_with_hearings(*, fiscal_year: int) -> list[Hub]:
-    """Every hub with its hearing of the year (or None): HQ's planning list, two queries."""
+def hubs_with_hearings(*, fiscal_year: int, led_by=None) -> list[Hub]:
+    """Every hub with its hearing of the year (or None): HQ's planning list, two queries.
+    `led_by` (a user): only the hubs whose hearing that user leads."""
     hearings = {h.hub_id: h for h in Hearing.objects.filter(fiscal_year=fiscal_year)
                 .select_related("lead")}
-    hubs = list(Hub.objects.select_related("bureau").order_by("jis_code"))
+    hubs = Hub.objects.select_related("bureau").order_by("jis_code")
+    if led_by is not None:
+        hubs = hubs.filter(pk__in=[h.hub_id for h in hearings.values()
+                                   if h.lead_id == led_by.pk])
+    hubs = list(hubs)
     for hub in hubs:
         hub.hearing = hearings.get(hub.pk)
     return hubs

@@ -172,14 +172,15 @@ def awaiting_review_counts(*, user) -> dict[int, int]:
     return {row["hub_id"]: row["n"] for row in rows}
 
 
-def review_queue(*, user, hub: Hub, recent: int = 20) -> tuple[list, list]:
-    """The hub's coordinators' self-checks awaiting review, and the recently reviewed ones."""
+def review_queue(*, user, hub: Hub):
+    """The hub's coordinators' self-checks awaiting review (oldest submission first) and the
+    reviewed ones (newest review first), as two querysets for the page's tables."""
     checks = (SelfCheck.objects.for_user(user, REVIEW_SELF_CHECKS)
               .filter(hub=hub, role=Role.COORDINATOR).exclude(user=user)
               .select_related("user", "reviewed_by"))
     awaiting = checks.filter(status=SelfCheck.Status.SUBMITTED).order_by("submitted_at", "pk")
     reviewed = checks.filter(status=SelfCheck.Status.REVIEWED).order_by("-reviewed_at", "-pk")
-    return list(awaiting), list(reviewed[:recent])
+    return awaiting, reviewed
 
 
 def _average(value, count: int) -> float | None:

@@ -13,11 +13,14 @@ from evaluation.permissions import EVALUATE, VIEW_SELF_CHECK_SUMMARY
 from hubs.access import authorise, require
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
 from yorozu.core import fiscal
+from yorozu.core.downloads import requested_format
+from yorozu.core.tables import filter_query, remembered_filter, table_file, table_for
 from yorozu.core.versioned import submit_versioned
 
 from . import selectors, services
-from .forms import HearingForm, ReopenForm, ScoreForm
+from .forms import HearingForm, MineOnlyForm, ReopenForm, ScoreForm
 from .models import Hearing, Item
+from .tables import HearingTable
 
 
 def _hearing(request, pk) -> Hearing:
@@ -27,15 +30,27 @@ def _hearing(request, pk) -> Hearing:
 
 def hearing_list(request):
     require(request.user, EVALUATE)
+    if (back := remembered_filter(request)) is not None:
+        return back
     published = selectors.published_guidelines()
     picker = selectors.evaluation_year(request, published)
     year = picker.year
+    mine = MineOnlyForm(request.GET)
+    guideline = published.get(year)
+    # hearing_schedule schedules the current year's hearing only
+    can_schedule = year == fiscal.current_fiscal_year()
+    hubs = selectors.hubs_with_hearings(
+        fiscal_year=year, led_by=request.user if mine.mine_only() else None)
+    table = HearingTable(hubs, can_schedule=bool(guideline and can_schedule))
+    if chosen := requested_format(request):
+        return table_file(table, request, chosen=chosen, sheet="ヒアリング",
+                          filename=f"ヒアリング一覧_{year}年度", fallback=f"hearings-{year}")
+    # At most the 47 hubs: one page, no count query.
+    table = table_for(table, request, per_page=None)
     return render(request, "evaluation/hearing_list.html", {
         "year": year, "year_label": fiscal.fiscal_year_label(year), "picker": picker,
-        "hubs": selectors.hubs_with_hearings(fiscal_year=year),
-        "guideline": published.get(year),
-        # hearing_schedule schedules the current year's hearing only
-        "can_schedule": year == fiscal.current_fiscal_year(),
+        "table": table, "mine": mine, "query": filter_query(request),
+        "guideline": guideline, "can_schedule": can_schedule,
     })
 
 

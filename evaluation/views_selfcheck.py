@@ -17,10 +17,12 @@ from evaluation.permissions import REVIEW_SELF_CHECKS, SELF_CHECK, VIEW_SELF_CHE
 from hubs.access import hub_access, require
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
+from yorozu.core.tables import table_for
 
 from . import selfchecks
 from .models import SelfCheck
 from .selectors import evaluation_year
+from .tables import AwaitingSelfCheckTable, ReviewedSelfCheckTable
 
 COMMENT_MAX = 2000
 
@@ -210,12 +212,20 @@ def selfcheck_review(request, pk):
     return redirect("evaluation:selfcheck_review_list", jis_code=self_check.hub.jis_code)
 
 
+REVIEWED_PER_PAGE = 20  # as many as the page showed before it was paged
+
+
 def selfcheck_review_list(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_SELF_CHECK_SUMMARY)
     require(request.user, REVIEW_SELF_CHECKS, hub)
     awaiting, reviewed = selfchecks.review_queue(user=request.user, hub=hub)
-    for check in (*awaiting, *reviewed):
-        check.period = selfchecks.period_label(check.fiscal_year, check.half)
+    # Awaiting review: a few (the hub's coordinators, a half-year each), one page. The
+    # reviewed ones grow every half-year: paged, newest first.
+    awaiting = table_for(AwaitingSelfCheckTable(awaiting, prefix="awaiting-"), request,
+                         per_page=None)
+    reviewed = table_for(ReviewedSelfCheckTable(reviewed, order_by="-reviewed_at",
+                                                prefix="reviewed-"), request,
+                         per_page=REVIEWED_PER_PAGE)
     return render(request, "evaluation/selfcheck_review_list.html",
                   {"hub": hub, "awaiting": awaiting, "reviewed": reviewed})
 

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from consultations.selectors import referrals_overdue
 from evaluation.figures import hub_year
 from evaluation.plans.selectors import review_queue
+from evaluation.plans.tables import PlanQueueTable
 from hubs import selectors as hub_selectors
 from hubs.access import authorise, hub_access
 from hubs.forms import DecisionNoteForm
@@ -26,6 +27,7 @@ from hubs.roles import (
 )
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
+from yorozu.core.tables import table_for
 from yorozu.home import todo_list
 
 
@@ -61,6 +63,9 @@ def home(request):
         context["plan_year"] = fiscal.current_fiscal_year()
         context["plan_queue"] = review_queue(user=request.user,
                                              fiscal_year=context["plan_year"])
+        context["plan_queue_table"] = table_for(
+            PlanQueueTable(list(context["plan_queue"]), fiscal_year=context["plan_year"],
+                           prefix="plans-"), request, per_page=None)
     context["todo"] = todo_list(request.user, appointments,
                                 plan_queue=context.get("plan_queue"))
     return render(request, "home.html", context)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboards/bureau/", dashboards.bureau_dashboard, name="plan_dashboard_bureau"),
     path("dashboards/national/", dashboards.national_dashboard,
          name="plan_dashboard_national"),
+    path("review/", views.plan_review_queue, name="plan_review_queue"),
     path(PLAN, views.plan_detail, name="plan_detail"),
     path(f"{PLAN}start/", views.plan_start, name="plan_start"),
     path(f"{PLAN}edit/", views.plan_edit, name="plan_edit"),

@@ -3,6 +3,7 @@ layer (another hub's plan is a 404 like a missing one; a plan the role sees but 
 is a 403), and every write goes through plans/services.py."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,13 +14,16 @@ from evaluation.plans.permissions import COMMENT_PLAN, EDIT_PLAN, REVIEW_PLAN, V
 from evaluation.surveys.agency_selectors import agency_survey_for_year
 from hubs.access import authorise, hub_access, require
 from hubs.scoping import hub_for_user_or_404
-from yorozu.core import fiscal
+from yorozu.core import fiscal, years
+from yorozu.core.downloads import requested_format
+from yorozu.core.tables import filter_query, remembered_filter, table_file, table_for
 from yorozu.core.versioned import submit_versioned
 
 from . import content as plan_content
 from . import selectors, services
 from .forms import ConfirmForm, PlanForm, SectionCommentForm
 from .models import SECTIONS, AnnualPlan
+from .tables import PlanQueueTable
 
 Status = AnnualPlan.Status
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -54,6 +58,29 @@ def _state_error(request) -> None:
     messages.error(request, _("The plan's status does not allow this any more: someone may "
                               "have acted on it meanwhile. The page shows where it stands "
                               "now."))
+
+
+# --- The bureau's review queue ----------------------------------------------------------------
+@require_safe
+def plan_review_queue(request):
+    """Every hub the bureau reviews plans of, with its plan's status for the year picked;
+    downloadable as the page shows it. The plan page, one tap away, has the review's
+    actions (start, accept, return)."""
+    if not hub_access(request.user).anywhere(REVIEW_PLAN):
+        raise PermissionDenied
+    if (back := remembered_filter(request)) is not None:
+        return back
+    picker = years.year_picker(request)
+    year = picker.year
+    table = PlanQueueTable(selectors.review_queue(user=request.user, fiscal_year=year),
+                           fiscal_year=year)
+    if chosen := requested_format(request):
+        return table_file(table, request, chosen=chosen, sheet="事業計画の審査",
+                          filename=f"事業計画の審査_{year}年度", fallback=f"plan-review-{year}")
+    # At most a bureau's hubs: one page, no count query.
+    table = table_for(table, request, per_page=None)
+    return render(request, "evaluation/plans/plan_review_page.html", {
+        "table": table, "picker": picker, "year": year, "query": filter_query(request)})
 
 
 # --- The plan page ----------------------------------------------------------------------------

@@ -16,21 +16,23 @@ from hubs.scoping import (
     hub_for_user_or_404,
 )
 from yorozu.core import fiscal
+from yorozu.core.tables import table_for
 from yorozu.core.versioned import submit_versioned
 
 from . import agency, agency_selectors
 from .agency_forms import SurveyForm
 from .models import AgencySurvey
+from .tables import AgencySurveyTable
 
 SURVEYS = AgencySurvey.objects.select_related("hub", "hub__bureau")
 
 
 def agency_survey_list(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_AGGREGATES)
+    surveys = agency_selectors.survey_list(hub=authorise(request.user, VIEW_AGGREGATES, hub))
+    table = table_for(AgencySurveyTable(surveys), request)
     return render(request, "evaluation/surveys/agency_list.html", {
-        "hub": hub,
-        "surveys": list(agency_selectors.survey_list(
-            hub=authorise(request.user, VIEW_AGGREGATES, hub))),
+        "hub": hub, "table": table,
         "can_run": hub_access(request.user).can(RUN_AGENCY_SURVEY, hub.pk)})
 
 

@@ -5,12 +5,14 @@ versions, notification emails sent once, and edit conflicts."""
 import pytest
 from django.core import mail
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
 
 from evaluation.plans import content as plan_content
 from evaluation.plans import selectors, services
 from evaluation.plans.indicators import STANDARD
 from evaluation.plans.models import SECTIONS, AnnualPlan, PlanComment, PlanNotification, PlanVersion
+from evaluation.plans.tables import PlanQueueTable
 from evaluation.plans.tasks import plan_notify
 from hubs.roles import Role
 from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
@@ -499,7 +501,8 @@ def test_review_queue_lists_the_bureaus_hubs_awaiting_review_first(cast):
     assert all(r.plan is None for r in rows[1:])
     assert selectors.review_queue(user=cast.chief, fiscal_year=YEAR) == []
     html = render_to_string("evaluation/plans/plan_review_queue.html",
-                            {"rows": rows, "year": YEAR})
+                            {"table": PlanQueueTable(rows, fiscal_year=YEAR)},
+                            request=RequestFactory().get("/"))
     assert url("plan_detail", cast.hub) in html
 
 

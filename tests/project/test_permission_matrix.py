@@ -175,6 +175,8 @@ MATRIX: dict[str, Row] = {
                                     "L 404 404 404 404 200 404"),
     "plans:plan_dashboard_bureau": Row("GET", None, "L 403 403 403 200 200 403"),
     "plans:plan_dashboard_national": Row("GET", None, HQ_PAGE),
+    # The review queue: the bureaus' (their hubs); HQ comments on plans but does not review.
+    "plans:plan_review_queue": Row("GET", None, "L 403 403 403 200 403 403"),
     # Annual plans: the hub's staff read, the chief coordinator and the implementing
     # organization draft and confirm, the bureau reviews, HQ comments. Each target puts the
     # own hub's plan (and the other hub's) in the state the action needs.
@@ -486,7 +488,8 @@ def test_url_answers_each_role_as_the_matrix_says(client, cast, logins, name, ro
 # answers every role exactly as the page does, and another hub's list is a 404 as a file too.
 DOWNLOADS = ["consultations:case_list", "consultations:followups", "hubs:agency_list",
              "plans:plan_dashboard_hub", "plans:plan_dashboard_bureau",
-             "plans:plan_dashboard_national"]
+             "plans:plan_dashboard_national", "evaluation:hearing_list",
+             "plans:plan_review_queue"]
 
 
 def _download_cases():

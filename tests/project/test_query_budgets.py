@@ -59,6 +59,9 @@ PAGES = [
     ("impl_org", "evaluation:selfcheck_summary", {"jis_code": "13"}, 13),
     ("hq", "evaluation:selfcheck_summary", {"jis_code": "13"}, 12),
     ("chief", "evaluation:selfcheck_review_list", {"jis_code": "13"}, 10),
+    # Hearings: the years with a guideline, the hearings of the year, the hubs.
+    ("hq", "evaluation:hearing_list", {}, 9),
+    ("bureau", "plans:plan_review_queue", {}, 9),  # the queue's three queries
     # Annual plans and their dashboards (growing sessions, clients and referrals above).
     # The plan page also shows satisfaction actuals and the agency survey (this or last year).
     ("chief", "plans:plan_detail", {"jis_code": "13", "plan": True}, 21),
@@ -77,6 +80,8 @@ PAGES = [
     ("chief", "consultations:followups", {"jis_code": "13", "format": "csv-utf8"}, 8),
     ("chief", "hubs:agency_list", {"jis_code": "13", "format": "xlsx"}, 7),
     ("chief", "plans:plan_dashboard_hub", {"jis_code": "13", "format": "csv-cp932"}, 13),
+    ("hq", "evaluation:hearing_list", {"format": "xlsx"}, 8),
+    ("bureau", "plans:plan_review_queue", {"format": "csv-utf8"}, 8),
 ]
 
 # The REST API (with the role's token) and the calendar feed (its address): the token, the
