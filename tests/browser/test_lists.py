@@ -14,6 +14,7 @@ from tests.consultations.factories import CaseFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, sign_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -193,9 +194,46 @@ def test_bureau_approves_and_rejects_on_a_phone(page, users):
     expect(reject).to_be_in_viewport()
     reject.click()
     page.get_by_role("dialog").get_by_role("button", name="却下").click()
-    expect(page.locator(".messages .alert")).to_be_visible()
+    # The approval's message is still on the page until the rejection's page replaces it.
+    expect(page.locator(".messages")).to_contain_text("申請を却下しました")
 
     approved.refresh_from_db()
     rejected.refresh_from_db()
     assert approved.status == Appointment.Status.APPROVED
     assert rejected.status == Appointment.Status.REJECTED
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_appointments_sort_download_and_stay_readable(page, users, width):
+    """Both tables of the appointments page sort on their own; the queue's buttons are in view
+    without scrolling sideways; no column squeezes Japanese; the page offers its download."""
+    for n, (family, kana) in enumerate([("渡辺", "ワタナベ"), ("青木", "アオキ")]):
+        _propose(users, family, f"p{n}@example.jp").user.__class__.objects.filter(
+            email=f"p{n}@example.jp").update(family_name_kana=kana)
+    decided = _propose(users, "加藤", "kato@example.jp")
+    services.appointment_reject(appointment=decided, by=users.bureau, note="重複")
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, users.bureau)
+    page.goto("/hubs/appointments/")
+    shoot(page, "appointments")
+    assert_accessible(page)
+    _check_no_one_character_lines(page, "table.appointment-decisions")
+    queue = page.locator("table.appointment-queue")
+    row = queue.locator("tbody tr").filter(has_text="渡辺")
+    _assert_within_the_width(page, row.get_by_role("button", name="承認", exact=True),
+                             row.get_by_role("button", name="却下", exact=True),
+                             row.get_by_label("理由"))
+
+    header = queue.locator("thead th").filter(has_text="氏名")
+    header.get_by_role("link").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(queue.locator("tbody tr").first).to_contain_text("青木")  # ア before ワ
+    decisions = page.locator("table.appointment-decisions")
+    expect(decisions.locator("thead th").first).to_have_attribute("aria-sort", "none")
+    decisions.locator("thead th").filter(has_text="状況").get_by_role("link").click()
+    assert "sort=name" in page.url and "decided-sort=status" in page.url
+    expect(header).to_have_attribute("aria-sort", "ascending")  # the queue kept its sort
+    expect(page.get_by_role("link", name="Excel", exact=True)).to_have_attribute(
+        "href", re.compile(r"decided-sort=status&format=xlsx"))
+    shoot(page, "appointments-sorted")
+    assert_accessible(page)

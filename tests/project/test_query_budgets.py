@@ -42,8 +42,9 @@ PAGES = [
     ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("chief", "hubs:agency_list", {"jis_code": "13"}, 10),  # + the count of its paged table
-    ("bureau", "hubs:appointment_list", {}, 8),
-    ("chief", "hubs:appointment_list", {}, 9),  # recent decisions with their invitations
+    # + the counts of its two paged tables (the queue, the decisions: w17-tables-hub).
+    ("bureau", "hubs:appointment_list", {}, 10),
+    ("chief", "hubs:appointment_list", {}, 11),  # recent decisions with their invitations
     # Consultations: lists, the case page and the quick log.
     ("coordinator", "consultations:case_list", {"jis_code": "13"}, 13),
     ("hq", "consultations:case_list", {"jis_code": "13"}, 13),  # the logged read, no own hub
@@ -76,6 +77,7 @@ PAGES = [
     ("coordinator", "consultations:case_list", {"jis_code": "13", "format": "csv-cp932"}, 9),
     ("chief", "consultations:followups", {"jis_code": "13", "format": "csv-utf8"}, 8),
     ("chief", "hubs:agency_list", {"jis_code": "13", "format": "xlsx"}, 7),
+    ("bureau", "hubs:appointment_list", {"format": "xlsx"}, 6),
     ("chief", "plans:plan_dashboard_hub", {"jis_code": "13", "format": "csv-cp932"}, 13),
 ]
 
