@@ -12,6 +12,7 @@ from hubs import services
 from hubs.models import Appointment
 from tests.consultations.factories import CaseFactory
 from yorozu.core import fiscal
+from yorozu.jobs.models import Job
 
 from .conftest import assert_accessible, sign_in
 from .screens import shoot
@@ -236,4 +237,37 @@ def test_appointments_sort_download_and_stay_readable(page, users, width):
     expect(page.get_by_role("link", name="Excel", exact=True)).to_have_attribute(
         "href", re.compile(r"decided-sort=status&format=xlsx"))
     shoot(page, "appointments-sorted")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_jobs_list_sorts_and_keeps_polling(page, users, width):
+    """The jobs page's tables sort on their own; after a sort the running job's bar still moves
+    without a reload; no column squeezes Japanese at either width."""
+    running = Job.objects.create(kind="report_hub_monthly", scope=Job.Scope.HUB, hub=users.hub,
+                                 started_by=users.chief, status=Job.Status.RUNNING, done=1,
+                                 total=4, params={"year": 2026, "month": 5})
+    Job.objects.create(kind="report_hub_monthly", scope=Job.Scope.HUB, hub=users.hub,
+                       started_by=users.chief, status=Job.Status.FAILED, done=2, total=4,
+                       params={"year": 2026, "month": 4}, error="集計できませんでした")
+    Job.objects.create(kind="report_hub_monthly", scope=Job.Scope.HUB, hub=users.hub,
+                       status=Job.Status.PENDING, params={"year": 2026, "month": 6})
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, users.chief)
+    page.goto("/jobs/")
+    shoot(page, "jobs")
+    assert_accessible(page)
+    _check_no_one_character_lines(page, "table.job-table")
+
+    mine = page.locator("table.job-table").first
+    header = mine.locator("thead th").filter(has_text="処理").first
+    header.get_by_role("link").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(mine.locator("tbody tr").first).to_contain_text("2026年4月")
+    bar = mine.locator("tbody tr").filter(has_text="2026年5月").locator("progress.job-bar")
+    expect(bar).to_have_attribute("value", "25")
+    Job.objects.filter(pk=running.pk).update(done=3)
+    expect(bar).to_have_attribute("value", "75")  # polled, not reloaded
+    page.mouse.move(0, 0)
+    shoot(page, "jobs-sorted")
     assert_accessible(page)
