@@ -134,7 +134,8 @@ def test_coordinator_sorts_pages_and_filters_the_case_list(page, users, cases, w
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("role", "path", "name"), [
-    ("hq", "/hubs/", "hubs"), ("chief", "/hubs/13/agencies/", "agencies")])
+    ("hq", "/hubs/", "hubs"), ("chief", "/hubs/13/agencies/", "agencies"),
+    ("bureau", "/", "home-hubs")])
 def test_hub_lists_sort_and_stay_readable(page, users, agencies, role, path, name, width):
     page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, users.by_role()[role])
@@ -143,6 +144,7 @@ def test_hub_lists_sort_and_stay_readable(page, users, agencies, role, path, nam
     first.get_by_role("link").click()
     expect(first).to_have_attribute("aria-sort", re.compile("ascending|descending"))
     page.screenshot(path=f"/tmp/w17-lists-{name}-{width}.png")
+    shoot(page, name)
     _check_no_one_character_lines(page, "table.list-table")
     assert_accessible(page)
 
@@ -270,4 +272,20 @@ def test_jobs_list_sorts_and_keeps_polling(page, users, width):
     expect(bar).to_have_attribute("value", "75")  # polled, not reloaded
     page.mouse.move(0, 0)
     shoot(page, "jobs-sorted")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_clients_cases_sort_and_stay_readable(page, users, cases, width):
+    CaseFactory(hub=users.hub, lead=users.chief, client=cases[0].client)
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, users.coordinator)
+    page.goto(f"/consultations/clients/{cases[0].client_id}/")
+    header = page.locator("table.case-table thead th").first
+    expect(header).to_contain_text("開始日")
+    header.get_by_role("link").click()
+    expect(header).to_have_attribute("aria-sort", re.compile("ascending|descending"))
+    expect(page.locator("table.case-table tbody tr")).to_have_count(2)
+    shoot(page, "client-cases")
+    _check_no_one_character_lines(page)
     assert_accessible(page)

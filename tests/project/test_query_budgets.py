@@ -51,7 +51,8 @@ PAGES = [
     ("coordinator", "consultations:my_cases", {}, 10),
     ("chief", "consultations:followups", {"jis_code": "13"}, 12),  # + the next steps' count (paged)
     ("coordinator", "consultations:case_detail", {"case": True}, 15),
-    ("coordinator", "consultations:client_detail", {"client": True}, 11),
+    # + the count of its paged case table (w17-tables-hub).
+    ("coordinator", "consultations:client_detail", {"client": True}, 12),
     ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 11),
     ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
     # Self-checks (their growth with more self-checks is checked in test_self_checks.py).
