@@ -62,6 +62,18 @@ class CaseTable(ListTable):
         return f"{value:,}"
 
 
+class ClientCaseTable(CaseTable):
+    """A client's own cases (the client page): the case table without the client, each case
+    reached from the date it opened."""
+
+    class Meta(CaseTable.Meta):
+        exclude = ("client",)
+        sequence = ("opened_on", "...")
+
+    def render_opened_on(self, value, record: Case):
+        return _case_link(record.pk, date_format(value, DATE))
+
+
 class ReferralTable(ListTable):
     caption = _("Referrals")
     follow_up_due = tables.Column(_("Follow-up due"), order_by=("follow_up_due", "pk"),

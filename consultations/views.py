@@ -25,7 +25,7 @@ from .filters import CaseFilter, FollowupFilter
 from .forms import CaseForm, ClientForm, ReferralCloseForm, ReferralForm, SessionForm
 from .models import Case, Client, Referral, Session
 from .quicklog import QuickLog, search_choices
-from .tables import CaseTable, NextStepTable, ReferralTable
+from .tables import CaseTable, ClientCaseTable, NextStepTable, ReferralTable
 from .validators import clean_text
 
 PAGE_SIZE = 50
@@ -261,8 +261,9 @@ def client_detail(request, pk):
     cases = selectors.case_list(user=request.user,
                                 hub=authorise(request.user, VIEW_RECORDS, client.hub)
                                 ).filter(client=client)
+    table = table_for(ClientCaseTable(cases, order_by="-opened_on"), request, per_page=PAGE_SIZE)
     return render(request, "consultations/client_detail.html", {
-        "client": client, "cases": list(cases[:PAGE_SIZE]),
+        "client": client, "table": table,
         "can_change": hub_access(request.user).can(CHANGE_RECORDS, client.hub_id),
     })
 

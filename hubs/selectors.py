@@ -1,6 +1,7 @@
 """Reads for the hubs app. Every hub-owned read goes through for_user()."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
+from django.db.models.functions import Concat
 
 from yorozu.core import fiscal
 
@@ -39,30 +40,59 @@ def hub_staff(*, hub: AuthorisedHub):
     )
 
 
+def _appointment_hubs(access) -> list[int]:
+    """The hubs whose appointments the user decides on or proposes."""
+    visible = (access.hub_ids(APPROVE_APPOINTMENT) or frozenset()) | (
+        access.hub_ids(PROPOSE_APPOINTMENT) or frozenset())
+    return sorted(visible)
+
+
 def appointment_queue(*, user):
     """Proposals awaiting a decision that the user may decide or has proposed."""
-    access = hub_access(user)
-    deciding = access.hub_ids(APPROVE_APPOINTMENT)
-    proposing = access.hub_ids(PROPOSE_APPOINTMENT)
-    visible = (deciding or frozenset()) | (proposing or frozenset())
     return (
-        Appointment.objects.filter(status=Appointment.Status.PROPOSED, hub_id__in=visible)
+        Appointment.objects.filter(status=Appointment.Status.PROPOSED,
+                                   hub_id__in=_appointment_hubs(hub_access(user)))
         .select_related("user", "hub", "proposed_by")
         .order_by("starts_on", "pk")
     )
 
 
-def appointment_recent(*, user, limit: int = 20):
-    access = hub_access(user)
-    visible = (access.hub_ids(APPROVE_APPOINTMENT) or frozenset()) | (
-        access.hub_ids(PROPOSE_APPOINTMENT) or frozenset()
-    )
+def appointment_decisions(*, user):
+    """Coordinator appointments decided at the user's hubs, newest decision first."""
     return (
-        Appointment.objects.filter(hub_id__in=visible, role=Role.COORDINATOR)
+        Appointment.objects.filter(hub_id__in=_appointment_hubs(hub_access(user)),
+                                   role=Role.COORDINATOR)
         .exclude(status=Appointment.Status.PROPOSED)
         .select_related("user", "hub", "decided_by")
-        .order_by("-decided_at", "-pk")[:limit]
+        .order_by("-decided_at", "-pk")
     )
+
+
+def appointment_all(*, user):
+    """Every coordinator appointment of the appointments page, proposed or decided (its
+    download)."""
+    return (
+        Appointment.objects.filter(hub_id__in=_appointment_hubs(hub_access(user)),
+                                   role=Role.COORDINATOR)
+        .select_related("user", "hub", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def with_name_key(appointments, access):
+    """Each with `name_key`, the sort key of the person's name as this user sees it
+    (Appointment.shown_name): the account's name in kana where the user decides on the hub's
+    appointments or the proposal typed none, else the name the proposal typed. So a sort
+    never orders a hub's proposals by names it may not see."""
+    account = Concat("user__family_name_kana", Value(" "), "user__given_name_kana", Value(" "),
+                     "user__family_name", Value(" "), "user__given_name",
+                     output_field=CharField())
+    deciding = access.hub_ids(APPROVE_APPOINTMENT)
+    if deciding is None:  # everywhere
+        return appointments.annotate(name_key=account)
+    return appointments.annotate(name_key=Case(
+        When(Q(hub_id__in=sorted(deciding)) | Q(proposed_name=""), then=account),
+        default=F("proposed_name"), output_field=CharField()))
 
 
 def agency_list(*, user, hub: AuthorisedHub, include_inactive: bool = False):

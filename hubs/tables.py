@@ -1,15 +1,23 @@
-"""The hub list and a hub's support-agency directory as tables (yorozu/core/tables.py)."""
+"""The hub list, a hub's support-agency directory and the appointments page as tables
+(yorozu/core/tables.py)."""
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from yorozu.core.tables import ListTable
 
-from .models import Hub, SupportAgency
+from .invitations import invitable
+from .models import Appointment, Hub, SupportAgency
+from .roles import APPROVE_APPOINTMENT, PROPOSE_APPOINTMENT
 
+DATE = "Y-m-d"  # the tables' compact date (consultations/tables.py)
 NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
 class HubTable(ListTable):
@@ -62,3 +70,148 @@ class AgencyTable(ListTable):
 
     def render_email(self, value):
         return format_html('<a href="mailto:{}">{}</a>', value, value)
+
+
+# --- Appointments ----------------------------------------------------------------------------
+# The person an appointment is for, as this reader may see them (Appointment.shown_name), sorts
+# on the key the selector computed for the same reader (hubs.selectors.with_name_key).
+NAME_ORDER = ("name_key", "pk")
+
+
+def _labelled(label, **attrs) -> dict:
+    """A cell that names its column when a row is a card (the queue on a phone)."""
+    td = {"data-label": label, **attrs}
+    return {"td": td}
+
+
+def _person(prefix: str) -> tuple:
+    return (f"{prefix}__family_name_kana", f"{prefix}__given_name_kana",
+            f"{prefix}__family_name", "pk")
+
+
+def _day(value) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return date_format(value, DATE)
+
+
+class _AppointmentTable(ListTable):
+    """What both tables of the appointments page share: whom, where and for how long, read
+    with the reader's access (hubs.access.hub_access) to name the person as they may."""
+
+    name = tables.Column(_("Full name"), empty_values=(), order_by=NAME_ORDER)
+    hub = tables.Column(_("Hub"), accessor="hub__name", order_by=("hub__jis_code", "pk"))
+
+    def __init__(self, *args, access, **kwargs):
+        self.access = access
+        super().__init__(*args, **kwargs)
+
+    def sees_account(self, record: Appointment) -> bool:
+        return self.access.can(APPROVE_APPOINTMENT, record.hub_id)
+
+    def shown_name(self, record: Appointment) -> str:
+        return record.shown_name(sees_account=self.sees_account(record))
+
+    def value_name(self, record: Appointment) -> str:
+        return self.shown_name(record)
+
+
+class AppointmentQueueTable(_AppointmentTable):
+    """Proposals awaiting the bureau, with the buttons of whoever may decide or withdraw them.
+    On a phone each row is a card (the `table-cards` class), so the buttons stay in view."""
+
+    caption = _("Coordinator appointments awaiting bureau approval")
+    hub = tables.Column(_("Hub"), accessor="hub__name", order_by=("hub__jis_code", "pk"),
+                        attrs=_labelled(_("Hub")))
+    term = tables.Column(_("Term"), accessor="starts_on", order_by=("starts_on", "ends_on", "pk"),
+                         attrs=_labelled(_("Term")))
+    proposed_by = tables.Column(_("Proposed by"), empty_values=(), order_by=_person("proposed_by"),
+                                attrs=_labelled(_("Proposed by")))
+    decision = tables.Column(_("Decision"), empty_values=(), orderable=False,
+                             exclude_from_export=True, attrs=_labelled(_("Decision")))
+
+    class Meta(ListTable.Meta):
+        attrs = {"class": f"{ListTable.Meta.attrs['class']} table-cards appointment-queue"}
+        empty_text = _("Nothing is awaiting approval.")
+
+    def render_name(self, record: Appointment):
+        name = self.shown_name(record)
+        typed = ""
+        if (self.sees_account(record) and record.proposed_name
+                and record.proposed_name != name):
+            typed = format_html('<br><span class="small">{}</span>',
+                                _("Named in the proposal: %(name)s")
+                                % {"name": record.proposed_name})
+        return format_html('{}{}<br><span class="small text-body-secondary text-break">{}</span>',
+                           name, typed, record.user.email)
+
+    def render_term(self, record: Appointment):
+        return format_html('<span class="text-nowrap">{}</span>', _("%(start)s to %(end)s") % {
+            "start": _day(record.starts_on), "end": _day(record.ends_on)})
+
+    def value_term(self, record: Appointment) -> str:
+        return str(_("%(start)s to %(end)s") % {"start": _day(record.starts_on),
+                                               "end": _day(record.ends_on)})
+
+    def render_proposed_by(self, record: Appointment):
+        who = str(record.proposed_by) if record.proposed_by else "—"
+        if record.note:
+            return format_html('{}<br><span class="small">{}</span>', who, record.note)
+        return who
+
+    def render_decision(self, record: Appointment):
+        return render_to_string("hubs/_appointment_decision.html", {
+            "a": record, "name": self.shown_name(record),
+            "can_decide": self.sees_account(record),
+            "can_withdraw": self.access.can(PROPOSE_APPOINTMENT, record.hub_id),
+        }, request=self.request)
+
+
+class AppointmentTable(_AppointmentTable):
+    """Coordinator appointments as decided (the page's recent decisions, newest first) and,
+    in the download, with the proposals still awaiting a decision."""
+
+    caption = _("Recent decisions")
+    starts_on = tables.Column(_("Start date"), order_by=("starts_on", "pk"), attrs=NOWRAP)
+    ends_on = tables.Column(_("End date"), order_by=("ends_on", "pk"), attrs=NOWRAP)
+    status = tables.Column(_("Status"), order_by=("status", "pk"), attrs=NOWRAP)
+    decided_at = tables.Column(_("Decided on"), order_by=("decided_at", "pk"), attrs=NOWRAP)
+    decided_by = tables.Column(_("Decided by"), order_by=_person("decided_by"), attrs=NOWRAP)
+    invitation = tables.Column(_("Invitation email"), empty_values=(),
+                               order_by=("invitation", "invitation_at", "pk"))
+
+    class Meta(ListTable.Meta):
+        attrs = {"class": f"{ListTable.Meta.attrs['class']} appointment-decisions"}
+        empty_text = _("No decisions yet.")
+
+    def render_name(self, record: Appointment):
+        return self.shown_name(record)
+
+    def render_starts_on(self, value):
+        return _day(value)
+
+    def render_ends_on(self, value):
+        return _day(value)
+
+    def render_status(self, record: Appointment):
+        return record.get_status_display()
+
+    def render_decided_at(self, value):
+        return _day(value)
+
+    def value_decided_at(self, value):
+        return timezone.localtime(value).date() if value else None
+
+    def value_decided_by(self, value) -> str:
+        return str(value) if value else ""
+
+    def render_invitation(self, record: Appointment):
+        return render_to_string("hubs/_appointment_invitation.html", {
+            "a": record, "can_invite": invitable(record),
+            "invited_on": _day(record.invitation_at) if record.invitation_at else ""},
+            request=self.request)
+
+    def value_invitation(self, record: Appointment) -> str:
+        return record.get_invitation_display() if record.invitation else ""

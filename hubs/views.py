@@ -12,8 +12,7 @@ from yorozu.core.versioned import submit_versioned
 from . import selectors, services
 from .access import authorise, hub_access, require
 from .exports import agencies_file
-from .forms import AgencyForm, DecisionNoteForm, ProposeForm
-from .invitations import invitable
+from .forms import AgencyForm, ProposeForm
 from .models import Appointment, SupportAgency
 from .roles import (
     APPROVE_APPOINTMENT,
@@ -28,7 +27,10 @@ from .scoping import (
     get_for_user_or_404,
     hub_for_user_or_404,
 )
-from .tables import AgencyTable, HubTable
+from .tables import AgencyTable, AppointmentQueueTable, AppointmentTable, HubTable
+
+DECIDED = "decided-"  # the second table of the appointments page sorts and pages on its own
+RECENT = 20
 
 
 def _hub(request, jis_code, perm=VIEW_HUB):
@@ -93,18 +95,21 @@ def appointment_list(request):
     access = hub_access(request.user)
     if not (access.anywhere(APPROVE_APPOINTMENT) or access.anywhere(PROPOSE_APPOINTMENT)):
         raise PermissionDenied
-    queue = selectors.appointments_named(selectors.appointment_queue(user=request.user), access)
-    for appointment in queue:
-        appointment.can_decide = access.can(APPROVE_APPOINTMENT, appointment.hub_id)
-        appointment.can_withdraw = access.can(PROPOSE_APPOINTMENT, appointment.hub_id)
-    recent = selectors.appointments_named(selectors.appointment_recent(user=request.user), access)
-    for appointment in recent:
-        appointment.can_invite = invitable(appointment)
+    if chosen := requested_format(request):
+        # Every appointment of the page, proposals included, in the decisions' sort.
+        every = AppointmentTable(selectors.with_name_key(
+            selectors.appointment_all(user=request.user), access), access=access,
+            prefix=DECIDED, order_by="-decided_at")
+        return table_file(every, request, chosen=chosen, sheet="任命", filename="任命一覧",
+                          fallback="appointments")
+    queue = table_for(AppointmentQueueTable(
+        selectors.with_name_key(selectors.appointment_queue(user=request.user), access),
+        access=access, order_by="term"), request)
+    decided = table_for(AppointmentTable(
+        selectors.with_name_key(selectors.appointment_decisions(user=request.user), access),
+        access=access, prefix=DECIDED, order_by="-decided_at"), request, per_page=RECENT)
     return render(request, "hubs/appointment_list.html", {
-        "queue": queue,
-        "recent": recent,
-        "note_form": DecisionNoteForm(),
-    })
+        "queue": queue, "decided": decided, "query": filter_query(request)})
 
 
 def appointment_propose(request, jis_code):

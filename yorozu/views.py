@@ -26,6 +26,7 @@ from hubs.roles import (
     Role,
 )
 from hubs.scoping import hub_for_user_or_404
+from hubs.tables import HubTable
 from yorozu.core import fiscal
 from yorozu.core.tables import table_for
 from yorozu.home import todo_list
@@ -57,7 +58,10 @@ def home(request):
         "is_hq": Role.HQ in roles,
     }
     if context["is_bureau"] or context["is_hq"]:
-        context["hubs"] = list(hub_selectors.hub_list(user=request.user))
+        # At most the 47 hubs: one page, sorted on its own prefix (no other table here).
+        context["hub_table"] = table_for(
+            HubTable(hub_selectors.hub_list(user=request.user), prefix="hubs-"), request,
+            per_page=None)
     context.update(_consultation_work(request.user, appointments))
     if context["is_bureau"]:
         context["plan_year"] = fiscal.current_fiscal_year()

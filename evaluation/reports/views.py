@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods
 from hubs.access import authorise, hub_access
 from hubs.scoping import hub_for_user_or_404
 from yorozu.core import fiscal
+from yorozu.core.tables import table_for
 from yorozu.jobs.registry import KINDS
+from yorozu.jobs.tables import JobTable
 
 from . import selectors, services
 from .forms import FiscalYearForm, MonthForm
@@ -32,10 +34,10 @@ def report_hub(request, jis_code):
                                                   chosen=form.cleaned_data["format"])
         _tell(request, started, date_format(month, "YEAR_MONTH_FORMAT"))
         return redirect("reports:report_hub", jis_code=hub.jis_code)
+    jobs = selectors.report_jobs(kind=HUB_MONTHLY,
+                                 hub=authorise(request.user, KINDS[HUB_MONTHLY].perm, hub))
     return render(request, "evaluation/reports/report_hub.html", {
-        "hub": hub, "form": form,
-        "jobs": selectors.report_jobs(
-            kind=HUB_MONTHLY, hub=authorise(request.user, KINDS[HUB_MONTHLY].perm, hub))})
+        "hub": hub, "form": form, "jobs": jobs, "jobs_table": _recent(request, jobs)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,8 +53,16 @@ def report_national(request):
                                                        chosen=form.cleaned_data["format"])
         _tell(request, started, fiscal.fiscal_year_label(year))
         return redirect("reports:report_national")
+    jobs = selectors.report_jobs(kind=NATIONAL_FY)
     return render(request, "evaluation/reports/report_national.html", {
-        "form": form, "jobs": selectors.report_jobs(kind=NATIONAL_FY)})
+        "form": form, "jobs": jobs, "jobs_table": _recent(request, jobs)})
+
+
+def _recent(request, jobs) -> JobTable:
+    """The latest report jobs (selectors.RECENT_JOBS), with their live progress: one page."""
+    return table_for(JobTable(jobs, caption=_("Recent reports, newest first"),
+                              job_header=_("Report"), exclude=("scope",),
+                              empty_text=_("No reports yet.")), request, per_page=None)
 
 
 def _tell(request, started: bool, period: str) -> None:

@@ -12,8 +12,10 @@ from hubs import services
 from hubs.models import Appointment
 from tests.consultations.factories import CaseFactory
 from yorozu.core import fiscal
+from yorozu.jobs.models import Job
 
 from .conftest import assert_accessible, sign_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -132,7 +134,8 @@ def test_coordinator_sorts_pages_and_filters_the_case_list(page, users, cases, w
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("role", "path", "name"), [
-    ("hq", "/hubs/", "hubs"), ("chief", "/hubs/13/agencies/", "agencies")])
+    ("hq", "/hubs/", "hubs"), ("chief", "/hubs/13/agencies/", "agencies"),
+    ("bureau", "/", "home-hubs")])
 def test_hub_lists_sort_and_stay_readable(page, users, agencies, role, path, name, width):
     page.set_viewport_size({"width": width, "height": 800})
     sign_in(page, users.by_role()[role])
@@ -141,6 +144,7 @@ def test_hub_lists_sort_and_stay_readable(page, users, agencies, role, path, nam
     first.get_by_role("link").click()
     expect(first).to_have_attribute("aria-sort", re.compile("ascending|descending"))
     page.screenshot(path=f"/tmp/w17-lists-{name}-{width}.png")
+    shoot(page, name)
     _check_no_one_character_lines(page, "table.list-table")
     assert_accessible(page)
 
@@ -200,3 +204,88 @@ def test_bureau_approves_and_rejects_on_a_phone(page, users):
     rejected.refresh_from_db()
     assert approved.status == Appointment.Status.APPROVED
     assert rejected.status == Appointment.Status.REJECTED
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_appointments_sort_download_and_stay_readable(page, users, width):
+    """Both tables of the appointments page sort on their own; the queue's buttons are in view
+    without scrolling sideways; no column squeezes Japanese; the page offers its download."""
+    for n, (family, kana) in enumerate([("渡辺", "ワタナベ"), ("青木", "アオキ")]):
+        _propose(users, family, f"p{n}@example.jp").user.__class__.objects.filter(
+            email=f"p{n}@example.jp").update(family_name_kana=kana)
+    decided = _propose(users, "加藤", "kato@example.jp")
+    services.appointment_reject(appointment=decided, by=users.bureau, note="重複")
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, users.bureau)
+    page.goto("/hubs/appointments/")
+    shoot(page, "appointments")
+    assert_accessible(page)
+    _check_no_one_character_lines(page, "table.appointment-decisions")
+    queue = page.locator("table.appointment-queue")
+    row = queue.locator("tbody tr").filter(has_text="渡辺")
+    _assert_within_the_width(page, row.get_by_role("button", name="承認", exact=True),
+                             row.get_by_role("button", name="却下", exact=True),
+                             row.get_by_label("理由"))
+
+    header = queue.locator("thead th").filter(has_text="氏名")
+    header.get_by_role("link").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(queue.locator("tbody tr").first).to_contain_text("青木")  # ア before ワ
+    decisions = page.locator("table.appointment-decisions")
+    expect(decisions.locator("thead th").first).to_have_attribute("aria-sort", "none")
+    decisions.locator("thead th").filter(has_text="状況").get_by_role("link").click()
+    assert "sort=name" in page.url and "decided-sort=status" in page.url
+    expect(header).to_have_attribute("aria-sort", "ascending")  # the queue kept its sort
+    expect(page.get_by_role("link", name="Excel", exact=True)).to_have_attribute(
+        "href", re.compile(r"decided-sort=status&format=xlsx"))
+    shoot(page, "appointments-sorted")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_jobs_list_sorts_and_keeps_polling(page, users, width):
+    """The jobs page's tables sort on their own; after a sort the running job's bar still moves
+    without a reload; no column squeezes Japanese at either width."""
+    running = Job.objects.create(kind="report_hub_monthly", scope=Job.Scope.HUB, hub=users.hub,
+                                 started_by=users.chief, status=Job.Status.RUNNING, done=1,
+                                 total=4, params={"year": 2026, "month": 5})
+    Job.objects.create(kind="report_hub_monthly", scope=Job.Scope.HUB, hub=users.hub,
+                       started_by=users.chief, status=Job.Status.FAILED, done=2, total=4,
+                       params={"year": 2026, "month": 4}, error="集計できませんでした")
+    Job.objects.create(kind="report_hub_monthly", scope=Job.Scope.HUB, hub=users.hub,
+                       status=Job.Status.PENDING, params={"year": 2026, "month": 6})
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, users.chief)
+    page.goto("/jobs/")
+    shoot(page, "jobs")
+    assert_accessible(page)
+    _check_no_one_character_lines(page, "table.job-table")
+
+    mine = page.locator("table.job-table").first
+    header = mine.locator("thead th").filter(has_text="処理").first
+    header.get_by_role("link").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(mine.locator("tbody tr").first).to_contain_text("2026年4月")
+    bar = mine.locator("tbody tr").filter(has_text="2026年5月").locator("progress.job-bar")
+    expect(bar).to_have_attribute("value", "25")
+    Job.objects.filter(pk=running.pk).update(done=3)
+    expect(bar).to_have_attribute("value", "75")  # polled, not reloaded
+    page.mouse.move(0, 0)
+    shoot(page, "jobs-sorted")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_clients_cases_sort_and_stay_readable(page, users, cases, width):
+    CaseFactory(hub=users.hub, lead=users.chief, client=cases[0].client)
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, users.coordinator)
+    page.goto(f"/consultations/clients/{cases[0].client_id}/")
+    header = page.locator("table.case-table thead th").first
+    expect(header).to_contain_text("開始日")
+    header.get_by_role("link").click()
+    expect(header).to_have_attribute("aria-sort", re.compile("ascending|descending"))
+    expect(page.locator("table.case-table tbody tr")).to_have_count(2)
+    shoot(page, "client-cases")
+    _check_no_one_character_lines(page)
+    assert_accessible(page)

@@ -17,6 +17,7 @@ from yorozu.jobs.models import Job
 from yorozu.jobs.services import job_execute
 
 from .conftest import assert_accessible, log_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -105,6 +106,7 @@ def test_report_pages_are_accessible(page, users):
     page.locator(f"main a[href='/evaluation/reports/{users.hub.jis_code}/']").click()
     expect(page.locator("#id_month")).to_be_visible()
     expect(page.locator(".job-progress")).to_have_count(4)
+    shoot(page, "report-hub")
     assert_accessible(page)
     page.get_by_role("button", name="ログアウト").click()
 

@@ -42,15 +42,17 @@ PAGES = [
     ("chief", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("bureau", "hubs:hub_detail", {"jis_code": "13"}, 11),
     ("chief", "hubs:agency_list", {"jis_code": "13"}, 10),  # + the count of its paged table
-    ("bureau", "hubs:appointment_list", {}, 8),
-    ("chief", "hubs:appointment_list", {}, 9),  # recent decisions with their invitations
+    # + the counts of its two paged tables (the queue, the decisions: w17-tables-hub).
+    ("bureau", "hubs:appointment_list", {}, 10),
+    ("chief", "hubs:appointment_list", {}, 11),  # recent decisions with their invitations
     # Consultations: lists, the case page and the quick log.
     ("coordinator", "consultations:case_list", {"jis_code": "13"}, 13),
     ("hq", "consultations:case_list", {"jis_code": "13"}, 13),  # the logged read, no own hub
     ("coordinator", "consultations:my_cases", {}, 10),
     ("chief", "consultations:followups", {"jis_code": "13"}, 12),  # + the next steps' count (paged)
     ("coordinator", "consultations:case_detail", {"case": True}, 15),
-    ("coordinator", "consultations:client_detail", {"client": True}, 11),
+    # + the count of its paged case table (w17-tables-hub).
+    ("coordinator", "consultations:client_detail", {"client": True}, 12),
     ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 11),
     ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
     # Self-checks (their growth with more self-checks is checked in test_self_checks.py).
@@ -79,6 +81,7 @@ PAGES = [
     ("coordinator", "consultations:case_list", {"jis_code": "13", "format": "csv-cp932"}, 9),
     ("chief", "consultations:followups", {"jis_code": "13", "format": "csv-utf8"}, 8),
     ("chief", "hubs:agency_list", {"jis_code": "13", "format": "xlsx"}, 7),
+    ("bureau", "hubs:appointment_list", {"format": "xlsx"}, 6),
     ("chief", "plans:plan_dashboard_hub", {"jis_code": "13", "format": "csv-cp932"}, 13),
     ("hq", "evaluation:hearing_list", {"format": "xlsx"}, 8),
     ("bureau", "plans:plan_review_queue", {"format": "csv-utf8"}, 8),

@@ -99,6 +99,15 @@ class Job(models.Model):
         return f"{kind.label}（{kind.describe(self)}）" if kind.describe else str(kind.label)
 
     @property
+    def scope_name(self) -> str:
+        """Whose data the job reads: its hub, its bureau, or the whole country."""
+        if self.hub_id:
+            return self.hub.name
+        if self.bureau_id:
+            return str(self.bureau)
+        return str(_("National"))
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100

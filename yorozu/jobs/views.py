@@ -1,18 +1,28 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from yorozu.core.files import stored_file_response
+from yorozu.core.tables import table_for
 
 from . import selectors
 from .models import Job
+from .tables import JobTable
 
 
 @require_GET
 def job_list(request):
     jobs = selectors.jobs_for_page(user=request.user)
+    # The latest jobs of each list (selectors.PAGE_SIZE): one page each, sorted on its own.
+    mine = JobTable(jobs["mine"], caption=_("Jobs you started"), exclude=("started_by",),
+                    empty_text=_("You have not started any jobs."))
+    scheduled = JobTable(jobs["scheduled"], prefix="scheduled-", exclude=("started_by",),
+                         caption=_("Jobs run automatically for your hubs"),
+                         empty_text=_("No automatic jobs yet."))
     return render(request, "jobs/job_list.html", {
-        **jobs, "polling": any(not j.is_finished for j in jobs["mine"] + jobs["scheduled"])})
+        **jobs, "mine_table": table_for(mine, request, per_page=None),
+        "scheduled_table": table_for(scheduled, request, per_page=None)})
 
 
 @require_GET
