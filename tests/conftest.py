@@ -66,6 +66,17 @@ NEEDS = {"needs_redis": _redis_missing, "needs_postgres": _postgres_missing,
          "browser": _browser_missing}
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(items):
+    """Tests that mostly wait (on a real process starting, on a timer running out) go first:
+    under xdist the first worker waits through them while the others keep both cores busy,
+    instead of the run ending on a worker that only waits."""
+    first = ("waits", "real_worker")
+    waits = [any(item.get_closest_marker(marker) for marker in first) for item in items]
+    items[:] = ([item for item, wait in zip(items, waits, strict=True) if wait]
+                + [item for item, wait in zip(items, waits, strict=True) if not wait])
+
+
 def pytest_runtest_setup(item):
     for marker, missing in NEEDS.items():
         if item.get_closest_marker(marker) and (reason := missing()):

@@ -13,7 +13,8 @@ from tests.conftest import PASSWORD
 
 from .conftest import assert_accessible, log_in
 
-pytestmark = pytest.mark.browser
+# Mostly waiting for the shortened idle timeout to run out: started first (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.waits]
 
 RESTORED = "ログイン前に入力した内容を復元しました。確認して保存してください。"
 SUMMARY = "新商品の販路開拓について、長時間にわたり相談を受けた。展示会の出展計画を確認。"
