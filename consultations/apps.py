@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +10,12 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from . import referrals, reminders, retention  # noqa: F401  (register their jobs' kinds)
+        from .first_sessions import session_deleted, session_saved
+        from .models import Session
         from .reference import load_after_migrate
 
+        post_save.connect(session_saved, sender=Session, dispatch_uid="first_session_saved")
+        post_delete.connect(session_deleted, sender=Session,
+                            dispatch_uid="first_session_deleted")
         # Topics and industries are reference data: back after every test flush too.
         post_migrate.connect(load_after_migrate, sender=self)

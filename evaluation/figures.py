@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from consultations.models import Case, Client, Referral, Session
@@ -66,16 +66,10 @@ def sessions_held(*, start: date, end: date, hub_ids: Iterable[int] | None = Non
 
 def new_clients(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
     """Clients whose first session was held in [start, end], each annotated with that date
-    (`first_held_on`), by which callers group them into months."""
-    first = (Session.objects.filter(case__client=OuterRef("pk"))
-             .order_by("held_on").values("held_on")[:1])
-    # Only clients consulted in the period can be new in it: found through the indexed
-    # Session(hub, held_on) scan, so the first-session lookup runs for those few alone rather
-    # than for every client the hub ever had.
-    consulted = sessions_held(start=start, end=end, hub_ids=hub_ids).values("case__client_id")
-    return (scoped(Client.objects, hub_ids).filter(pk__in=consulted)
-            .annotate(first_held_on=Subquery(first))
-            .filter(first_held_on__range=(start, end)))
+    (`first_held_on`), by which callers group them into months. The date is kept on the
+    client with its sessions (consultations/first_sessions.py): an indexed read."""
+    return (scoped(Client.objects, hub_ids).filter(first_session_on__range=(start, end))
+            .annotate(first_held_on=F("first_session_on")))
 
 
 def referrals_due(*, start: date, end: date, as_of: date,

@@ -14,6 +14,7 @@ from hubs.roles import CHANGE_RECORDS
 from yorozu.core.xlsx import TableSheet, workbook_bytes
 
 from .. import services
+from ..first_sessions import first_sessions_refresh
 from ..models import Case, Client, ImportBatch, Session
 from .checking import Checked
 from .columns import ERRORS, _text
@@ -95,6 +96,7 @@ def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
             leads.append([row.data["lead"]])
     histories = _insert(Session, sessions, by=by)
     _insert_m2m(Session, "coordinators", sessions, histories, leads)
+    first_sessions_refresh(client_ids=[case.client_id for case in cases])
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from consultations.first_sessions import first_sessions_rebuild
 from consultations.models import Case, Client, Industry, Referral, Session, Topic
 from evaluation.surveys.models import SatisfactionResponse
 from hubs.models import Hub
@@ -105,6 +106,8 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
         report(f"{hub.prefecture_ja}: {len(rows.sessions):,} sessions "
                f"({clock.monotonic() - started:.0f} s)")
     writer.finish()
+    first_sessions_rebuild()
+    report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])
     report(f"policies, guidelines, hearings and plans: {clock.monotonic() - started:.0f} s")
     return {"seconds": round(clock.monotonic() - started), "rows": dict(writer.written),
