@@ -9,13 +9,15 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
-        from . import referrals, reminders, retention  # noqa: F401  (register their jobs' kinds)
-        from .first_sessions import session_deleted, session_saved
+        from . import first_sessions, referrals, reminders, retention, tallies  # noqa: F401  (register their jobs' kinds)
         from .models import Session
         from .reference import load_after_migrate
 
-        post_save.connect(session_saved, sender=Session, dispatch_uid="first_session_saved")
-        post_delete.connect(session_deleted, sender=Session,
-                            dispatch_uid="first_session_deleted")
+        # Figures kept with the sessions: see the two modules for when each runs.
+        for kept in (first_sessions, tallies):
+            post_save.connect(kept.session_saved, sender=Session,
+                              dispatch_uid=f"{kept.__name__}.saved")
+            post_delete.connect(kept.session_deleted, sender=Session,
+                                dispatch_uid=f"{kept.__name__}.deleted")
         # Topics and industries are reference data: back after every test flush too.
         post_migrate.connect(load_after_migrate, sender=self)

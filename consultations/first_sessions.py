@@ -9,11 +9,13 @@ save (bulk imports, demo and scale seeding) call `first_sessions_refresh` or
 `first_sessions_rebuild` themselves. The refresh recounts from the sessions, so it is exact
 however often it runs."""
 
+from django.db import transaction
 from django.db.models import Min, OuterRef, Subquery
 
 from .models import Case, Client, Session
 
 
+@transaction.atomic  # its own when a session was saved outside one (autocommit)
 def first_sessions_refresh(*, client_ids) -> None:
     ids = sorted({pk for pk in client_ids if pk is not None})
     if not ids:

@@ -269,7 +269,30 @@ class Session(Versioned):
         # The case it was read with: moved to another case, both clients' first sessions
         # change (consultations/first_sessions.py).
         session.loaded_case_id = session.__dict__.get("case_id")
+        # And the day and hub it was read with: moved, both months' tallies change
+        # (consultations/tallies.py).
+        session.loaded_month = (session.__dict__.get("hub_id"),
+                                session.__dict__.get("held_on"))
         return session
+
+
+class SessionTally(models.Model):
+    """Sessions per hub, month and channel, kept with the sessions by consultations/tallies.py:
+    national and bureau figures per month read a few hundred rows here instead of scanning
+    hundreds of thousands of sessions."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()  # its first day
+    channel = models.CharField(max_length=20, choices=Session.Channel.choices)
+    sessions = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hub", "month", "channel"],
+                                               name="consult_tally_one_per_hub_month")]
+        indexes = [models.Index(fields=["month", "hub"])]
+
+    def __str__(self):
+        return f"{self.hub_id} {self.month:%Y-%m} {self.channel}: {self.sessions}"
 
 
 class Referral(Versioned):

@@ -31,13 +31,13 @@ these figures.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from consultations.models import Case, Client, Referral, Session
+from consultations.models import Case, Client, Referral, Session, SessionTally
 from hubs.access import AuthorisedHub
 from hubs.models import Hub
 from yorozu.core import fiscal
@@ -62,6 +62,17 @@ def rate(part: int, whole: int) -> float | None:
 # --- Sessions, new clients, follow-up ----------------------------------------------------------
 def sessions_held(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
     return scoped(Session.objects, hub_ids).filter(held_on__range=(start, end))
+
+
+def sessions_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """`sessions_held` counted per hub and month, read from the tally kept with the sessions
+    (consultations/tallies.py): rows of `hub_id`, `month` (its first day) and `n`. For a
+    period of whole months, the last of which may run to today (no session is held in the
+    future); the tally cannot split a month."""
+    if start.day != 1 or (end < fiscal.today() and (end + timedelta(days=1)).day != 1):
+        raise ValueError("sessions_by_month counts whole months only")
+    return (scoped(SessionTally.objects, hub_ids).filter(month__range=(start, end))
+            .order_by().values("hub_id", "month").annotate(n=Sum("sessions")).order_by())
 
 
 def new_clients(*, start: date, end: date, hub_ids: Iterable[int] | None = None):

@@ -127,6 +127,16 @@ def _grouped(queryset, *, month_expr, by_hub: bool, **counts):
             .annotate(**counts).order_by())
 
 
+def _months(rows, *, by_hub: bool) -> list[dict]:
+    """Rows already counted per hub and month, summed over hubs unless `by_hub`."""
+    if by_hub:
+        return rows
+    summed: dict = {}
+    for row in rows:
+        summed[row["month"]] = summed.get(row["month"], 0) + row["n"]
+    return [{"month": month, "n": n} for month, n in summed.items()]
+
+
 def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = False,
             today: date | None = None) -> dict[int | None, Tally]:
     """Raw monthly counts: {hub_id: Tally} when `by_hub`, else {None: Tally} for all of
@@ -150,9 +160,8 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
             for attr, key in pairs:
                 getattr(tally, attr)[i] += row[key]
 
-    add(_grouped(figures.sessions_held(start=start, end=end, hub_ids=hub_ids),
-                 month_expr=TruncMonth("held_on"), by_hub=by_hub, n=Count("pk")),
-        [("sessions", "n")])
+    add(_months(figures.sessions_by_month(start=start, end=end, hub_ids=hub_ids),
+                by_hub=by_hub), [("sessions", "n")])
     # Every figure as evaluation/figures.py defines it for every page.
     add(_grouped(figures.new_clients(start=start, end=end, hub_ids=hub_ids),
                  month_expr=TruncMonth("first_held_on"), by_hub=by_hub, n=Count("pk")),

@@ -19,6 +19,8 @@ from consultations import imports, services
 from consultations.imports import reading
 from consultations.models import Case, Client, ImportBatch, PersonalDataRead, Session
 from tests.consultations.factories import ClientFactory
+from tests.consultations.test_tallies import kept as tallies_kept
+from tests.consultations.test_tallies import recounted as tallies_recounted
 from tests.downloads import assert_finished_table
 from yorozu.core import fiscal
 
@@ -318,7 +320,7 @@ def test_the_models_own_validation_runs_on_every_imported_record(cast, key, valu
 
 
 # --- Valid rows only ---------------------------------------------------------------------------
-def test_imported_clients_have_their_first_session_kept(client, cast):
+def test_imported_sessions_keep_first_sessions_and_tallies(client, cast):
     existing = ClientFactory(hub=cast.hub, name="既存の相談者")
     client.force_login(cast.coordinator)
     rows = [_row(cast.coordinator, {"相談者名": "新しい相談者", "相談日": "2024/05/10"}),
@@ -329,6 +331,7 @@ def test_imported_clients_have_their_first_session_kept(client, cast):
 
     firsts = dict(Client.objects.values_list("name", "first_session_on"))
     assert firsts == {"新しい相談者": date(2024, 4, 22), existing.name: date(2024, 6, 3)}
+    assert tallies_kept() == tallies_recounted() != set()  # and the monthly tallies
 
 
 def test_valid_rows_only_imports_the_good_rows_and_offers_the_bad_ones_as_a_file(client, cast):

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from consultations.first_sessions import first_sessions_rebuild
 from consultations.models import Case, Client, Industry, Referral, Session, Topic
+from consultations.tallies import tallies_rebuild
 from evaluation.surveys.models import SatisfactionResponse
 from hubs.models import Hub
 from yorozu.core import fiscal
@@ -107,6 +108,7 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
                f"({clock.monotonic() - started:.0f} s)")
     writer.finish()
     first_sessions_rebuild()
+    tallies_rebuild()
     report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])
     report(f"policies, guidelines, hearings and plans: {clock.monotonic() - started:.0f} s")
