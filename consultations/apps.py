@@ -9,15 +9,21 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self):
-        from . import first_sessions, referrals, reminders, retention, tallies  # noqa: F401  (register their jobs' kinds)
+        from . import referrals, reminders, retention  # noqa: F401  (register their jobs' kinds)
+        from .first_sessions import session_deleted, session_saved
         from .models import Session
         from .reference import load_after_migrate
+        from .tallies import KEPT, record_deleted, record_saved
 
-        # Figures kept with the sessions: see the two modules for when each runs.
-        for kept in (first_sessions, tallies):
-            post_save.connect(kept.session_saved, sender=Session,
-                              dispatch_uid=f"{kept.__name__}.saved")
-            post_delete.connect(kept.session_deleted, sender=Session,
-                                dispatch_uid=f"{kept.__name__}.deleted")
+        # Figures kept with the records: see the two modules for when each runs.
+        post_save.connect(session_saved, sender=Session,
+                          dispatch_uid="first_sessions.saved")
+        post_delete.connect(session_deleted, sender=Session,
+                            dispatch_uid="first_sessions.deleted")
+        for model in KEPT:
+            post_save.connect(record_saved, sender=model,
+                              dispatch_uid=f"tallies.saved.{model.__name__}")
+            post_delete.connect(record_deleted, sender=model,
+                                dispatch_uid=f"tallies.deleted.{model.__name__}")
         # Topics and industries are reference data: back after every test flush too.
         post_migrate.connect(load_after_migrate, sender=self)

@@ -211,6 +211,14 @@ class Case(Versioned):
     def __str__(self):
         return f"{self.client} ({self.opened_on:%Y-%m-%d})"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        case = super().from_db(db, field_names, values)
+        # The hub and day it was read with: changed, both months' tallies change
+        # (consultations/tallies.py).
+        case.loaded_month = (case.__dict__.get("hub_id"), case.__dict__.get("opened_on"))
+        return case
+
     def clean(self):
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _(
@@ -274,6 +282,23 @@ class Session(Versioned):
         session.loaded_month = (session.__dict__.get("hub_id"),
                                 session.__dict__.get("held_on"))
         return session
+
+
+class CaseTally(models.Model):
+    """Cases opened per hub, month and support depth, kept with the cases like SessionTally."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()  # its first day
+    depth = models.CharField(max_length=20, choices=Case.Depth.choices)
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hub", "month", "depth"],
+                                               name="consult_case_tally_one_per_hub_month")]
+        indexes = [models.Index(fields=["month", "hub"])]
+
+    def __str__(self):
+        return f"{self.hub_id} {self.month:%Y-%m} {self.depth}: {self.cases}"
 
 
 class SessionTally(models.Model):

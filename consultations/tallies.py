@@ -1,17 +1,36 @@
-"""Sessions per hub, month and channel (SessionTally), kept with the sessions like each
-client's first session (consultations/first_sessions.py, which explains when each runs):
-every ORM save or delete of a session recounts the months it was and is in; bulk writes call
-`tallies_refresh` or `tallies_rebuild`. A recount is exact however often it runs, and a
-transaction-long lock per hub and month lets concurrent saves count each other."""
+"""Counts per hub and month kept with the records they count: sessions per channel
+(SessionTally) and cases opened per support depth (CaseTally). National and bureau figures
+per month read a few hundred tally rows instead of scanning hundreds of thousands of records.
+
+Kept like each client's first session (consultations/first_sessions.py, which explains when
+each runs): every ORM save or delete of a session or case recounts the months it was and is
+in; bulk writes call `tallies_refresh` or `tallies_rebuild`. A recount is exact however often
+it runs, and a transaction-long lock per hub and month lets concurrent saves count each
+other."""
 
 import zlib
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from .models import Session, SessionTally
+from .models import Case, CaseTally, Session, SessionTally
+
+
+@dataclass(frozen=True)
+class Kept:
+    source: type  # the records counted
+    tally: type  # their tally
+    day: str  # the records' date field, which decides the month
+    key: str  # the field counted by, a column of both
+    count: str  # the tally's count column
+
+
+SESSIONS = Kept(Session, SessionTally, "held_on", "channel", "sessions")
+CASES = Kept(Case, CaseTally, "opened_on", "depth", "cases")
+KEPT = {Session: SESSIONS, Case: CASES}
 
 
 def month_of(day: date) -> date:
@@ -23,50 +42,56 @@ def _month_end(month: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-@transaction.atomic  # its own when a session was saved outside one (autocommit)
-def tallies_refresh(*, months) -> None:
-    """Recounts each (hub id, first day of month) in `months`."""
+@transaction.atomic  # its own when a record was saved outside one (autocommit)
+def tallies_refresh(kept: Kept, *, months) -> None:
+    """Recounts each (hub id, a day of the month) in `months`."""
     for hub_id, month in sorted({(h, month_of(m)) for h, m in months if h and m}):
-        _lock(hub_id, month)
-        SessionTally.objects.filter(hub_id=hub_id, month=month).delete()
-        counts = (Session.objects.filter(hub_id=hub_id, held_on__range=(month, _month_end(
-            month))).order_by().values("channel").annotate(n=Count("*")))
-        SessionTally.objects.bulk_create(
-            SessionTally(hub_id=hub_id, month=month, channel=row["channel"], sessions=row["n"])
+        _lock(kept, hub_id, month)
+        kept.tally.objects.filter(hub_id=hub_id, month=month).delete()
+        counts = (kept.source.objects.filter(hub_id=hub_id, **{
+            f"{kept.day}__range": (month, _month_end(month))})
+            .order_by().values(kept.key).annotate(n=Count("*")))
+        kept.tally.objects.bulk_create(
+            kept.tally(hub_id=hub_id, month=month, **{kept.key: row[kept.key],
+                                                      kept.count: row["n"]})
             for row in counts)
 
 
 def tallies_rebuild(*, hub_ids=None) -> None:
-    """Every month of every hub (or of `hub_ids`): after a bulk load."""
-    tallies = SessionTally.objects.all()
-    sessions = Session.objects.all()
-    if hub_ids is not None:
-        tallies, sessions = tallies.filter(hub__in=hub_ids), sessions.filter(hub__in=hub_ids)
-    tallies.delete()
-    rows = (sessions.order_by().annotate(month=TruncMonth("held_on"))
-            .values("hub_id", "month", "channel").annotate(n=Count("*")))
-    SessionTally.objects.bulk_create(
-        (SessionTally(hub_id=row["hub_id"], month=row["month"], channel=row["channel"],
-                      sessions=row["n"]) for row in rows.iterator()), batch_size=5000)
+    """Every month of every hub (or of `hub_ids`), both tallies: after a bulk load."""
+    for kept in KEPT.values():
+        tallies, records = kept.tally.objects.all(), kept.source.objects.all()
+        if hub_ids is not None:
+            tallies, records = tallies.filter(hub__in=hub_ids), records.filter(hub__in=hub_ids)
+        tallies.delete()
+        rows = (records.order_by().annotate(month=TruncMonth(kept.day))
+                .values("hub_id", "month", kept.key).annotate(n=Count("*")))
+        kept.tally.objects.bulk_create(
+            (kept.tally(hub_id=row["hub_id"], month=row["month"],
+                        **{kept.key: row[kept.key], kept.count: row["n"]})
+             for row in rows.iterator()), batch_size=5000)
 
 
-def _lock(hub_id: int, month: date) -> None:
+def _lock(kept: Kept, hub_id: int, month: date) -> None:
     # Held until the transaction ends: a concurrent save in the same month waits, then its
-    # recount (a later statement) sees this one's session. SQLite writes one at a time anyway.
+    # recount (a later statement) sees this one's record. SQLite writes one at a time anyway.
     if connection.vendor == "postgresql":
-        key = zlib.crc32(f"session-tally:{hub_id}:{month:%Y-%m}".encode())
+        name = f"{kept.tally._meta.db_table}:{hub_id}:{month:%Y-%m}"
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
 
 
-def _months_of(session: Session) -> list[tuple]:
-    return [(session.hub_id, session.held_on), getattr(session, "loaded_month", (None, None))]
+def _months_of(kept: Kept, record) -> list[tuple]:
+    return [(record.hub_id, getattr(record, kept.day)),
+            getattr(record, "loaded_month", (None, None))]
 
 
-def session_saved(sender, instance: Session, **kwargs) -> None:
-    tallies_refresh(months=_months_of(instance))
-    instance.loaded_month = (instance.hub_id, instance.held_on)
+def record_saved(sender, instance, **kwargs) -> None:
+    kept = KEPT[sender]
+    tallies_refresh(kept, months=_months_of(kept, instance))
+    instance.loaded_month = (instance.hub_id, getattr(instance, kept.day))
 
 
-def session_deleted(sender, instance: Session, **kwargs) -> None:
-    tallies_refresh(months=_months_of(instance))
+def record_deleted(sender, instance, **kwargs) -> None:
+    kept = KEPT[sender]
+    tallies_refresh(kept, months=_months_of(kept, instance))

@@ -37,7 +37,7 @@ from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from consultations.models import Case, Client, Referral, Session, SessionTally
+from consultations.models import Case, CaseTally, Client, Referral, Session, SessionTally
 from hubs.access import AuthorisedHub
 from hubs.models import Hub
 from yorozu.core import fiscal
@@ -69,8 +69,7 @@ def sessions_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None =
     (consultations/tallies.py): rows of `hub_id`, `month` (its first day) and `n`. For a
     period of whole months, the last of which may run to today (no session is held in the
     future); the tally cannot split a month."""
-    if start.day != 1 or (end < fiscal.today() and (end + timedelta(days=1)).day != 1):
-        raise ValueError("sessions_by_month counts whole months only")
+    _whole_months(start, end)
     return (scoped(SessionTally.objects, hub_ids).filter(month__range=(start, end))
             .order_by().values("hub_id", "month").annotate(n=Sum("sessions")).order_by())
 
@@ -98,6 +97,25 @@ def follow_up_counts() -> dict[str, Count]:
 # --- Expert share ------------------------------------------------------------------------------
 def cases_opened(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
     return scoped(Case.objects, hub_ids).filter(opened_on__range=(start, end))
+
+
+def cases_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """`cases_opened` with `case_depth_counts` per hub and month, read from the tally kept
+    with the cases (consultations/tallies.py): rows of `hub_id`, `month`, `opened`, `expert`
+    and `policy`. Whole months only, as `sessions_by_month`."""
+    _whole_months(start, end)
+    return (scoped(CaseTally.objects, hub_ids).filter(month__range=(start, end)).order_by()
+            .values("hub_id", "month")
+            .annotate(opened=Sum("cases"),
+                      expert=Sum("cases", filter=Q(depth=Case.Depth.EXPERT), default=0),
+                      policy=Sum("cases", filter=Q(depth=Case.Depth.POLICY), default=0))
+            .order_by())
+
+
+def _whole_months(start: date, end: date) -> None:
+    # A tally cannot split a month; the last may run to today (nothing is dated later).
+    if start.day != 1 or (end < fiscal.today() and (end + timedelta(days=1)).day != 1):
+        raise ValueError("tallies count whole months only")
 
 
 def case_depth_counts() -> dict[str, Count]:

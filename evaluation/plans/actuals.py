@@ -133,8 +133,11 @@ def _months(rows, *, by_hub: bool) -> list[dict]:
         return rows
     summed: dict = {}
     for row in rows:
-        summed[row["month"]] = summed.get(row["month"], 0) + row["n"]
-    return [{"month": month, "n": n} for month, n in summed.items()]
+        total = summed.setdefault(row["month"], {"month": row["month"]})
+        for key, value in row.items():
+            if key not in ("hub_id", "month"):
+                total[key] = total.get(key, 0) + value
+    return list(summed.values())
 
 
 def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = False,
@@ -170,9 +173,7 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
                  month_expr=TruncMonth("follow_up_due"), by_hub=by_hub,
                  **figures.follow_up_counts()),
         [("referrals_due", "due"), ("referrals_followed", "followed")])
-    add(_grouped(figures.cases_opened(start=start, end=end, hub_ids=hub_ids),
-                 month_expr=TruncMonth("opened_on"), by_hub=by_hub,
-                 **figures.case_depth_counts()),
+    add(_months(figures.cases_by_month(start=start, end=end, hub_ids=hub_ids), by_hub=by_hub),
         [("cases_opened", "opened"), ("cases_expert", "expert"), ("cases_policy", "policy")])
     add(_grouped(figures.satisfaction_answers(start=start, end=end, hub_ids=hub_ids),
                  month_expr=TruncMonth("answered_on"), by_hub=by_hub,
