@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +10,20 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from . import referrals, reminders, retention  # noqa: F401  (register their jobs' kinds)
+        from .first_sessions import session_deleted, session_saved
+        from .models import Session
         from .reference import load_after_migrate
+        from .tallies import KEPT, record_deleted, record_saved
 
+        # Figures kept with the records: see the two modules for when each runs.
+        post_save.connect(session_saved, sender=Session,
+                          dispatch_uid="first_sessions.saved")
+        post_delete.connect(session_deleted, sender=Session,
+                            dispatch_uid="first_sessions.deleted")
+        for model in KEPT:
+            post_save.connect(record_saved, sender=model,
+                              dispatch_uid=f"tallies.saved.{model.__name__}")
+            post_delete.connect(record_deleted, sender=model,
+                                dispatch_uid=f"tallies.deleted.{model.__name__}")
         # Topics and industries are reference data: back after every test flush too.
         post_migrate.connect(load_after_migrate, sender=self)

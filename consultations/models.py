@@ -118,10 +118,14 @@ class Client(Versioned):
     # cases and sessions stay, so that every count stays as it was.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True,
                                          editable=False)
+    # The day of the client's first session (any case): what "new clients" counts by
+    # (evaluation/figures.py). Kept with the sessions by consultations/first_sessions.py.
+    first_session_on = models.DateField(_("first consulted on"), null=True, blank=True,
+                                        editable=False)
 
     objects = HubScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version", "updated_at", "name_key",
-                                                 "anonymised_at"])
+                                                 "anonymised_at", "first_session_on"])
 
     class Meta:
         verbose_name = _("client")
@@ -133,10 +137,21 @@ class Client(Versioned):
             models.Index(fields=["hub", "corporate_number"]),
             models.Index(fields=["hub", "phone"]),
             models.Index(fields=["hub", "-created_at"]),
+            models.Index(fields=["hub", "first_session_on"]),
+            models.Index(fields=["first_session_on", "hub"]),  # the nation's new clients
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The first session's day belongs to the sessions (consultations/first_sessions.py): a
+        # client read before a session was saved must not write its old value back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key
+                                       and field.name != "first_session_on"]
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.corporate_number and self.kind != self.Kind.CORPORATION:
@@ -196,6 +211,14 @@ class Case(Versioned):
     def __str__(self):
         return f"{self.client} ({self.opened_on:%Y-%m-%d})"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        case = super().from_db(db, field_names, values)
+        # The hub and day it was read with: changed, both months' tallies change
+        # (consultations/tallies.py).
+        case.loaded_month = (case.__dict__.get("hub_id"), case.__dict__.get("opened_on"))
+        return case
+
     def clean(self):
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _(
@@ -247,6 +270,54 @@ class Session(Versioned):
 
     def __str__(self):
         return f"{self.case.client} {self.held_on:%Y-%m-%d}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        session = super().from_db(db, field_names, values)
+        # The case it was read with: moved to another case, both clients' first sessions
+        # change (consultations/first_sessions.py).
+        session.loaded_case_id = session.__dict__.get("case_id")
+        # And the day and hub it was read with: moved, both months' tallies change
+        # (consultations/tallies.py).
+        session.loaded_month = (session.__dict__.get("hub_id"),
+                                session.__dict__.get("held_on"))
+        return session
+
+
+class CaseTally(models.Model):
+    """Cases opened per hub, month and support depth, kept with the cases like SessionTally."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()  # its first day
+    depth = models.CharField(max_length=20, choices=Case.Depth.choices)
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hub", "month", "depth"],
+                                               name="consult_case_tally_one_per_hub_month")]
+        indexes = [models.Index(fields=["month", "hub"])]
+
+    def __str__(self):
+        return f"{self.hub_id} {self.month:%Y-%m} {self.depth}: {self.cases}"
+
+
+class SessionTally(models.Model):
+    """Sessions per hub, month and channel, kept with the sessions by consultations/tallies.py:
+    national and bureau figures per month read a few hundred rows here instead of scanning
+    hundreds of thousands of sessions."""
+
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()  # its first day
+    channel = models.CharField(max_length=20, choices=Session.Channel.choices)
+    sessions = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hub", "month", "channel"],
+                                               name="consult_tally_one_per_hub_month")]
+        indexes = [models.Index(fields=["month", "hub"])]
+
+    def __str__(self):
+        return f"{self.hub_id} {self.month:%Y-%m} {self.channel}: {self.sessions}"
 
 
 class Referral(Versioned):

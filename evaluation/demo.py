@@ -26,16 +26,17 @@ def seed_evaluation() -> dict:
         last.title = last.title.replace("（叩き台）", "（前年度版・デモ）")
         last.status, last.published_at, last.published_by = "published", timezone.now(), lead
         last.save()
-        _hearings(last, lead)
+        hearings_seed(last, lead, hubs=Hub.objects.order_by("jis_code"))
     if not Guideline.objects.filter(fiscal_year=year).exists():
         guideline_create_from_starter(fiscal_year=year, by=lead)
     return {"hearings": Hearing.objects.filter(fiscal_year=year - 1).count()}
 
 
-def _hearings(guideline: Guideline, lead) -> None:
+def hearings_seed(guideline: Guideline, lead, *, hubs) -> None:
+    """A published hearing with scores at each of `hubs` (demo and seed_scale)."""
     items = list(Item.objects.filter(area__guideline=guideline).order_by("pk"))
     held_on = fiscal.fiscal_year_start(guideline.fiscal_year).replace(month=12, day=10)
-    for hub in Hub.objects.order_by("jis_code"):
+    for hub in hubs:
         rng = random.Random(f"hearing-{hub.jis_code}")
         hearing = Hearing.objects.create(
             hub=hub, fiscal_year=guideline.fiscal_year, guideline=guideline, held_on=held_on,

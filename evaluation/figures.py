@@ -31,13 +31,13 @@ these figures.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from consultations.models import Case, Client, Referral, Session
+from consultations.models import Case, CaseTally, Client, Referral, Session, SessionTally
 from hubs.access import AuthorisedHub
 from hubs.models import Hub
 from yorozu.core import fiscal
@@ -64,18 +64,22 @@ def sessions_held(*, start: date, end: date, hub_ids: Iterable[int] | None = Non
     return scoped(Session.objects, hub_ids).filter(held_on__range=(start, end))
 
 
+def sessions_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """`sessions_held` counted per hub and month, read from the tally kept with the sessions
+    (consultations/tallies.py): rows of `hub_id`, `month` (its first day) and `n`. For a
+    period of whole months, the last of which may run to today (no session is held in the
+    future); the tally cannot split a month."""
+    _whole_months(start, end)
+    return (scoped(SessionTally.objects, hub_ids).filter(month__range=(start, end))
+            .order_by().values("hub_id", "month").annotate(n=Sum("sessions")).order_by())
+
+
 def new_clients(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
     """Clients whose first session was held in [start, end], each annotated with that date
-    (`first_held_on`), by which callers group them into months."""
-    first = (Session.objects.filter(case__client=OuterRef("pk"))
-             .order_by("held_on").values("held_on")[:1])
-    # Only clients consulted in the period can be new in it: found through the indexed
-    # Session(hub, held_on) scan, so the first-session lookup runs for those few alone rather
-    # than for every client the hub ever had.
-    consulted = sessions_held(start=start, end=end, hub_ids=hub_ids).values("case__client_id")
-    return (scoped(Client.objects, hub_ids).filter(pk__in=consulted)
-            .annotate(first_held_on=Subquery(first))
-            .filter(first_held_on__range=(start, end)))
+    (`first_held_on`), by which callers group them into months. The date is kept on the
+    client with its sessions (consultations/first_sessions.py): an indexed read."""
+    return (scoped(Client.objects, hub_ids).filter(first_session_on__range=(start, end))
+            .annotate(first_held_on=F("first_session_on")))
 
 
 def referrals_due(*, start: date, end: date, as_of: date,
@@ -93,6 +97,25 @@ def follow_up_counts() -> dict[str, Count]:
 # --- Expert share ------------------------------------------------------------------------------
 def cases_opened(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
     return scoped(Case.objects, hub_ids).filter(opened_on__range=(start, end))
+
+
+def cases_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """`cases_opened` with `case_depth_counts` per hub and month, read from the tally kept
+    with the cases (consultations/tallies.py): rows of `hub_id`, `month`, `opened`, `expert`
+    and `policy`. Whole months only, as `sessions_by_month`."""
+    _whole_months(start, end)
+    return (scoped(CaseTally.objects, hub_ids).filter(month__range=(start, end)).order_by()
+            .values("hub_id", "month")
+            .annotate(opened=Sum("cases"),
+                      expert=Sum("cases", filter=Q(depth=Case.Depth.EXPERT), default=0),
+                      policy=Sum("cases", filter=Q(depth=Case.Depth.POLICY), default=0))
+            .order_by())
+
+
+def _whole_months(start: date, end: date) -> None:
+    # A tally cannot split a month; the last may run to today (nothing is dated later).
+    if start.day != 1 or (end < fiscal.today() and (end + timedelta(days=1)).day != 1):
+        raise ValueError("tallies count whole months only")
 
 
 def case_depth_counts() -> dict[str, Count]:

@@ -127,6 +127,19 @@ def _grouped(queryset, *, month_expr, by_hub: bool, **counts):
             .annotate(**counts).order_by())
 
 
+def _months(rows, *, by_hub: bool) -> list[dict]:
+    """Rows already counted per hub and month, summed over hubs unless `by_hub`."""
+    if by_hub:
+        return rows
+    summed: dict = {}
+    for row in rows:
+        total = summed.setdefault(row["month"], {"month": row["month"]})
+        for key, value in row.items():
+            if key not in ("hub_id", "month"):
+                total[key] = total.get(key, 0) + value
+    return list(summed.values())
+
+
 def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = False,
             today: date | None = None) -> dict[int | None, Tally]:
     """Raw monthly counts: {hub_id: Tally} when `by_hub`, else {None: Tally} for all of
@@ -150,9 +163,8 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
             for attr, key in pairs:
                 getattr(tally, attr)[i] += row[key]
 
-    add(_grouped(figures.sessions_held(start=start, end=end, hub_ids=hub_ids),
-                 month_expr=TruncMonth("held_on"), by_hub=by_hub, n=Count("pk")),
-        [("sessions", "n")])
+    add(_months(figures.sessions_by_month(start=start, end=end, hub_ids=hub_ids),
+                by_hub=by_hub), [("sessions", "n")])
     # Every figure as evaluation/figures.py defines it for every page.
     add(_grouped(figures.new_clients(start=start, end=end, hub_ids=hub_ids),
                  month_expr=TruncMonth("first_held_on"), by_hub=by_hub, n=Count("pk")),
@@ -161,9 +173,7 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
                  month_expr=TruncMonth("follow_up_due"), by_hub=by_hub,
                  **figures.follow_up_counts()),
         [("referrals_due", "due"), ("referrals_followed", "followed")])
-    add(_grouped(figures.cases_opened(start=start, end=end, hub_ids=hub_ids),
-                 month_expr=TruncMonth("opened_on"), by_hub=by_hub,
-                 **figures.case_depth_counts()),
+    add(_months(figures.cases_by_month(start=start, end=end, hub_ids=hub_ids), by_hub=by_hub),
         [("cases_opened", "opened"), ("cases_expert", "expert"), ("cases_policy", "policy")])
     add(_grouped(figures.satisfaction_answers(start=start, end=end, hub_ids=hub_ids),
                  month_expr=TruncMonth("answered_on"), by_hub=by_hub,

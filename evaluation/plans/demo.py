@@ -22,7 +22,9 @@ SLUGS = {"13": "tokyo", "27": "osaka", "40": "fukuoka", "04": "miyagi"}
 BUREAU_OF = {"13": "kanto", "27": "kinki", "40": "kyushu", "04": "tohoku"}
 
 
-def _content(hub: Hub, sessions: int, new_clients: int) -> dict:
+def plan_content(hub: Hub, sessions: int, new_clients: int) -> dict:
+    """A plan's content with monthly targets of `sessions` and `new_clients` (demo and
+    seed_scale)."""
     return normalize({
         "analysis": {"industry_mix": f"{hub.prefecture_ja}は小売・飲食とサービス業の"
                                      "小規模事業者が多い。",
@@ -55,10 +57,10 @@ def seed_plans() -> dict:
         chief = users[f"chief.{SLUGS[jis]}@example.jp"]
         org = users[f"org.{SLUGS[jis]}@example.jp"]
         bureau = users[f"bureau.{BUREAU_OF[jis]}@example.jp"]
-        _plan(hub, year - 1, "accepted", _content(hub, sessions - 5, new_clients),
-              (chief, org), bureau)
-        plan = _plan(hub, year, status, _content(hub, sessions, new_clients), (chief, org),
-                     bureau)
+        plan_seed(hub, year - 1, "accepted", plan_content(hub, sessions - 5, new_clients),
+                  (chief, org), bureau)
+        plan = plan_seed(hub, year, status, plan_content(hub, sessions, new_clients),
+                         (chief, org), bureau)
         if status == "returned" and not plan.comments.exists():
             PlanComment.objects.create(plan=plan, on_version=plan.versions.last(),
                                        section="targets", author=bureau,
@@ -66,7 +68,9 @@ def seed_plans() -> dict:
     return {"plans": AnnualPlan.objects.count()}
 
 
-def _plan(hub, year, status, content, confirmers, bureau) -> AnnualPlan:
+def plan_seed(hub, year, status, content, confirmers, bureau) -> AnnualPlan:
+    """A hub's plan for `year` in `status`, confirmed by the (chief, organization) pair and,
+    when decided, decided by `bureau` (demo and seed_scale)."""
     chief, org = confirmers
     plan, created = AnnualPlan.objects.get_or_create(
         hub=hub, fiscal_year=year, defaults={"status": status, "updated_by": chief})

@@ -19,6 +19,9 @@ from consultations import imports, services
 from consultations.imports import reading
 from consultations.models import Case, Client, ImportBatch, PersonalDataRead, Session
 from tests.consultations.factories import ClientFactory
+from tests.consultations.test_tallies import cases_kept, cases_recounted
+from tests.consultations.test_tallies import kept as tallies_kept
+from tests.consultations.test_tallies import recounted as tallies_recounted
 from tests.downloads import assert_finished_table
 from yorozu.core import fiscal
 
@@ -250,6 +253,7 @@ def _as_saved(obj, m2m: str | None = None) -> dict:
     """A record, and its history, without what differs between any two records (key, parent,
     times) and the services' extra "~" history record for setting the many-to-many field."""
     skip = {"id", "client", "case", "created_at", "updated_at"}
+    obj = type(obj)._base_manager.get(pk=obj.pk)  # as stored, not as the caller holds it
     names = [f.attname for f in type(obj)._meta.concrete_fields if f.name not in skip]
     history = list(obj.history.order_by("history_id"))
     latest = history[-1]
@@ -317,6 +321,21 @@ def test_the_models_own_validation_runs_on_every_imported_record(cast, key, valu
 
 
 # --- Valid rows only ---------------------------------------------------------------------------
+def test_imported_sessions_keep_first_sessions_and_tallies(client, cast):
+    existing = ClientFactory(hub=cast.hub, name="既存の相談者")
+    client.force_login(cast.coordinator)
+    rows = [_row(cast.coordinator, {"相談者名": "新しい相談者", "相談日": "2024/05/10"}),
+            _row(cast.coordinator, {"相談者名": "新しい相談者", "相談日": "2024/04/22",
+                                    "案件キー": "A"}),
+            _row(cast.coordinator, {"相談者名": "既存の相談者", "相談日": "2024/06/03"})]
+    assert _post(client, _csv(rows)).status_code == 302
+
+    firsts = dict(Client.objects.values_list("name", "first_session_on"))
+    assert firsts == {"新しい相談者": date(2024, 4, 22), existing.name: date(2024, 6, 3)}
+    assert tallies_kept() == tallies_recounted() != set()  # and the monthly tallies
+    assert cases_kept() == cases_recounted() != set()
+
+
 def test_valid_rows_only_imports_the_good_rows_and_offers_the_bad_ones_as_a_file(client, cast):
     c = cast.coordinator
     rows = [

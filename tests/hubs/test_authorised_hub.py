@@ -21,8 +21,9 @@ HUB_PARAMS = {"hub", "hub_id", "hub_ids"}
 ALLOWED = {
     # The hub figures' querysets: building blocks of the selectors below, over one hub, a
     # bureau's hubs or the nation.
-    "evaluation/figures.py": {"scoped", "sessions_held", "new_clients", "referrals_due",
-                              "cases_opened", "satisfaction_answers"},
+    "evaluation/figures.py": {"scoped", "sessions_held", "sessions_by_month", "new_clients",
+                              "cases_by_month",
+                              "referrals_due", "cases_opened", "satisfaction_answers"},
     # The plan dashboards' tallies, per hub, bureau and nation.
     "evaluation/plans/actuals.py": {"tallies", "monthly", "yearly", "hub_targets"},
     # Monthly shares over one hub or every hub (kept for the figure's tests).

@@ -32,8 +32,8 @@ MOVED = {"plans": 5, "surveys": 5}
 # Models added since BASE_COMMIT, by app: each adds its content type. plans: the draft's
 # targets, priorities and collaborations (no default permissions); api: the users' tokens;
 # notifications: the in-app notifications (their default four permissions each).
-ADDED = {"plans": 3, "api": 1, "notifications": 1}
-PERMISSIONS_ADDED = {"api": 4, "notifications": 4}
+ADDED = {"plans": 3, "api": 1, "notifications": 1, "consultations": 2}
+PERMISSIONS_ADDED = {"api": 4, "notifications": 4, "consultations": 8}
 
 
 def _base_tree(into: Path) -> None:

@@ -1,0 +1,160 @@
+"""The bench run: gunicorn with the bench settings (production's, see
+yorozu/settings/bench.py) serving the loaded database; each page requested in turn, one
+request at a time over a kept-alive connection, as the logged-in person; latencies to
+p50/p95; each page's query count measured once in-process; the table written to var/bench/."""
+
+import http.client
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from .pages import Page, cast, daily_pages
+
+HOST = "localhost"
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def logged_in_cookies(user) -> str:
+    """A session for `user` in the server's session store, as the browser's cookie header."""
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+class Server:
+    def __init__(self, *, port: int, workers: int, log: Path):
+        self.port = port
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yorozu.settings.bench"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "yorozu.wsgi:application", "--workers",
+             str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "-"],
+            env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+    def wait(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                connection_ = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection_.request("GET", "/healthz/", headers={"Host": HOST})
+                if connection_.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("gunicorn did not answer /healthz/ in time")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+class Browser:
+    """One person's kept-alive connection, sending what the documented proxy adds."""
+
+    def __init__(self, port: int, cookies: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies = cookies
+
+    def request(self, page: Page) -> tuple[int, float, bytes]:
+        body = None
+        if page.form is not None:  # the form's page first, as a browser would have it
+            body = urlencode({**page.form, "csrfmiddlewaretoken": self._csrf(page.path)},
+                             doseq=True)
+        headers = {"Host": HOST, "X-Forwarded-Proto": "https", "Cookie": self.cookies}
+        if body is not None:
+            headers.update({"Content-Type": "application/x-www-form-urlencoded",
+                            "Origin": f"https://{HOST}", "Referer": f"https://{HOST}{page.path}"})
+        started = time.perf_counter()
+        self.connection.request("POST" if body else "GET", page.path, body=body,
+                                headers=headers)
+        response = self.connection.getresponse()
+        content = response.read()
+        return response.status, time.perf_counter() - started, content
+
+    def _csrf(self, path: str) -> str:
+        self.connection.request("GET", path, headers={"Host": HOST, "X-Forwarded-Proto": "https",
+                                                      "Cookie": self.cookies})
+        response = self.connection.getresponse()
+        content = response.read().decode()
+        for header, value in response.getheaders():
+            if (header.lower() == "set-cookie" and value.startswith(settings.CSRF_COOKIE_NAME)
+                    and settings.CSRF_COOKIE_NAME not in self.cookies):
+                self.cookies += "; " + value.split(";", 1)[0]
+        return CSRF_FIELD.search(content).group(1)
+
+
+def query_count(page: Page, user) -> int:
+    client = Client()
+    client.force_login(user)
+    method = client.post if page.form is not None else client.get
+    with CaptureQueriesContext(connection) as queries:
+        method(page.path, page.form or {}, secure=True, HTTP_HOST=HOST)
+    return len(queries)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def bench(*, requests: int, port: int, workers: int, out: Path, report=print) -> dict:
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    people = cast()
+    pages = daily_pages(people)
+    users = {page.user: User.objects.get(email=page.user) for page in pages}
+    cookies = {email: logged_in_cookies(user) for email, user in users.items()}
+    out.mkdir(parents=True, exist_ok=True)
+    server = Server(port=port, workers=workers, log=out / "gunicorn.log")
+    try:
+        server.wait()
+        for page in pages:
+            browser = Browser(port, cookies[page.user])
+            for number in range(requests + 5):  # five to warm the workers' caches
+                status, seconds, _content = browser.request(page)
+                if status != page.expect:
+                    raise RuntimeError(f"{page.name}: {page.path} answered {status}")
+                if number >= 5:
+                    page.latencies.append(seconds * 1000)
+            page.queries = query_count(page, users[page.user])
+            report(_line(page, pages[0]))
+    finally:
+        server.stop()
+    return _write(pages, out, requests=requests, workers=workers)
+
+
+def _line(page: Page, floor: Page) -> str:
+    p50, p95 = percentile(page.latencies, 0.5), percentile(page.latencies, 0.95)
+    ratio = p95 / percentile(floor.latencies, 0.95)
+    return f"{page.name:<38} {p50:7.1f} {p95:7.1f} {page.queries:4d} {ratio:6.1f}×"
+
+
+def _write(pages: list[Page], out: Path, *, requests: int, workers: int) -> dict:
+    floor_p95 = percentile(pages[0].latencies, 0.95)
+    rows = [{"page": page.name, "path": page.path, "p50_ms": round(statistics.median(
+        page.latencies), 1), "p95_ms": round(percentile(page.latencies, 0.95), 1),
+        "queries": page.queries, "ratio_to_floor": round(percentile(page.latencies, 0.95)
+                                                         / floor_p95, 2)}
+        for page in pages]
+    result = {"when": datetime.now().isoformat(timespec="seconds"), "requests": requests,
+              "workers": workers, "load_average": os.getloadavg(), "pages": rows}
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    lines = ["| page | p50 ms | p95 ms | queries | p95 / floor |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {r['page']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
+              f"{r['ratio_to_floor']} |" for r in rows]
+    (out / f"bench-{stamp}.md").write_text("\n".join(lines) + "\n")
+    return result
