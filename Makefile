@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run serve install setup messages compilemessages test lint check-deploy clean worker \
-	backup restore
+	backup restore seed-scale bench
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -92,6 +92,20 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/....dump"; exit 1; }
 	$(PY) manage.py db_restore "$(FILE)" --clean
+
+# National scale (docs/performance.md), PostgreSQL only: `make seed-scale` migrates the
+# database DATABASE_URL names and loads ten fiscal years into it (SESSIONS=5000000, about
+# seven minutes); `make bench` times every daily page against it through gunicorn.
+SESSIONS ?= 5000000
+BENCH_REQUESTS ?= 200
+
+seed-scale: compilemessages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_scale --sessions $(SESSIONS)
+
+bench: compilemessages
+	DJANGO_SETTINGS_MODULE=yorozu.settings.bench $(PY) manage.py bench \
+		--requests $(BENCH_REQUESTS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/celery var/staticfiles
