@@ -8,13 +8,10 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from yorozu.core.tables import ListTable
+from yorozu.core.tables import DATE, NOWRAP, NUMBER, ListTable
 
 from .models import Case, Referral, Session
 
-DATE = "Y-m-d"
-NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
-NOWRAP = {"td": {"class": "text-nowrap"}}
 PERSON = ("lead__family_name_kana", "lead__given_name_kana", "pk")
 
 

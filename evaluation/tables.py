@@ -2,33 +2,19 @@
 a hub's coordinators' self-checks to review. Each column sorts on what the reader sees, with
 the hub's code or the primary key last so that pages never overlap."""
 
-from datetime import datetime
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from consultations.tables import DATE, NOWRAP
-from yorozu.core.tables import ListTable
+from yorozu.core.tables import ABSENT, NOWRAP, ListTable, table_date
 
 from . import selfchecks
 from .models import Hearing, SelfCheck
 
 # A hearing's stage in the workflow, for sorting by status: none yet first.
 STAGES = {"": 0, **{status: n for n, status in enumerate(Hearing.Status.values, start=1)}}
-ABSENT = "—"
-
-
-def _date(value) -> str:
-    """A date, or a moment as its date in Japan's time."""
-    if not value:
-        return ABSENT
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return date_format(value, DATE)
 
 
 class HearingTable(ListTable):
@@ -65,7 +51,7 @@ class HearingTable(ListTable):
                            reverse("evaluation:hearing_detail", args=[record.hearing.pk]), value)
 
     def render_held_on(self, value):
-        return _date(value)
+        return table_date(value)
 
     def render_status(self, record):
         if record.hearing is not None:
@@ -119,7 +105,7 @@ class AwaitingSelfCheckTable(_SelfCheckTable):
         empty_text = _("No self-check is awaiting review.")
 
     def render_submitted_at(self, value):
-        return _date(value)
+        return table_date(value)
 
 
 class ReviewedSelfCheckTable(_SelfCheckTable):
@@ -133,4 +119,4 @@ class ReviewedSelfCheckTable(_SelfCheckTable):
         empty_text = _("No self-checks reviewed yet.")
 
     def render_reviewed_at(self, value):
-        return _date(value)
+        return table_date(value)

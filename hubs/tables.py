@@ -5,19 +5,14 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from yorozu.core.tables import ListTable
+from yorozu.core.tables import NOWRAP, NUMBER, ListTable, table_date
 
 from .invitations import invitable
 from .models import Appointment, Hub, SupportAgency
 from .roles import APPROVE_APPOINTMENT, PROPOSE_APPOINTMENT
-
-DATE = "Y-m-d"  # the tables' compact date (consultations/tables.py)
-NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
-NOWRAP = {"td": {"class": "text-nowrap"}}
 
 
 class HubTable(ListTable):
@@ -89,14 +84,6 @@ def _person(prefix: str) -> tuple:
             f"{prefix}__family_name", "pk")
 
 
-def _day(value) -> str:
-    if value is None:
-        return "—"
-    if hasattr(value, "hour"):
-        value = timezone.localtime(value)
-    return date_format(value, DATE)
-
-
 class _AppointmentTable(ListTable):
     """What both tables of the appointments page share: whom, where and for how long, read
     with the reader's access (hubs.access.hub_access) to name the person as they may."""
@@ -149,11 +136,11 @@ class AppointmentQueueTable(_AppointmentTable):
 
     def render_term(self, record: Appointment):
         return format_html('<span class="text-nowrap">{}</span>', _("%(start)s to %(end)s") % {
-            "start": _day(record.starts_on), "end": _day(record.ends_on)})
+            "start": table_date(record.starts_on), "end": table_date(record.ends_on)})
 
     def value_term(self, record: Appointment) -> str:
-        return str(_("%(start)s to %(end)s") % {"start": _day(record.starts_on),
-                                               "end": _day(record.ends_on)})
+        return str(_("%(start)s to %(end)s") % {"start": table_date(record.starts_on),
+                                               "end": table_date(record.ends_on)})
 
     def render_proposed_by(self, record: Appointment):
         who = str(record.proposed_by) if record.proposed_by else "—"
@@ -190,16 +177,16 @@ class AppointmentTable(_AppointmentTable):
         return self.shown_name(record)
 
     def render_starts_on(self, value):
-        return _day(value)
+        return table_date(value)
 
     def render_ends_on(self, value):
-        return _day(value)
+        return table_date(value)
 
     def render_status(self, record: Appointment):
         return record.get_status_display()
 
     def render_decided_at(self, value):
-        return _day(value)
+        return table_date(value)
 
     def value_decided_at(self, value):
         return timezone.localtime(value).date() if value else None
@@ -210,7 +197,7 @@ class AppointmentTable(_AppointmentTable):
     def render_invitation(self, record: Appointment):
         return render_to_string("hubs/_appointment_invitation.html", {
             "a": record, "can_invite": invitable(record),
-            "invited_on": _day(record.invitation_at) if record.invitation_at else ""},
+            "invited_on": table_date(record.invitation_at) if record.invitation_at else ""},
             request=self.request)
 
     def value_invitation(self, record: Appointment) -> str:

@@ -2,33 +2,20 @@
 bureau reviews, with its plan's status for the year (a list of at most a bureau's hubs,
 sorted in Python), plans awaiting review first until the reader sorts by a column."""
 
-from datetime import datetime
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations.tables import DATE, NOWRAP
-from yorozu.core.tables import ListTable
+from yorozu.core.tables import NOWRAP, ListTable, table_date
 
 from .models import AnnualPlan
 from .selectors import QueueRow
 
 # A plan's stage in the workflow, for sorting by status: not started first.
 STAGES = {"": 0, **{status: n for n, status in enumerate(AnnualPlan.Status.values, start=1)}}
-ABSENT = "—"
-
-
-def _date(value) -> str:
-    if not value:
-        return ABSENT
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return date_format(value, DATE)
 
 
 class PlanQueueTable(ListTable):
@@ -72,10 +59,10 @@ class PlanQueueTable(ListTable):
                            self._plan_url(record), _("Review the plan"))
 
     def render_submitted_at(self, value):
-        return _date(value)
+        return table_date(value)
 
     def render_deadline(self, value):
-        return _date(value)
+        return table_date(value)
 
     def value_status(self, record: QueueRow):
         # Worked out again for a file, which is in Japanese whatever the reader's language.

@@ -6,9 +6,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from consultations.tables import DATE, NOWRAP, NUMBER
 from yorozu.core import fiscal
-from yorozu.core.tables import ListTable
+from yorozu.core.tables import DATE, NOWRAP, NUMBER, ListTable
 
 from .models import AgencySurvey
 

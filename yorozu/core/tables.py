@@ -3,21 +3,39 @@ headers that sort, with aria-sort; a header that stays in view while the rows sc
 jump; counts with thousands separators; sideways scrolling with the first column fixed on a
 phone. And each user's last filter per list, kept in their session."""
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django_tables2 import A, RequestConfig
 
 from .downloads import book_for, download_response
 
 PER_PAGE = 50
+# What every table's cells share: the compact date of dense tables (the same everywhere,
+# docs/wording.md), right-aligned numbers, cells that never wrap, the sign of nothing.
+DATE = "Y-m-d"
+DATETIME = "Y-m-d G:i"
+NUMBER = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+NOWRAP = {"td": {"class": "text-nowrap"}}
+ABSENT = "—"
 # Query parameters that are not part of a list's filter: where one is, not what.
 NOT_FILTER = ("page", "format", "clear")
 CLEAR = "clear"
 _SESSION_KEY = "list_filters"
 _MAX_REMEMBERED = 2000  # characters: a filter is a few fields; never a session full of text
+
+
+def table_date(value) -> str:
+    """A date in the tables' compact form; a moment as its date in Japan; ABSENT for none."""
+    if not value:
+        return ABSENT
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return date_format(value, DATE)
 
 
 class ListTable(tables.Table):

@@ -12,11 +12,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from yorozu.core.tables import ListTable
+from yorozu.core.tables import DATETIME, ListTable
 
 from .models import Job
-
-DATETIME = "Y-m-d G:i"  # the tables' compact date (consultations/tables.py), with the time
 
 
 def _labelled(label, **td) -> dict:
