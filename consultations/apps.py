@@ -10,16 +10,16 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from . import referrals, reminders, retention  # noqa: F401  (register their jobs' kinds)
-        from .first_sessions import session_deleted, session_saved
         from .models import Session
         from .reference import load_after_migrate
+        from .summaries import session_deleted, session_saved
         from .tallies import KEPT, record_deleted, record_saved
 
         # Figures kept with the records: see the two modules for when each runs.
         post_save.connect(session_saved, sender=Session,
-                          dispatch_uid="first_sessions.saved")
+                          dispatch_uid="summaries.saved")
         post_delete.connect(session_deleted, sender=Session,
-                            dispatch_uid="first_sessions.deleted")
+                            dispatch_uid="summaries.deleted")
         for model in KEPT:
             post_save.connect(record_saved, sender=model,
                               dispatch_uid=f"tallies.saved.{model.__name__}")

@@ -20,8 +20,8 @@ from hubs.models import Appointment, Hub, SupportAgency
 from hubs.roles import Role
 from yorozu.core import fiscal
 
-from .first_sessions import first_sessions_rebuild
 from .models import Case, Client, Industry, Referral, Session, Topic
+from .summaries import summaries_rebuild
 from .tallies import tallies_rebuild
 from .validators import corporate_number_check_digit
 
@@ -634,7 +634,7 @@ def _seed_hub(hub: Hub, *, today: date, topics, industries) -> dict[str, int]:
          for plan in plans for session, present in zip(plan.sessions, plan.coordinators,
                                                        strict=True)
          for user in present], batch_size=1000)
-    first_sessions_rebuild(hub_ids=[hub.pk])
+    summaries_rebuild(hub_ids=[hub.pk])
     tallies_rebuild(hub_ids=[hub.pk])
     referrals = seeder.referrals(plans)
     for referral in referrals:

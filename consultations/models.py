@@ -81,6 +81,16 @@ class NameKeyField(models.CharField):
         return key
 
 
+def _keeping(record, kept: list[str], kwargs: dict) -> dict:
+    """save()'s arguments leaving out the fields kept with the sessions
+    (consultations/summaries.py): a record read before a session was saved must not write
+    its old values back."""
+    if not record._state.adding and kwargs.get("update_fields") is None:
+        kwargs["update_fields"] = [field.name for field in record._meta.concrete_fields
+                                   if not field.primary_key and field.name not in kept]
+    return kwargs
+
+
 class Client(Versioned):
     """A consulting business or would-be founder (相談者), owned by one hub."""
 
@@ -119,7 +129,7 @@ class Client(Versioned):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True,
                                          editable=False)
     # The day of the client's first session (any case): what "new clients" counts by
-    # (evaluation/figures.py). Kept with the sessions by consultations/first_sessions.py.
+    # (evaluation/figures.py). Kept with the sessions by consultations/summaries.py.
     first_session_on = models.DateField(_("first consulted on"), null=True, blank=True,
                                         editable=False)
 
@@ -145,13 +155,7 @@ class Client(Versioned):
         return self.name
 
     def save(self, *args, **kwargs):
-        # The first session's day belongs to the sessions (consultations/first_sessions.py): a
-        # client read before a session was saved must not write its old value back.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
-                                       if not field.primary_key
-                                       and field.name != "first_session_on"]
-        super().save(*args, **kwargs)
+        super().save(*args, **_keeping(self, ["first_session_on"], kwargs))
 
     def clean(self):
         if self.corporate_number and self.kind != self.Kind.CORPORATION:
@@ -188,9 +192,14 @@ class Case(Versioned):
     opened_on = models.DateField(_("opened on"), validators=[validate_not_future])
     closed_on = models.DateField(_("closed on"), null=True, blank=True,
                                  validators=[validate_not_future])
+    # Kept with the sessions by consultations/summaries.py (the case list sorts by them).
+    session_count = models.PositiveIntegerField(_("sessions"), default=0, editable=False)
+    last_session_on = models.DateField(_("last session"), null=True, blank=True,
+                                       editable=False)
 
     objects = HubScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"], m2m_fields=[topics])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "session_count",
+                                                 "last_session_on"], m2m_fields=[topics])
 
     class Meta:
         verbose_name = _("case")
@@ -200,6 +209,7 @@ class Case(Versioned):
             models.Index(fields=["hub", "-opened_on"]),
             models.Index(fields=["hub", "status", "-opened_on"]),
             models.Index(fields=["lead", "status", "-opened_on"]),
+            models.Index(fields=["hub", "-last_session_on"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -210,6 +220,9 @@ class Case(Versioned):
 
     def __str__(self):
         return f"{self.client} ({self.opened_on:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **_keeping(self, ["session_count", "last_session_on"], kwargs))
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -275,7 +288,7 @@ class Session(Versioned):
     def from_db(cls, db, field_names, values):
         session = super().from_db(db, field_names, values)
         # The case it was read with: moved to another case, both clients' first sessions
-        # change (consultations/first_sessions.py).
+        # change (consultations/summaries.py).
         session.loaded_case_id = session.__dict__.get("case_id")
         # And the day and hub it was read with: moved, both months' tallies change
         # (consultations/tallies.py).

@@ -9,15 +9,12 @@ from django.db.models import Case as SqlCase
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from hubs.access import AuthorisedHub
 from hubs.roles import VIEW_RECORDS
@@ -27,22 +24,10 @@ from .models import Case, Client, Referral, Session, Topic
 from .validators import client_name_key, normalize_digits
 
 
-def _session_count():
-    counted = (Session.objects.filter(case=OuterRef("pk")).order_by()
-               .values("case").annotate(n=Count("pk")).values("n"))
-    # A correlated subquery: evaluated for the rows of the page only, not for the hub's whole
-    # history as a GROUP BY join would be.
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _last_session_on():
-    return Subquery(Session.objects.filter(case=OuterRef("pk")).order_by("-held_on")
-                    .values("held_on")[:1])
-
-
 def case_list(*, user, hub: AuthorisedHub | None = None, filters: dict | None = None):
     """The hub's cases (without a hub: every case the user may see), newest first, with
-    topics, lead and session figures per row."""
+    topics and lead (each case's session count and last session are its own columns,
+    consultations/summaries.py)."""
     filters = filters or {}
     cases = Case.objects.for_user(user, VIEW_RECORDS)
     if hub is not None:
@@ -66,7 +51,6 @@ def case_list(*, user, hub: AuthorisedHub | None = None, filters: dict | None = 
                                                            **session_filter)))
     return (cases.select_related("client", "lead", "hub")
             .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("sort_order")))
-            .annotate(session_count=_session_count(), last_session_on=_last_session_on())
             .order_by("-opened_on", "-pk"))
 
 

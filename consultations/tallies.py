@@ -2,7 +2,7 @@
 (SessionTally) and cases opened per support depth (CaseTally). National and bureau figures
 per month read a few hundred tally rows instead of scanning hundreds of thousands of records.
 
-Kept like each client's first session (consultations/first_sessions.py, which explains when
+Kept like each client's first session (consultations/summaries.py, which explains when
 each runs): every ORM save or delete of a session or case recounts the months it was and is
 in; bulk writes call `tallies_refresh` or `tallies_rebuild`. A recount is exact however often
 it runs, and a transaction-long lock per hub and month lets concurrent saves count each

@@ -77,7 +77,7 @@ def sessions_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None =
 def new_clients(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
     """Clients whose first session was held in [start, end], each annotated with that date
     (`first_held_on`), by which callers group them into months. The date is kept on the
-    client with its sessions (consultations/first_sessions.py): an indexed read."""
+    client with its sessions (consultations/summaries.py): an indexed read."""
     return (scoped(Client.objects, hub_ids).filter(first_session_on__range=(start, end))
             .annotate(first_held_on=F("first_session_on")))
 

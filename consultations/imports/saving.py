@@ -14,8 +14,8 @@ from hubs.roles import CHANGE_RECORDS
 from yorozu.core.xlsx import TableSheet, workbook_bytes
 
 from .. import services
-from ..first_sessions import first_sessions_refresh
 from ..models import Case, Client, ImportBatch, Session
+from ..summaries import summaries_refresh
 from ..tallies import CASES, SESSIONS, tallies_refresh
 from .checking import Checked
 from .columns import ERRORS, _text
@@ -97,7 +97,7 @@ def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
             leads.append([row.data["lead"]])
     histories = _insert(Session, sessions, by=by)
     _insert_m2m(Session, "coordinators", sessions, histories, leads)
-    first_sessions_refresh(client_ids=[case.client_id for case in cases])
+    summaries_refresh(case_ids=[case.pk for case in cases])
     tallies_refresh(SESSIONS, months=[(session.hub_id, session.held_on) for session in sessions])
     tallies_refresh(CASES, months=[(case.hub_id, case.opened_on) for case in cases])
 

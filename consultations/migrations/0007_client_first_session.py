@@ -6,7 +6,7 @@ from django.db.models import Min, OuterRef, Subquery
 
 
 def fill(apps, schema_editor):
-    """Every client's first session, as consultations/first_sessions.py keeps it."""
+    """Every client's first session, as consultations/summaries.py keeps it."""
     Client = apps.get_model("consultations", "Client")
     Session = apps.get_model("consultations", "Session")
     earliest = (Session.objects.filter(case__client=OuterRef("pk")).order_by()

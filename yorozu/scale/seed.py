@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from consultations.first_sessions import first_sessions_rebuild
 from consultations.models import Case, Client, Industry, Referral, Session, Topic
+from consultations.summaries import summaries_rebuild
 from consultations.tallies import tallies_rebuild
 from evaluation.surveys.models import SatisfactionResponse
 from hubs.models import Hub
@@ -107,7 +107,7 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
         report(f"{hub.prefecture_ja}: {len(rows.sessions):,} sessions "
                f"({clock.monotonic() - started:.0f} s)")
     writer.finish()
-    first_sessions_rebuild()
+    summaries_rebuild()
     tallies_rebuild()
     report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])

@@ -1,15 +1,16 @@
-"""Each client's first session date (Client.first_session_on, consultations/first_sessions.py)
-equals a recount from the sessions after every way sessions change: added, edited to another
-day, moved to another client's case, deleted, imported; and "new clients" reads it."""
+"""What is kept of the sessions (consultations/summaries.py): each client's first session day
+and each case's session count and last session equal a recount from the sessions after every
+way sessions change: added, edited to another day, moved to another client's case, deleted,
+imported, loaded in bulk; and "new clients" and the case list read them."""
 
 from datetime import date
 
 import pytest
-from django.db.models import Min
+from django.db.models import Count, Max, Min
 
 from consultations import services
-from consultations.first_sessions import first_sessions_rebuild
-from consultations.models import Client
+from consultations.models import Case, Client
+from consultations.summaries import summaries_rebuild
 from evaluation import figures
 from tests.consultations.factories import CaseFactory, ClientFactory, SessionFactory
 
@@ -25,6 +26,21 @@ def kept() -> dict[int, date | None]:
     return dict(Client.objects.values_list("pk", "first_session_on"))
 
 
+def cases_recounted() -> dict[int, tuple]:
+    return {pk: (n, last) for pk, n, last in Case.objects.annotate(
+        n=Count("sessions"), last=Max("sessions__held_on")).values_list("pk", "n", "last")}
+
+
+def cases_kept() -> dict[int, tuple]:
+    return {pk: (n, last) for pk, n, last in Case.objects.values_list(
+        "pk", "session_count", "last_session_on")}
+
+
+def assert_all_kept() -> None:
+    assert kept() == recounted()
+    assert cases_kept() == cases_recounted()
+
+
 def _session_data(session, **changes) -> dict:
     data = {field: getattr(session, field) for field in services.SESSION_FIELDS}
     return {**data, **changes}
@@ -35,28 +51,29 @@ def test_a_clients_first_session_follows_every_change_to_its_sessions(cast):
     other_case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
     session = services.session_create(case=case, by=cast.coordinator, coordinators=None,
                                       data={"held_on": date(2025, 6, 2), "summary": "初回"})
-    assert kept() == recounted()
+    assert_all_kept()
     assert case.client.__class__.objects.get(pk=case.client_id).first_session_on == date(
         2025, 6, 2)
 
     earlier = services.session_create(case=case, by=cast.coordinator, coordinators=None,
                                       data={"held_on": date(2025, 5, 20), "summary": "前"})
-    assert kept() == recounted()
+    assert_all_kept()
 
     # Edited to a later day: the first session is the other one again.
     services.session_update(session=earlier, by=cast.coordinator, coordinators=None,
                             data=_session_data(earlier, held_on=date(2025, 7, 1)),
                             version=earlier.version)
     assert kept()[case.client_id] == date(2025, 6, 2) == recounted()[case.client_id]
+    assert cases_kept()[case.pk] == (2, date(2025, 7, 1)) == cases_recounted()[case.pk]
 
     # Moved to another client's case (as the admin can): both clients recounted.
     session.case = other_case
     session.save()
-    assert kept() == recounted()
+    assert_all_kept()
     assert kept()[other_case.client_id] == date(2025, 6, 2)
 
     earlier.delete()
-    assert kept() == recounted()
+    assert_all_kept()
     assert kept()[case.client_id] is None  # no session left: not a client consulted yet
 
 
@@ -67,14 +84,16 @@ def test_the_quick_log_sets_a_new_clients_first_session(client, cast):
     response = client.post(f"/consultations/{cast.hub.jis_code}/log/", _quick_log_data(cast))
     assert response.status_code == 302
     new = Client.objects.get(name="株式会社みらい製作所")
-    assert new.first_session_on is not None and kept() == recounted()
+    assert new.first_session_on is not None
+    assert_all_kept()
 
 
 def test_a_rebuild_after_a_bulk_load_matches_the_recount(cast):
     SessionFactory.create_batch(3, hub=cast.hub, case__lead=cast.coordinator)
     Client.objects.update(first_session_on=None)  # as rows written past the ORM's save
-    first_sessions_rebuild(hub_ids=[cast.hub.pk])
-    assert kept() == recounted()
+    Case.objects.update(session_count=0, last_session_on=None)
+    summaries_rebuild(hub_ids=[cast.hub.pk])
+    assert_all_kept()
 
 
 def test_new_clients_are_counted_by_their_first_session(cast):
@@ -95,10 +114,13 @@ def test_new_clients_are_counted_by_their_first_session(cast):
     assert {(c.pk, c.first_held_on) for c in found} == {(new.pk, date(2025, 4, 10))}
 
 
-def test_a_client_read_before_a_session_was_saved_keeps_the_new_first_session(cast):
+def test_records_read_before_a_session_was_saved_keep_what_it_changed(cast):
     case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
-    read_earlier = Client.objects.get(pk=case.client_id)
+    client_read, case_read = Client.objects.get(pk=case.client_id), Case.objects.get(pk=case.pk)
     SessionFactory(hub=cast.hub, case=case, held_on=date(2025, 9, 9))
-    read_earlier.phone = "03-9999-0000"
-    read_earlier.save()
+    client_read.phone = "03-9999-0000"
+    client_read.save()
+    case_read.outcome = "販路が広がった"
+    case_read.save()
     assert Client.objects.get(pk=case.client_id).first_session_on == date(2025, 9, 9)
+    assert_all_kept()

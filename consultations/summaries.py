@@ -1,0 +1,60 @@
+"""What is kept of the sessions on their case and client: a case's number of sessions and the
+day of its last (Case.session_count, Case.last_session_on: the case list shows and sorts by
+them), and a client's first session day (Client.first_session_on: "new clients",
+evaluation/figures.py, counts by it). Looking them up from the sessions at each page view does
+not scale to millions of sessions (a subquery per row, seconds per national dashboard); reading
+a column does.
+
+Every ORM save or delete of a session refreshes its case and client (the signals below,
+connected in apps.py), whatever the path: services, the quick log, the admin. Writes that
+bypass the ORM's save (the import, demo and scale seeding) call `summaries_refresh` or
+`summaries_rebuild` themselves. A refresh recounts from the sessions, so it is exact however
+often it runs."""
+
+from django.db import transaction
+from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Case, Client, Session
+
+
+@transaction.atomic  # its own when a session was saved outside one (autocommit)
+def summaries_refresh(*, case_ids) -> None:
+    ids = sorted({pk for pk in case_ids if pk is not None})
+    if not ids:
+        return
+    # The rows are locked first: a concurrent session save for the same case or client waits
+    # here, and its recount (a later statement) then sees this transaction's session too.
+    client_ids = sorted(set(Case.objects.select_for_update().filter(pk__in=ids)
+                            .values_list("client_id", flat=True)))
+    list(Client.objects.select_for_update().filter(pk__in=client_ids).values_list("pk"))
+    _refresh(Case.objects.filter(pk__in=ids), Client.objects.filter(pk__in=client_ids))
+
+
+def summaries_rebuild(*, hub_ids=None) -> None:
+    """Every case and client (or those of `hub_ids`): after a bulk load."""
+    cases, clients = Case.objects.all(), Client.objects.all()
+    if hub_ids is not None:
+        cases, clients = cases.filter(hub__in=hub_ids), clients.filter(hub__in=hub_ids)
+    _refresh(cases, clients)
+
+
+def _refresh(cases, clients) -> None:
+    of_case = Session.objects.filter(case=OuterRef("pk")).order_by().values("case")
+    # A case without sessions has no row in the subquery: its count is 0, not NULL.
+    cases.update(session_count=Coalesce(Subquery(of_case.annotate(n=Count("*")).values("n")),
+                                        0),
+                 last_session_on=Subquery(of_case.annotate(last=Max("held_on"))
+                                          .values("last")))
+    of_client = (Session.objects.filter(case__client=OuterRef("pk")).order_by()
+                 .values("case__client").annotate(first=Min("held_on")).values("first"))
+    clients.update(first_session_on=Subquery(of_client))
+
+
+def session_saved(sender, instance: Session, **kwargs) -> None:
+    summaries_refresh(case_ids=[instance.case_id, getattr(instance, "loaded_case_id", None)])
+    instance.loaded_case_id = instance.case_id
+
+
+def session_deleted(sender, instance: Session, **kwargs) -> None:
+    summaries_refresh(case_ids=[instance.case_id, getattr(instance, "loaded_case_id", None)])
