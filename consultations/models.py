@@ -206,7 +206,8 @@ class Case(Versioned):
         verbose_name_plural = _("cases")
         ordering = ["-opened_on", "-pk"]
         indexes = [
-            models.Index(fields=["hub", "-opened_on"]),
+            # The case list's order, key included: a page is a walk along it (PagedByKey).
+            models.Index(fields=["hub", "-opened_on", "-id"], name="consult_case_hub_opened_idx"),
             models.Index(fields=["hub", "status", "-opened_on"]),
             models.Index(fields=["lead", "status", "-opened_on"]),
             models.Index(fields=["hub", "-last_session_on"]),
@@ -276,9 +277,9 @@ class Session(Versioned):
             models.Index(fields=["hub", "-held_on"]),
             models.Index(fields=["hub", "channel", "-held_on"]),
             models.Index(fields=["case", "-held_on"]),
-            models.Index(fields=["hub", "next_step_due"],
+            models.Index(fields=["hub", "next_step_due", "id"],
                          condition=models.Q(next_step_due__isnull=False),
-                         name="consult_session_due_idx"),
+                         name="consult_session_due_key_idx"),
         ]
 
     def __str__(self):

@@ -30,6 +30,7 @@ def _due(value, today) -> str:
 
 class CaseTable(ListTable):
     caption = _("Cases")
+    paged_by_key = True
     client = tables.Column(_("Client"), accessor="client__name",
                            order_by=("client__name_kana", "client__name", "pk"))
     topics = tables.Column(_("Topics"), accessor="pk", orderable=False)
@@ -73,6 +74,7 @@ class ClientCaseTable(CaseTable):
 
 class ReferralTable(ListTable):
     caption = _("Referrals")
+    paged_by_key = True
     follow_up_due = tables.Column(_("Follow-up due"), order_by=("follow_up_due", "pk"),
                                   attrs=NOWRAP)
     client = tables.Column(_("Client"), accessor="case__client__name",
@@ -105,6 +107,7 @@ class ReferralTable(ListTable):
 
 class NextStepTable(ListTable):
     caption = _("Next steps")
+    paged_by_key = True
     next_step_due = tables.Column(_("Due"), order_by=("next_step_due", "pk"), attrs=NOWRAP)
     client = tables.Column(_("Client"), accessor="case__client__name",
                            order_by=("case__client__name_kana", "case__client__name", "pk"))

@@ -133,3 +133,24 @@ def test_follow_ups_mine_only_keeps_the_referrals_and_steps_of_my_cases(client, 
     assert [r.record for r in response.context["steps"].page.object_list] == [my_step]
     overdue = re.findall(r'<tr class="[^"]*table-danger', response.content.decode())
     assert len(overdue) == 1  # the overdue referral; the step is due today
+
+
+def test_a_page_fetched_by_key_holds_the_rows_a_single_query_would(client, cast):
+    """The case list fetches a page's keys first, then the rows (yorozu/core/tables.PagedByKey):
+    the same rows, in the same order, for sorts on the case's own columns and on joined ones."""
+    from consultations.models import Case
+    from tests.consultations.factories import ClientFactory
+
+    today = fiscal.today()
+    for n in range(56):
+        CaseFactory(hub=cast.hub, lead=cast.coordinator, opened_on=today - timedelta(days=n % 9),
+                    client=ClientFactory(hub=cast.hub, name_kana=f"カ{(n * 7) % 56:02d}"))
+    client.force_login(cast.coordinator)
+    orders = {"-opened_on": ("-opened_on", "-pk"), "client": ("client__name_kana",
+                                                              "client__name", "pk")}
+    for sort, order in orders.items():
+        page = client.get(_cases_url(cast), {"sort": sort, "page": 2}).context["table"].page
+        expected = list(Case.objects.filter(hub=cast.hub).order_by(*order)
+                        .values_list("pk", flat=True)[50:])
+        assert [row.record.pk for row in page.object_list] == expected
+        assert all(row.record.client.name_kana for row in page.object_list)  # joined rows too

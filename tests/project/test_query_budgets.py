@@ -46,13 +46,14 @@ PAGES = [
     ("bureau", "hubs:appointment_list", {}, 10),
     ("chief", "hubs:appointment_list", {}, 11),  # recent decisions with their invitations
     # Consultations: lists, the case page and the quick log.
-    ("coordinator", "consultations:case_list", {"jis_code": "13"}, 13),
-    ("hq", "consultations:case_list", {"jis_code": "13"}, 13),  # the logged read, no own hub
-    ("coordinator", "consultations:my_cases", {}, 10),
-    ("chief", "consultations:followups", {"jis_code": "13"}, 12),  # + the next steps' count (paged)
+    # The long lists fetch a page's keys, then its rows (PagedByKey): one query more each.
+    ("coordinator", "consultations:case_list", {"jis_code": "13"}, 14),
+    ("hq", "consultations:case_list", {"jis_code": "13"}, 14),  # the logged read, no own hub
+    ("coordinator", "consultations:my_cases", {}, 11),
+    ("chief", "consultations:followups", {"jis_code": "13"}, 14),  # + the next steps' count (paged)
     ("coordinator", "consultations:case_detail", {"case": True}, 15),
     # + the count of its paged case table (w17-tables-hub).
-    ("coordinator", "consultations:client_detail", {"client": True}, 12),
+    ("coordinator", "consultations:client_detail", {"client": True}, 13),
     ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 11),
     ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
     # Self-checks (their growth with more self-checks is checked in test_self_checks.py).

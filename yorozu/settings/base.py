@@ -149,6 +149,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # reached. production.py turns them on, for gunicorn's and Celery's long-lived workers.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Random reads cost about what sequential ones do on SSDs and in cache (PostgreSQL's
+    # default, 4, is for spinning disks). Behind the row-level security wall the planner counts
+    # the policy's hub condition and the page's own as independent, expects a twelfth of a large
+    # hub's cases, and with the default prefers sorting every case over walking the index to the
+    # first page: 172 ms against 5 ms for Tokyo's case list at national scale
+    # (docs/performance.md).
+    DATABASES["default"]["OPTIONS"] = {
+        "options": f"-c random_page_cost={env.float('DB_RANDOM_PAGE_COST', default=1.1)}"}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write to the same file: WAL and immediate transactions
     # turn "database is locked" errors into short waits.

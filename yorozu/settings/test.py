@@ -18,7 +18,8 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A commit need not wait for its write to reach the disk: a test database that a crash
     # loses costs nothing. Transactional tests (live server, workers) commit and flush often.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     # Emptied with DELETE between transactional tests, not TRUNCATE (yorozu/testing).
     DATABASES["default"]["ENGINE"] = "yorozu.testing.postgresql"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
