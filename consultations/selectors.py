@@ -9,6 +9,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -195,12 +196,13 @@ def followups(*, user, hub: AuthorisedHub, today: date | None = None, mine: bool
                  .filter(hub=hub.hub, status__in=Referral.OPEN_STATUSES)
                  .select_related("agency", "case__client", "case__lead")
                  .order_by("follow_up_due", "pk"))
-    # A next step is superseded once a later session of the same case has been held.
-    later = Session.objects.filter(case=OuterRef("case"), held_on__gt=OuterRef("held_on"))
+    # A next step is superseded once a later session of the same case has been held: a step
+    # stands while its session is on the case's last day of sessions (kept on the case,
+    # consultations/summaries.py).
     steps = (Session.objects.for_user(user, VIEW_RECORDS)
              .filter(hub=hub.hub, next_step_due__isnull=False, case__status=Case.Status.OPEN,
-                     next_step_due__lte=today + timedelta(days=14))
-             .exclude(Exists(later))
+                     next_step_due__lte=today + timedelta(days=14),
+                     held_on__gte=F("case__last_session_on"))
              .select_related("case__client", "case__lead").order_by("next_step_due", "pk"))
     if mine:
         referrals, steps = referrals.filter(case__lead=user), steps.filter(case__lead=user)

@@ -154,3 +154,26 @@ def test_a_page_fetched_by_key_holds_the_rows_a_single_query_would(client, cast)
                         .values_list("pk", flat=True)[50:])
         assert [row.record.pk for row in page.object_list] == expected
         assert all(row.record.client.name_kana for row in page.object_list)  # joined rows too
+
+
+def test_a_next_step_stands_until_a_later_session_of_its_case_is_held(client, cast):
+    """Superseded steps leave the follow-ups; steps of the case's last day stay (two sessions
+    on the same day: both)."""
+    today = fiscal.today()
+    due = today + timedelta(days=3)
+    kept = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    SessionFactory(hub=cast.hub, case=kept, held_on=today - timedelta(days=9),
+                   next_step="古い宿題", next_step_due=due)
+    SessionFactory(hub=cast.hub, case=kept, held_on=today - timedelta(days=2),
+                   next_step="同じ日の宿題一", next_step_due=due)
+    SessionFactory(hub=cast.hub, case=kept, held_on=today - timedelta(days=2),
+                   next_step="同じ日の宿題二", next_step_due=due)
+    alone = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    SessionFactory(hub=cast.hub, case=alone, held_on=today - timedelta(days=20),
+                   next_step="一回きりの宿題", next_step_due=due)
+    client.force_login(cast.coordinator)
+
+    steps = client.get(reverse("consultations:followups", args=["13"])).context["steps"]
+    shown = {row.record.next_step for row in steps.page.object_list}
+
+    assert shown == {"同じ日の宿題一", "同じ日の宿題二", "一回きりの宿題"}
