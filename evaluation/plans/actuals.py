@@ -167,7 +167,7 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
                 by_hub=by_hub), [("sessions", "n")])
     # Every figure as evaluation/figures.py defines it for every page.
     add(_grouped(figures.new_clients(start=start, end=end, hub_ids=hub_ids),
-                 month_expr=TruncMonth("first_held_on"), by_hub=by_hub, n=Count("pk")),
+                 month_expr=TruncMonth("first_held_on"), by_hub=by_hub, n=Count("*")),
         [("new_clients", "n")])
     add(_grouped(figures.referrals_due(start=start, end=end, as_of=today, hub_ids=hub_ids),
                  month_expr=TruncMonth("follow_up_due"), by_hub=by_hub,

@@ -226,7 +226,7 @@ def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
     """Per hub id: sessions per month, new clients, follow-up and satisfaction counts."""
     months = (_sessions(period).annotate(month=TruncMonth("held_on")).values("hub_id", "month")
               .annotate(n=Count("pk")).order_by())
-    new_clients = _new_clients(period).values("hub_id").annotate(n=Count("pk")).order_by()
+    new_clients = _new_clients(period).values("hub_id").annotate(n=Count("*")).order_by()
     follow_up = (_referrals_due(period, as_of).values("hub_id")
                  .annotate(**_follow_up(as_of)).order_by())
     satisfaction = (_satisfaction_answers(period).values("hub_id")
