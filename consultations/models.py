@@ -298,37 +298,42 @@ class Session(Versioned):
         return session
 
 
-class CaseTally(models.Model):
-    """Cases opened per hub, month and support depth, kept with the cases like SessionTally."""
+class MonthTally(models.Model):
+    """Records counted per hub, month and one field of theirs, kept with the records by
+    consultations/tallies.py: national and bureau figures per month read a few hundred rows
+    here instead of scanning hundreds of thousands of records."""
 
     hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
     month = models.DateField()  # its first day
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["month", "hub"])]
+
+
+class CaseTally(MonthTally):
+    """Cases opened per hub, month and support depth."""
+
     depth = models.CharField(max_length=20, choices=Case.Depth.choices)
     cases = models.PositiveIntegerField()
 
-    class Meta:
+    class Meta(MonthTally.Meta):
         constraints = [models.UniqueConstraint(fields=["hub", "month", "depth"],
                                                name="consult_case_tally_one_per_hub_month")]
-        indexes = [models.Index(fields=["month", "hub"])]
 
     def __str__(self):
         return f"{self.hub_id} {self.month:%Y-%m} {self.depth}: {self.cases}"
 
 
-class SessionTally(models.Model):
-    """Sessions per hub, month and channel, kept with the sessions by consultations/tallies.py:
-    national and bureau figures per month read a few hundred rows here instead of scanning
-    hundreds of thousands of sessions."""
+class SessionTally(MonthTally):
+    """Sessions per hub, month and channel."""
 
-    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
-    month = models.DateField()  # its first day
     channel = models.CharField(max_length=20, choices=Session.Channel.choices)
     sessions = models.PositiveIntegerField()
 
-    class Meta:
+    class Meta(MonthTally.Meta):
         constraints = [models.UniqueConstraint(fields=["hub", "month", "channel"],
                                                name="consult_tally_one_per_hub_month")]
-        indexes = [models.Index(fields=["month", "hub"])]
 
     def __str__(self):
         return f"{self.hub_id} {self.month:%Y-%m} {self.channel}: {self.sessions}"

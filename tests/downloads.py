@@ -33,6 +33,18 @@ def csv_rows(content: bytes, chosen: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode(ENCODINGS[chosen]), newline="")))
 
 
+def download_rows(response, chosen: str) -> list[list]:
+    """The rows of a list's one-table download in the `chosen` format: an attachment, and in
+    Excel a finished table (assert_finished_table)."""
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    if chosen == "xlsx":
+        sheet = workbook(response.content).worksheets[0]
+        assert_finished_table(sheet)
+        return sheet_rows(sheet)
+    return csv_rows(response.content, chosen)
+
+
 def zip_tables(content: bytes, chosen: str) -> dict[str, list[list[str]]]:
     """A CSV book of several sheets: {entry name: rows}."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:

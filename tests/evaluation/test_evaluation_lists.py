@@ -16,7 +16,7 @@ from evaluation.models import Hearing, SelfCheck
 from evaluation.surveys.models import AgencySurvey
 from hubs.models import Hub
 from hubs.roles import Role
-from tests.downloads import FORMATS, assert_finished_table, csv_rows, sheet_rows, workbook
+from tests.downloads import FORMATS, csv_rows, download_rows
 from tests.evaluation.factories import GuidelineFactory, SelfCheckFactory
 from tests.hubs.factories import AppointmentFactory, UserFactory
 from yorozu.core import fiscal
@@ -46,15 +46,6 @@ def hearings(cast):
                                    lead=cast.hq)
     return tokyo, miyagi, osaka
 
-
-def _rows(response, chosen):
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
-    if chosen == "xlsx":
-        sheet = workbook(response.content).worksheets[0]
-        assert_finished_table(sheet)
-        return sheet_rows(sheet)
-    return csv_rows(response.content, chosen)
 
 
 def _hubs_in(table) -> list[str]:
@@ -93,7 +84,7 @@ def test_mine_only_shows_the_hearings_the_user_leads_and_is_remembered(client, c
 def test_hq_downloads_the_hearing_list_in_japanese(client, cast, hearings, chosen):
     client.force_login(cast.hq)
     client.cookies["django_language"] = "en"
-    header, *rows = _rows(client.get(HEARINGS, {"year": YEAR, "format": chosen}), chosen)
+    header, *rows = download_rows(client.get(HEARINGS, {"year": YEAR, "format": chosen}), chosen)
     assert header == HEADER
     assert len(rows) == 47
     tokyo = next(row for row in rows if row[0] == "東京都よろず支援拠点")

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from hubs.exports import AGENCY_HEADERS
 from hubs.models import SupportAgency
-from tests.downloads import FORMATS, assert_finished_table, csv_rows, sheet_rows, workbook
+from tests.downloads import FORMATS, csv_rows, download_rows
 from tests.hubs.factories import AgencyFactory
 
 
@@ -19,13 +19,6 @@ def agencies(cast):
     AgencyFactory(hub=cast.other_hub, name="他県の商工会")
 
 
-def _rows(response, chosen):
-    if chosen == "xlsx":
-        sheet = workbook(response.content).worksheets[0]
-        assert_finished_table(sheet)
-        return sheet_rows(sheet)
-    return csv_rows(response.content, chosen)
-
 
 @pytest.mark.parametrize("chosen", FORMATS)
 def test_the_directory_downloads_the_agencies_in_use(client, cast, agencies, chosen):
@@ -33,7 +26,7 @@ def test_the_directory_downloads_the_agencies_in_use(client, cast, agencies, cho
     response = client.get(reverse("hubs:agency_list", args=["13"]), {"format": chosen})
 
     assert response.status_code == 200
-    header, *rows = _rows(response, chosen)
+    header, *rows = download_rows(response, chosen)
     assert header == AGENCY_HEADERS
     assert [row[:3] for row in rows] == [["東京商工会議所", "商工会議所", "窓口 太郎"]]
     assert rows[0][4] == "03-1234-5678"  # a phone number stays text, its zero kept

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from evaluation.plans.models import ActivityPolicy, AnnualPlan, PlanVersion
-from tests.downloads import FORMATS, assert_finished_table, csv_rows, sheet_rows, workbook
+from tests.downloads import FORMATS, csv_rows, download_rows
 from tests.plans.test_plans import YEAR, submitted_plan, url
 
 QUEUE = reverse("plans:plan_review_queue")
@@ -37,15 +37,6 @@ def _kanto(cast) -> set[str]:
     with translation.override("ja"):
         return {hub.name for hub in cast.hub.bureau.hubs.all()}
 
-
-def _rows(response, chosen):
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
-    if chosen == "xlsx":
-        sheet = workbook(response.content).worksheets[0]
-        assert_finished_table(sheet)
-        return sheet_rows(sheet)
-    return csv_rows(response.content, chosen)
 
 
 def test_the_queue_lists_the_bureaus_hubs_with_the_plan_awaiting_review_first(
@@ -75,7 +66,7 @@ def test_the_queue_sorts_by_hub_and_by_status(client, cast, queue):
 def test_the_bureau_downloads_its_queue_in_japanese(client, cast, queue, chosen):
     client.force_login(cast.bureau)
     client.cookies["django_language"] = "en"
-    header, *rows = _rows(client.get(QUEUE, {"year": YEAR, "format": chosen}), chosen)
+    header, *rows = download_rows(client.get(QUEUE, {"year": YEAR, "format": chosen}), chosen)
     assert header == HEADER
     assert {row[0] for row in rows} == _kanto(cast)  # not the other bureau's Miyagi
     tokyo = next(row for row in rows if row[0] == "東京都よろず支援拠点")

@@ -112,8 +112,7 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
     report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])
     report(f"policies, guidelines, hearings and plans: {clock.monotonic() - started:.0f} s")
-    return {"seconds": round(clock.monotonic() - started), "rows": dict(writer.written),
-            "first_day": first_day, "last_day": today}
+    return {"seconds": round(clock.monotonic() - started), "rows": dict(writer.written)}
 
 
 def _write(writer: Writer, rows: activity.HubRows) -> None:
