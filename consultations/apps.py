@@ -10,9 +10,9 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from . import referrals, reminders, retention  # noqa: F401  (register their jobs' kinds)
-        from .models import Session
+        from .models import Case, Session
         from .reference import load_after_migrate
-        from .summaries import session_deleted, session_saved
+        from .summaries import case_saved, session_deleted, session_saved
         from .tallies import KEPT, record_deleted, record_saved
 
         # Figures kept with the records: see the two modules for when each runs.
@@ -20,6 +20,7 @@ class ConsultationsConfig(AppConfig):
                           dispatch_uid="summaries.saved")
         post_delete.connect(session_deleted, sender=Session,
                             dispatch_uid="summaries.deleted")
+        post_save.connect(case_saved, sender=Case, dispatch_uid="summaries.case_saved")
         for model in KEPT:
             post_save.connect(record_saved, sender=model,
                               dispatch_uid=f"tallies.saved.{model.__name__}")

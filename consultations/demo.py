@@ -20,7 +20,7 @@ from hubs.models import Appointment, Hub, SupportAgency
 from hubs.roles import Role
 from yorozu.core import fiscal
 
-from .models import Case, Client, Industry, Referral, Session, Topic
+from .models import Case, CaseTopic, Client, Industry, Referral, Session, Topic
 from .summaries import summaries_rebuild
 from .tallies import tallies_rebuild
 from .validators import corporate_number_check_digit
@@ -620,8 +620,8 @@ def _seed_hub(hub: Hub, *, today: date, topics, industries) -> dict[str, int]:
         plan.case.client_id = plan.case.client.pk
     cases = [plan.case for plan in plans]
     _restamp(Case, cases)
-    Case.topics.through.objects.bulk_create(
-        [Case.topics.through(case_id=plan.case.pk, topic_id=topic.pk)
+    CaseTopic.objects.bulk_create(
+        [CaseTopic(case_id=plan.case.pk, topic_id=topic.pk, hub_id=plan.case.hub_id)
          for plan in plans for topic in plan.topics], batch_size=1000)
     sessions = []
     for plan in plans:

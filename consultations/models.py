@@ -164,6 +164,27 @@ class Client(Versioned):
                 "leave this blank.")})
 
 
+class CaseTopic(models.Model):
+    """A case's topic: the link table of Case.topics (defined before the case, whose history
+    copies it), with the case's hub, so that a hub's cases of a topic are counted from one
+    index (the case list's topic filter). Every write names the hub (`through_defaults`, or
+    the column in bulk)."""
+
+    case = models.ForeignKey("Case", on_delete=models.CASCADE)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE)
+    hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
+
+    objects = HubScopedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "consultations_case_topics"
+        unique_together = [("case", "topic")]
+        indexes = [models.Index(fields=["hub", "topic", "case"], name="consult_casetopic_hub_idx")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.topic}"
+
+
 class Case(Versioned):
     """A piece of support for one client (案件): topics, depth, and how it ended."""
 
@@ -183,7 +204,8 @@ class Case(Versioned):
                                verbose_name=_("client"))
     lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="led_cases", verbose_name=_("lead coordinator"))
-    topics = models.ManyToManyField(Topic, related_name="cases", verbose_name=_("topics"))
+    topics = models.ManyToManyField(Topic, related_name="cases", verbose_name=_("topics"),
+                                    through=CaseTopic)
     depth = models.CharField(_("support depth"), max_length=20, choices=Depth.choices,
                              default=Depth.EXPERT)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
@@ -211,6 +233,8 @@ class Case(Versioned):
             models.Index(fields=["hub", "status", "-opened_on"]),
             models.Index(fields=["lead", "status", "-opened_on"]),
             models.Index(fields=["hub", "-last_session_on"]),
+            # A hub's cases by depth, from the index alone (the hub page's expert sessions).
+            models.Index(fields=["hub", "depth", "id"], name="consult_case_hub_depth_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -264,9 +288,12 @@ class Session(Versioned):
     proposal = models.TextField(_("what was proposed"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     next_step_due = models.DateField(_("next step due"), null=True, blank=True)
+    # Kept by consultations/summaries.py: its next step still stands (the case is open and
+    # no later session has been held). The follow-ups list reads it.
+    step_stands = models.BooleanField(_("next step stands"), default=False, editable=False)
 
     objects = HubScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"],
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "step_stands"],
                                 m2m_fields=[coordinators])
 
     class Meta:
@@ -274,16 +301,20 @@ class Session(Versioned):
         verbose_name_plural = _("consultation sessions")
         ordering = ["-held_on", "-start_time", "-pk"]
         indexes = [
-            models.Index(fields=["hub", "-held_on"]),
+            # With the case: a period's cases are counted from the index alone (case_count).
+            models.Index(fields=["hub", "-held_on", "case"], name="consult_session_hub_held_idx"),
             models.Index(fields=["hub", "channel", "-held_on"]),
             models.Index(fields=["case", "-held_on"]),
+            # The follow-ups' next steps: counted and paged from the index alone.
             models.Index(fields=["hub", "next_step_due", "id"],
-                         condition=models.Q(next_step_due__isnull=False),
-                         name="consult_session_due_key_idx"),
+                         condition=models.Q(step_stands=True), name="consult_session_steps_idx"),
         ]
 
     def __str__(self):
         return f"{self.case.client} {self.held_on:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **_keeping(self, ["step_stands"], kwargs))
 
     @classmethod
     def from_db(cls, db, field_names, values):

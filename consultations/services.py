@@ -82,7 +82,7 @@ def case_create(*, client: Client, by, lead, topics, depth: str, opened_on: date
     require_hub_staff(client.hub_id, [lead])
     case = _save_new(Case(hub_id=client.hub_id, client=client, lead=lead, depth=depth,
                           opened_on=opened_on), by=by)
-    case.topics.set(topics)
+    case.topics.set(topics, through_defaults={"hub_id": case.hub_id})
     return case
 
 
@@ -94,7 +94,7 @@ def case_update(*, case: Case, by, data: dict, topics, version: int) -> Case:
         require_hub_staff(case.hub_id, [data["lead"]])
     save_versioned(case, by=by, data=data, fields=CASE_FIELDS, version=version)
     if topics is not None and set(topics) != set(case.topics.all()):
-        case.topics.set(topics)
+        case.topics.set(topics, through_defaults={"hub_id": case.hub_id})
     return case
 
 

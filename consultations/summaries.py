@@ -1,18 +1,20 @@
 """What is kept of the sessions on their case and client: a case's number of sessions and the
 day of its last (Case.session_count, Case.last_session_on: the case list shows and sorts by
-them), and a client's first session day (Client.first_session_on: "new clients",
-evaluation/figures.py, counts by it). Looking them up from the sessions at each page view does
+them), a client's first session day (Client.first_session_on: "new clients",
+evaluation/figures.py, counts by it), and whether each session's next step still stands
+(Session.step_stands: the follow-ups list). Looking them up from the sessions at each page view does
 not scale to millions of sessions (a subquery per row, seconds per national dashboard); reading
 a column does.
 
-Every ORM save or delete of a session refreshes its case and client (the signals below,
-connected in apps.py), whatever the path: services, the quick log, the admin. Writes that
+Every ORM save or delete of a session refreshes its case and client, and every save of a case
+its sessions' steps (the signals below, connected in apps.py), whatever the path: services,
+the quick log, the admin. Writes that
 bypass the ORM's save (the import, demo and scale seeding) call `summaries_refresh` or
 `summaries_rebuild` themselves. A refresh recounts from the sessions, so it is exact however
 often it runs."""
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import Case, Client, Session
@@ -29,14 +31,29 @@ def summaries_refresh(*, case_ids) -> None:
                             .values_list("client_id", flat=True)))
     list(Client.objects.select_for_update().filter(pk__in=client_ids).values_list("pk"))
     _refresh(Case.objects.filter(pk__in=ids), Client.objects.filter(pk__in=client_ids))
+    _steps_refresh(Session.objects.filter(case__in=ids))
 
 
 def summaries_rebuild(*, hub_ids=None) -> None:
     """Every case and client (or those of `hub_ids`): after a bulk load."""
     cases, clients = Case.objects.all(), Client.objects.all()
+    sessions = Session.objects.all()
     if hub_ids is not None:
         cases, clients = cases.filter(hub__in=hub_ids), clients.filter(hub__in=hub_ids)
+        sessions = sessions.filter(hub__in=hub_ids)
     _refresh(cases, clients)
+    # Only sessions with a next step can have one standing: the millions without are left
+    # as they are unless marked.
+    sessions.filter(next_step_due__isnull=True, step_stands=True).update(step_stands=False)
+    _steps_refresh(sessions.filter(next_step_due__isnull=False))
+
+
+def _steps_refresh(sessions) -> None:
+    """A next step stands while its case is open and its session is on the case's last day
+    (after the cases' last days are refreshed)."""
+    standing = Exists(Case.objects.filter(pk=OuterRef("case_id"), status=Case.Status.OPEN,
+                                          last_session_on=OuterRef("held_on")))
+    sessions.update(step_stands=Q(next_step_due__isnull=False) & standing)
 
 
 def _refresh(cases, clients) -> None:
@@ -54,6 +71,11 @@ def _refresh(cases, clients) -> None:
 def session_saved(sender, instance: Session, **kwargs) -> None:
     summaries_refresh(case_ids=[instance.case_id, getattr(instance, "loaded_case_id", None)])
     instance.loaded_case_id = instance.case_id
+
+
+def case_saved(sender, instance: Case, **kwargs) -> None:
+    # Closed or reopened: its sessions' next steps stop or start standing.
+    _steps_refresh(Session.objects.filter(case=instance.pk))
 
 
 def session_deleted(sender, instance: Session, **kwargs) -> None:

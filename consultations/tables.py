@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from yorozu.core.tables import DATE, NOWRAP, NUMBER, ListTable
+from yorozu.core.tables import DATE, NOWRAP, NUMBER, DateColumn, ListTable
 
 from .models import Case, Referral, Session
 
@@ -36,11 +36,10 @@ class CaseTable(ListTable):
     topics = tables.Column(_("Topics"), accessor="pk", orderable=False)
     status = tables.Column(_("Status"), order_by=("status", "pk"), attrs=NOWRAP)
     lead = tables.Column(_("Lead coordinator"), order_by=PERSON, attrs=NOWRAP)
-    opened_on = tables.DateColumn(DATE, verbose_name=_("Opened on"),
-                                  order_by=("opened_on", "pk"), attrs=NOWRAP)
+    opened_on = DateColumn(_("Opened on"), order_by=("opened_on", "pk"), attrs=NOWRAP)
     session_count = tables.Column(_("Sessions"), order_by=("session_count", "pk"), attrs=NUMBER)
-    last_session_on = tables.DateColumn(DATE, verbose_name=_("Last session"),
-                                        order_by=("last_session_on", "pk"), attrs=NOWRAP)
+    last_session_on = DateColumn(_("Last session"), order_by=("last_session_on", "pk"),
+                                 attrs=NOWRAP)
 
     class Meta(ListTable.Meta):
         attrs = {"class": f"{ListTable.Meta.attrs['class']} case-table"}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from .models import Case, CaseTally, Session, SessionTally
@@ -31,6 +31,11 @@ class Kept:
 SESSIONS = Kept(Session, SessionTally, "held_on", "channel", "sessions")
 CASES = Kept(Case, CaseTally, "opened_on", "depth", "cases")
 KEPT = {Session: SESSIONS, Case: CASES}
+
+
+def hub_case_total(*, hub_id: int) -> int:
+    """Every case of a hub, whatever its date: the sum of its case tallies."""
+    return CaseTally.objects.filter(hub_id=hub_id).aggregate(n=Sum("cases", default=0))["n"]
 
 
 def month_of(day: date) -> date:

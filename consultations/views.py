@@ -1,6 +1,8 @@
 """Pages for logging and following consultations. Views stay thin: every hub-owned row comes
 through the scoping layer (hubs.scoping), every write through services."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -78,8 +80,8 @@ def case_list(request, jis_code):
         return back
     can_change = hub_access(request.user).can(CHANGE_RECORDS, hub.pk)
     case_filter = CaseFilter(request.GET or None, hub=hub, mine=can_change)
-    cases = selectors.case_list(user=request.user, hub=authorise(request.user, VIEW_RECORDS, hub),
-                                filters=case_filter.conditions())
+    authorised, conditions = authorise(request.user, VIEW_RECORDS, hub), case_filter.conditions()
+    cases = selectors.case_list(user=request.user, hub=authorised, filters=conditions)
     if chosen := requested_format(request):
         return exports.cases_file(cases, chosen=chosen, filename=f"案件一覧_{hub.prefecture_ja}",
                                   by=request.user, hub_id=hub.pk,
@@ -87,7 +89,9 @@ def case_list(request, jis_code):
     if hub_access(request.user).is_national:
         services.personal_data_read_log(user=request.user, client=None, hub_id=hub.pk,
                                         what="case_list")
-    table = table_for(CaseTable(cases, order_by="-opened_on"), request, per_page=PAGE_SIZE)
+    count = partial(selectors.case_count, user=request.user, hub=authorised, filters=conditions)
+    table = table_for(CaseTable(cases, order_by="-opened_on", count=count), request,
+                      per_page=PAGE_SIZE)
     return render(request, "consultations/case_list.html", {
         "hub": hub, "filter": case_filter, "table": table, "page": table.page,
         "can_change": can_change, "query": filter_query(request),

@@ -132,9 +132,12 @@ def expert_share(expert: int, opened: int) -> float | None:
     return rate(expert, opened)
 
 
-def expert_sessions_count() -> Count:
-    """Over `sessions_held`: the sessions of expert-proposal cases (the hub page's count)."""
-    return Count("pk", filter=Q(case__depth=Case.Depth.EXPERT))
+def expert_sessions(sessions: QuerySet, *, hub_ids: Iterable[int] | None = None) -> QuerySet:
+    """Of `sessions_held`: the sessions of expert-proposal cases (the hub page's count). The
+    cases are of the same hubs (a session is of its case's hub); said again, PostgreSQL reads
+    only those hubs' cases, from an index, instead of the nation's."""
+    expert = sessions.filter(case__depth=Case.Depth.EXPERT)
+    return expert if hub_ids is None else expert.filter(case__hub__in=hub_ids)
 
 
 # --- Satisfaction ------------------------------------------------------------------------------
@@ -202,7 +205,7 @@ def hub_year(*, hub: AuthorisedHub, fiscal_year: int, today: date | None = None)
     follow, depth, satisfaction = follow_up_counts(), case_depth_counts(), satisfaction_counts()
     counts = {
         "sessions": _per_hub(sessions, Count("*")),  # index-only, as new clients
-        "expert_sessions": _per_hub(sessions, expert_sessions_count()),
+        "expert_sessions": _per_hub(expert_sessions(sessions, hub_ids=hub.ids), Count("*")),
         "new_clients": _per_hub(new_clients(**period), Count("*")),
         "due": _per_hub(referrals, follow["due"]),
         "followed": _per_hub(referrals, follow["followed"]),

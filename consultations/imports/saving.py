@@ -56,13 +56,16 @@ def _insert(model, objs: list, *, by) -> list:
     return model.history.bulk_history_create(objs, batch_size=BATCH_SIZE, default_user=by)
 
 
-def _insert_m2m(model, field_name: str, owners: list, histories: list, targets: list) -> None:
+def _insert_m2m(model, field_name: str, owners: list, histories: list, targets: list,
+                *, hub_id: int | None = None) -> None:
     """Many-to-many rows, and their copies on the owners' history records as simple-history
-    makes them: targets[i] are the related objects of owners[i]."""
+    makes them: targets[i] are the related objects of owners[i]. `hub_id`: the links' hub,
+    for a link table that keeps it (CaseTopic)."""
     field = model._meta.get_field(field_name)
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    links = [[through(**{f"{source}_id": owner.pk, f"{target}_id": related.pk})
+    extra = {} if hub_id is None else {"hub_id": hub_id}
+    links = [[through(**{f"{source}_id": owner.pk, f"{target}_id": related.pk}, **extra)
               for related in targets_of_owner]
              for owner, targets_of_owner in zip(owners, targets, strict=True)]
     through.objects.bulk_create([link for group in links for link in group],
@@ -71,7 +74,7 @@ def _insert_m2m(model, field_name: str, owners: list, histories: list, targets: 
     history_model.objects.bulk_create(
         [history_model(history=history, id=link.pk,
                        **{f"{source}_id": getattr(link, f"{source}_id"),
-                          f"{target}_id": getattr(link, f"{target}_id")})
+                          f"{target}_id": getattr(link, f"{target}_id")}, **extra)
          for history, group in zip(histories, links, strict=True) for link in group],
         batch_size=BATCH_SIZE)
 
@@ -89,7 +92,8 @@ def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
     # bulk_create takes each case's client key from its client object, saved just now.
     cases = [case for case, _topics, _rows in plan.cases]
     histories = _insert(Case, cases, by=by)
-    _insert_m2m(Case, "topics", cases, histories, [topics for _c, topics, _r in plan.cases])
+    _insert_m2m(Case, "topics", cases, histories, [topics for _c, topics, _r in plan.cases],
+                hub_id=hub.pk)
     sessions, leads = [], []
     for case, _topics, rows in plan.cases:
         for row in rows:

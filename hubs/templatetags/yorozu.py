@@ -52,3 +52,22 @@ def join_list(values):
     """A list run into a sentence: 「山田、佐藤」 in Japanese, "Yamada, Sato" in English."""
     separator = conditional_escape(pgettext("between items of a list", ", "))
     return mark_safe(separator.join(conditional_escape(value) for value in values))
+
+
+# --- Tables (yorozu/core/tables.py) --------------------------------------------------------
+@register.filter
+def td_attrs(column):
+    """A table column's cell attributes, worked out once per column and page rather than for
+    every cell (django-tables2 rebuilds them per cell), unless some are computed per row."""
+    cached = column.__dict__.get("_td_html")
+    if cached is None:
+        cached = column.attrs["td"].as_html()
+        if not _per_row(column):
+            column._td_html = cached
+    return cached
+
+
+def _per_row(column) -> bool:
+    attrs = [column.column.attrs, column._table.attrs]
+    return any(callable(value) for found in attrs for key in ("td", "cell")
+               for value in (found.get(key) or {}).values())

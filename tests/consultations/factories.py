@@ -28,7 +28,8 @@ class CaseFactory(DjangoModelFactory):
     @factory.post_generation
     def topics(obj, create, extracted, **kwargs):
         if create:
-            obj.topics.set(extracted or Topic.objects.filter(code="sales"))
+            obj.topics.set(extracted or Topic.objects.filter(code="sales"),
+                           through_defaults={"hub_id": obj.hub_id})
 
 
 class SessionFactory(DjangoModelFactory):

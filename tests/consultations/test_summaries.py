@@ -1,7 +1,8 @@
 """What is kept of the sessions (consultations/summaries.py): each client's first session day
 and each case's session count and last session equal a recount from the sessions after every
 way sessions change: added, edited to another day, moved to another client's case, deleted,
-imported, loaded in bulk; and "new clients" and the case list read them."""
+imported, loaded in bulk, and cases closed and reopened; and "new clients", the case list and
+the follow-ups read them."""
 
 from datetime import date
 
@@ -9,7 +10,7 @@ import pytest
 from django.db.models import Count, Max, Min
 
 from consultations import services
-from consultations.models import Case, Client
+from consultations.models import Case, Client, Session
 from consultations.summaries import summaries_rebuild
 from evaluation import figures
 from tests.consultations.factories import CaseFactory, ClientFactory, SessionFactory
@@ -36,9 +37,23 @@ def cases_kept() -> dict[int, tuple]:
         "pk", "session_count", "last_session_on")}
 
 
+def steps_recounted() -> dict[int, bool]:
+    """Whether each session's next step stands, worked out afresh: it has one, its case is
+    open and no session of the case is later."""
+    last = dict(Case.objects.annotate(last=Max("sessions__held_on")).values_list("pk", "last"))
+    return {pk: due is not None and status == Case.Status.OPEN and held_on == last[case_id]
+            for pk, due, status, held_on, case_id in Session.objects.values_list(
+                "pk", "next_step_due", "case__status", "held_on", "case_id")}
+
+
+def steps_kept() -> dict[int, bool]:
+    return dict(Session.objects.values_list("pk", "step_stands"))
+
+
 def assert_all_kept() -> None:
     assert kept() == recounted()
     assert cases_kept() == cases_recounted()
+    assert steps_kept() == steps_recounted()
 
 
 def _session_data(session, **changes) -> dict:
@@ -123,4 +138,54 @@ def test_records_read_before_a_session_was_saved_keep_what_it_changed(cast):
     case_read.outcome = "販路が広がった"
     case_read.save()
     assert Client.objects.get(pk=case.client_id).first_session_on == date(2025, 9, 9)
+    assert_all_kept()
+
+
+def test_a_next_step_stands_until_a_later_session_or_the_case_closes(cast):
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    step = {"next_step": "見積書を確認", "next_step_due": date(2025, 6, 20)}
+    first = services.session_create(case=case, by=cast.coordinator, coordinators=None,
+                                    data={"held_on": date(2025, 6, 2), "summary": "初回", **step})
+    assert steps_kept()[first.pk] is True
+    assert_all_kept()
+
+    later = services.session_create(case=case, by=cast.coordinator, coordinators=None,
+                                    data={"held_on": date(2025, 6, 9), "summary": "二回目"})
+    assert steps_kept()[first.pk] is False  # superseded by the later session
+    assert_all_kept()
+
+    later.delete()
+    assert steps_kept()[first.pk] is True  # the later session gone: it stands again
+    assert_all_kept()
+
+    case.status, case.closed_on = Case.Status.RESOLVED, date(2025, 6, 30)
+    case.save()
+    assert steps_kept()[first.pk] is False
+    assert_all_kept()
+
+    case.status, case.closed_on = Case.Status.OPEN, None
+    case.save()
+    assert steps_kept()[first.pk] is True
+    assert_all_kept()
+
+
+def test_a_session_read_before_its_step_changed_does_not_write_it_back(cast):
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    first = SessionFactory(hub=cast.hub, case=case, held_on=date(2025, 6, 2),
+                           next_step="電話する", next_step_due=date(2025, 6, 20))
+    read = Session.objects.get(pk=first.pk)
+    assert read.step_stands is True
+    SessionFactory(hub=cast.hub, case=case, held_on=date(2025, 6, 9))
+    read.summary = "追記"
+    read.save()
+    assert Session.objects.get(pk=first.pk).step_stands is False
+    assert_all_kept()
+
+
+def test_a_rebuild_marks_the_standing_steps(cast):
+    SessionFactory.create_batch(3, hub=cast.hub, case__lead=cast.coordinator,
+                                next_step="連絡", next_step_due=date(2025, 7, 1))
+    Session.objects.update(step_stands=False)  # as rows written past the ORM's save
+    summaries_rebuild(hub_ids=[cast.hub.pk])
+    assert any(steps_kept().values())
     assert_all_kept()

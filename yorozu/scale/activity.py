@@ -47,7 +47,7 @@ CASE_COLUMNS = ["id", "hub_id", "client_id", "lead_id", "depth", "status", "open
 SESSION_COLUMNS = ["id", "hub_id", "case_id", "held_on", "start_time", "duration_minutes",
                    "channel", "summary", "next_step", "next_step_due", "created_at",
                    "created_by_id"]
-TOPIC_COLUMNS = ["case_id", "topic_id"]
+TOPIC_COLUMNS = ["case_id", "topic_id", "hub_id"]
 COORDINATOR_COLUMNS = ["session_id", "user_id"]
 REFERRAL_COLUMNS = ["id", "hub_id", "case_id", "agency_id", "reason", "follow_up_due",
                     "status", "closed_at", "created_at", "created_by_id"]
@@ -134,7 +134,7 @@ def hub_rows(plan: HubPlan, *, seed: int, first_day: date, today: date, topics: 
                                rng.choices(DEPTHS, DEPTH_WEIGHTS)[0], status, opened,
                                last if ended else None, moment(opened), lead))
             for topic in rng.sample(topics, rng.choice((1, 1, 2, 3))):
-                rows.topics.append((case_id, topic))
+                rows.topics.append((case_id, topic, plan.hub_id))
             for number, day in enumerate(days, start=1):
                 due = (day + timedelta(days=14)
                        if not ended and number == count else None)

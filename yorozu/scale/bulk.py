@@ -111,6 +111,15 @@ class Writer:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
-            if connection.vendor == "postgresql":
-                for model in dict.fromkeys(self._models):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+    def tidy(self, *, also=()) -> None:
+        """Statistics for the planner on the tables loaded (and `also`, filled otherwise), on
+        PostgreSQL. VACUUM as well where it may run (outside a transaction): it marks the pages
+        all-visible, without which an index-only scan still reads every row (and a server with
+        autovacuum off never does it)."""
+        if connection.vendor != "postgresql":
+            return
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        with connection.cursor() as cursor:
+            for model in dict.fromkeys([*self._models, *also]):
+                cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
