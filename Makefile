@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run serve install setup messages compilemessages test lint check-deploy clean worker \
-	backup restore seed-scale bench
+	backup restore seed-scale bench load
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -95,9 +95,15 @@ restore: install
 
 # National scale (docs/performance.md), PostgreSQL only: `make seed-scale` migrates the
 # database DATABASE_URL names and loads ten fiscal years into it (SESSIONS=5000000, about
-# seven minutes); `make bench` times every daily page against it through gunicorn.
+# seven minutes); `make bench` times every daily page against it through gunicorn; `make load`
+# runs LOAD_USERS coordinators with think time for LOAD_SECONDS, then CLOSED_USERS without
+# for CLOSED_SECONDS (locust), and fails unless the targets are met. Both write var/bench/.
 SESSIONS ?= 5000000
 BENCH_REQUESTS ?= 200
+LOAD_USERS ?= 200
+LOAD_SECONDS ?= 300
+CLOSED_USERS ?= 50
+CLOSED_SECONDS ?= 120
 
 seed-scale: compilemessages
 	$(PY) manage.py migrate --noinput
@@ -106,6 +112,16 @@ seed-scale: compilemessages
 bench: compilemessages
 	DJANGO_SETTINGS_MODULE=yorozu.settings.bench $(PY) manage.py bench \
 		--requests $(BENCH_REQUESTS)
+
+# locust only here, as the `bench` extra: make install and CI go without it.
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e ".[dev,bench]"
+	touch $@
+
+load: compilemessages $(VENV)/.installed-bench
+	DJANGO_SETTINGS_MODULE=yorozu.settings.bench $(PY) manage.py load \
+		--users $(LOAD_USERS) --seconds $(LOAD_SECONDS) \
+		--closed-users $(CLOSED_USERS) --closed-seconds $(CLOSED_SECONDS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/celery var/staticfiles

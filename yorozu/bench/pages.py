@@ -1,5 +1,6 @@
-"""The pages each role uses daily, with the people and records they are opened for: Tokyo,
-the largest hub, and its busiest coordinator."""
+"""The pages each role uses daily, with the people and records they are opened for: for the
+bench, Tokyo, the largest hub, and its busiest coordinator; for the load run (load.py), every
+coordinator it logs in."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -32,22 +33,28 @@ def cast() -> dict:
     hub = Hub.objects.get(jis_code=HUB)
     coordinator = (User.objects.filter(led_cases__hub=hub).annotate(n=Count("led_cases"))
                    .order_by("-n", "pk").first())
+    return cast_around(hub=hub, coordinator=coordinator)
+
+
+def cast_around(*, hub: Hub, coordinator) -> dict:
+    """The people of `hub`, with `coordinator` and two of their open cases."""
     open_cases = Case.objects.filter(hub=hub, lead=coordinator, status=Case.Status.OPEN)
     case = open_cases.order_by("-opened_on", "-pk").first()
     # The quick log's saves go to another case: the one whose page is timed keeps its size
     # from run to run.
     saved_to = open_cases.order_by("opened_on", "pk").first()
     return {"hub": hub, "coordinator": coordinator, "case": case, "saved_to": saved_to,
-            "chief": f"chief.{HUB}@{DOMAIN}", "bureau": f"bureau1.{hub.bureau.code}@{DOMAIN}",
-            "hq": f"hq1@{DOMAIN}"}
+            "chief": f"chief.{hub.jis_code}@{DOMAIN}",
+            "bureau": f"bureau1.{hub.bureau.code}@{DOMAIN}", "hq": f"hq1@{DOMAIN}"}
 
 
 def daily_pages(people: dict) -> list[Page]:
     case = people["case"]
     coordinator = people["coordinator"].email
+    hub = people["hub"].jis_code
     year = fiscal.current_fiscal_year()
     start = fiscal.fiscal_year_start(year)
-    cases = reverse("consultations:case_list", args=[HUB])
+    cases = reverse("consultations:case_list", args=[hub])
     topic = Topic.objects.order_by("pk").first()
     return [
         Page("floor (base template + 1 pk query)", coordinator, reverse("bench_floor")),
@@ -58,19 +65,19 @@ def daily_pages(people: dict) -> list[Page]:
         Page("case list, by topic", coordinator, f"{cases}?topic={topic.pk}"),
         Page("case list, page 50", coordinator, f"{cases}?sort=-opened_on&page=50"),
         Page("client search", coordinator,
-             reverse("consultations:client_search", args=[HUB]) + "?" + urlencode({"q": "山田"})),
+             reverse("consultations:client_search", args=[hub]) + "?" + urlencode({"q": "山田"})),
         Page("case detail", coordinator, reverse("consultations:case_detail", args=[case.pk])),
         Page("client page", coordinator,
              reverse("consultations:client_detail", args=[case.client_id])),
-        Page("follow-ups", coordinator, reverse("consultations:followups", args=[HUB])),
-        Page("quick log", coordinator, reverse("consultations:quick_log", args=[HUB])),
-        Page("quick log, save", coordinator, reverse("consultations:quick_log", args=[HUB]),
+        Page("follow-ups", coordinator, reverse("consultations:followups", args=[hub])),
+        Page("quick log", coordinator, reverse("consultations:quick_log", args=[hub])),
+        Page("quick log, save", coordinator, reverse("consultations:quick_log", args=[hub]),
              form=_quick_log(people["saved_to"], people["coordinator"]), expect=302),
-        Page("chief: hub page", people["chief"], reverse("hubs:hub_detail", args=[HUB])),
+        Page("chief: hub page", people["chief"], reverse("hubs:hub_detail", args=[hub])),
         Page("chief: satisfaction", people["chief"],
-             reverse("surveys:satisfaction_results", args=[HUB])),
+             reverse("surveys:satisfaction_results", args=[hub])),
         Page("chief: plan against actual", people["chief"],
-             reverse("plans:plan_dashboard_hub", args=[HUB])),
+             reverse("plans:plan_dashboard_hub", args=[hub])),
         Page("bureau home", people["bureau"], reverse("home")),
         Page("bureau: plan against actual", people["bureau"],
              reverse("plans:plan_dashboard_bureau")),
