@@ -96,12 +96,21 @@ class Browser:
 
 
 def query_count(page: Page, user) -> int:
+    """The queries of one request for `page` in this process; a page that answers otherwise
+    than it does under gunicorn (an error, a redirect to the login) would give another
+    page's count."""
     client = Client()
     client.force_login(user)
     method = client.post if page.form is not None else client.get
     with CaptureQueriesContext(connection) as queries:
-        method(page.path, page.form or {}, secure=True, HTTP_HOST=HOST)
+        response = method(page.path, page.form or {}, secure=True, HTTP_HOST=HOST)
+    _check(page, response.status_code)
     return len(queries)
+
+
+def _check(page: Page, status: int) -> None:
+    if status != page.expect:
+        raise RuntimeError(f"{page.name}: {page.path} answered {status}")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -125,8 +134,7 @@ def bench(*, requests: int, port: int, workers: int, out: Path, report=print) ->
             browser = Browser(port, cookies[page.user])
             for number in range(requests + 5):  # five to warm the workers' caches
                 status, seconds, _content = browser.request(page)
-                if status != page.expect:
-                    raise RuntimeError(f"{page.name}: {page.path} answered {status}")
+                _check(page, status)
                 if number >= 5:
                     page.latencies.append(seconds * 1000)
             page.queries = query_count(page, users[page.user])
