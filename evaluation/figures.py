@@ -69,9 +69,14 @@ def sessions_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None =
     (consultations/tallies.py): rows of `hub_id`, `month` (its first day) and `n`. For a
     period of whole months, the last of which may run to today (no session is held in the
     future); the tally cannot split a month."""
-    _whole_months(start, end)
-    return (scoped(SessionTally.objects, hub_ids).filter(month__range=(start, end))
+    return (session_tallies(start=start, end=end, hub_ids=hub_ids)
             .order_by().values("hub_id", "month").annotate(n=Sum("sessions")).order_by())
+
+
+def session_tallies(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """The tally rows (hub, month, channel: `sessions`) behind `sessions_by_month`."""
+    _whole_months(start, end)
+    return scoped(SessionTally.objects, hub_ids).filter(month__range=(start, end))
 
 
 def new_clients(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
@@ -105,13 +110,21 @@ def cases_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None = No
     """`cases_opened` with `case_depth_counts` per hub and month, read from the tally kept
     with the cases (consultations/tallies.py): rows of `hub_id`, `month`, `opened`, `expert`
     and `policy`. Whole months only, as `sessions_by_month`."""
+    return (case_tallies(start=start, end=end, hub_ids=hub_ids).order_by()
+            .values("hub_id", "month").annotate(**case_tally_sums()).order_by())
+
+
+def case_tallies(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """The tally rows (hub, month, depth: `cases`) behind `cases_by_month`."""
     _whole_months(start, end)
-    return (scoped(CaseTally.objects, hub_ids).filter(month__range=(start, end)).order_by()
-            .values("hub_id", "month")
-            .annotate(opened=Sum("cases"),
-                      expert=Sum("cases", filter=Q(depth=Case.Depth.EXPERT), default=0),
-                      policy=Sum("cases", filter=Q(depth=Case.Depth.POLICY), default=0))
-            .order_by())
+    return scoped(CaseTally.objects, hub_ids).filter(month__range=(start, end))
+
+
+def case_tally_sums() -> dict[str, Sum]:
+    """Over `case_tallies`: `case_depth_counts`' figures from the tally."""
+    return {"opened": Sum("cases"),
+            "expert": Sum("cases", filter=Q(depth=Case.Depth.EXPERT), default=0),
+            "policy": Sum("cases", filter=Q(depth=Case.Depth.POLICY), default=0)}
 
 
 def _whole_months(start: date, end: date) -> None:
@@ -200,16 +213,18 @@ def hub_year(*, hub: AuthorisedHub, fiscal_year: int, today: date | None = None)
     today = today or fiscal.today()
     start, end = fiscal.fiscal_year_start(fiscal_year), fiscal.fiscal_year_end(fiscal_year)
     period = {"start": start, "end": end, "hub_ids": hub.ids}
-    sessions, cases = sessions_held(**period), cases_opened(**period)
+    # Sessions and cases opened from the tallies (a fiscal year is whole months).
+    tallied, depth = case_tallies(**period), case_tally_sums()
     referrals, answers = referrals_due(as_of=today, **period), satisfaction_answers(**period)
-    follow, depth, satisfaction = follow_up_counts(), case_depth_counts(), satisfaction_counts()
+    follow, satisfaction = follow_up_counts(), satisfaction_counts()
     counts = {
-        "sessions": _per_hub(sessions, Count("*")),  # index-only, as new clients
-        "expert_sessions": _per_hub(expert_sessions(sessions, hub_ids=hub.ids), Count("*")),
+        "sessions": _per_hub(session_tallies(**period), Sum("sessions")),
+        "expert_sessions": _per_hub(expert_sessions(sessions_held(**period), hub_ids=hub.ids),
+                                    Count("*")),  # index-only
         "new_clients": _per_hub(new_clients(**period), Count("*")),
         "due": _per_hub(referrals, follow["due"]),
         "followed": _per_hub(referrals, follow["followed"]),
-        "opened": _per_hub(cases, depth["opened"]), "expert": _per_hub(cases, depth["expert"]),
+        "opened": _per_hub(tallied, depth["opened"]), "expert": _per_hub(tallied, depth["expert"]),
         "answers": _per_hub(answers, satisfaction["n"]),
         "satisfied": _per_hub(answers, satisfaction["satisfied"])}
     # Prefixed: the hub's reverse relations (its sessions, say) own the plain names.
