@@ -36,7 +36,8 @@ def cases(cast):
         SessionFactory(hub=cast.hub, case=case, held_on=date(2023, 5, 5))
         made.append(case)
     CaseFactory(hub=cast.hub, lead=cast.coordinator)  # a case with no session yet
-    other = CaseFactory(hub=cast.other_hub, lead=cast.outsider, topics=[sales])  # another hub's: never counted
+    # Another hub's case: never counted.
+    other = CaseFactory(hub=cast.other_hub, lead=cast.outsider, topics=[sales])
     SessionFactory(hub=cast.other_hub, case=other, held_on=date(2025, 6, 1),
                    channel=Session.Channel.VISIT)
     return {"sales": sales, "funding": funding}
