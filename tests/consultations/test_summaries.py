@@ -7,10 +7,10 @@ the follow-ups read them."""
 from datetime import date
 
 import pytest
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 
 from consultations import services
-from consultations.models import Case, Client, Session
+from consultations.models import Case, CaseTopic, Client, Session
 from consultations.summaries import summaries_rebuild
 from evaluation import figures
 from tests.consultations.factories import CaseFactory, ClientFactory, SessionFactory
@@ -54,6 +54,8 @@ def assert_all_kept() -> None:
     assert kept() == recounted()
     assert cases_kept() == cases_recounted()
     assert steps_kept() == steps_recounted()
+    # And every topic link carries its case's hub (the case list counts topics by it).
+    assert not CaseTopic.objects.exclude(hub=F("case__hub")).exists()
 
 
 def _session_data(session, **changes) -> dict:
