@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yorozu.core.widgets import DateInput
+from yorozu.core.widgets import DateInput, Select
 
 from .forms import hub_coordinators
 from .models import Case, Session, Topic
@@ -23,13 +23,14 @@ class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Client name, kana or corporate number"),
                                   method="keep")
     topic = django_filters.ModelChoiceFilter(label=_("Topic"), queryset=Topic.objects.all(),
-                                             method="keep", empty_label=ALL)
+                                             method="keep", empty_label=ALL, widget=Select)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Case.Status.choices,
-                                         method="keep", empty_label=ALL)
+                                         method="keep", empty_label=ALL, widget=Select)
     lead = django_filters.ModelChoiceFilter(label=_("Lead coordinator"), method="keep",
-                                            queryset=Case.objects.none(), empty_label=ALL)
+                                            queryset=Case.objects.none(), empty_label=ALL,
+                                            widget=Select)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Session.Channel.choices,
-                                          method="keep", empty_label=ALL)
+                                          method="keep", empty_label=ALL, widget=Select)
     since = django_filters.DateFilter(label=_("Sessions from"), widget=DateInput(),
                                       method="keep")
     until = django_filters.DateFilter(label=_("Sessions until"), widget=DateInput(),
