@@ -415,6 +415,9 @@ class Referral(Versioned):
         ordering = ["follow_up_due", "pk"]
         indexes = [
             models.Index(fields=["hub", "status", "follow_up_due"]),
+            # The nation's referrals due in a period, counted from the index alone.
+            models.Index(fields=["follow_up_due", "hub", "status"],
+                         name="consult_referral_due_idx"),
             models.Index(fields=["case", "-created_at"]),
         ]
 

@@ -100,7 +100,10 @@ class SatisfactionResponse(models.Model):
         db_table = "evaluation_satisfactionresponse"
         verbose_name = _("satisfaction survey answer")
         indexes = [models.Index(fields=["hub", "answered_on"]),
-                   models.Index(fields=["coordinator", "answered_on"])]
+                   models.Index(fields=["coordinator", "answered_on"]),
+                   # The nation's answers of a period, counted from the index alone.
+                   models.Index(fields=["answered_on", "hub", "overall"],
+                                name="surveys_sat_answered_idx")]
 
     def __str__(self):
         return f"satisfaction answer {self.pk}"
