@@ -1,7 +1,8 @@
 """The bench run: gunicorn with the bench settings (production's, see
 yorozu/settings/bench.py) serving the loaded database; each page requested in turn, one
 request at a time over a kept-alive connection, as the logged-in person; latencies to
-p50/p95; each page's query count measured once in-process; the table written to var/bench/."""
+p50/p95; each page's query count measured once in-process. The report jobs are timed
+in-process (reports.py); both tables are written to var/bench/."""
 
 import http.client
 import json
@@ -118,7 +119,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def bench(*, requests: int, port: int, workers: int, out: Path, report=print) -> dict:
+def bench_pages(*, requests: int, port: int, workers: int, out: Path,
+                report=print) -> list[Page]:
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
@@ -141,7 +143,7 @@ def bench(*, requests: int, port: int, workers: int, out: Path, report=print) ->
             report(_line(page, pages[0]))
     finally:
         server.stop()
-    return _write(pages, out, requests=requests, workers=workers)
+    return pages
 
 
 def _line(page: Page, floor: Page) -> str:
@@ -150,19 +152,36 @@ def _line(page: Page, floor: Page) -> str:
     return f"{page.name:<38} {p50:7.1f} {p95:7.1f} {page.queries:4d} {ratio:6.1f}×"
 
 
-def _write(pages: list[Page], out: Path, *, requests: int, workers: int) -> dict:
+def page_rows(pages: list[Page]) -> list[dict]:
+    if not pages:
+        return []
     floor_p95 = percentile(pages[0].latencies, 0.95)
-    rows = [{"page": page.name, "path": page.path, "p50_ms": round(statistics.median(
+    return [{"page": page.name, "path": page.path, "p50_ms": round(statistics.median(
         page.latencies), 1), "p95_ms": round(percentile(page.latencies, 0.95), 1),
         "queries": page.queries, "ratio_to_floor": round(percentile(page.latencies, 0.95)
                                                          / floor_p95, 2)}
         for page in pages]
-    result = {"when": datetime.now().isoformat(timespec="seconds"), "requests": requests,
-              "workers": workers, "load_average": os.getloadavg(), "pages": rows}
+
+
+def write_results(out: Path, *, pages: list[dict], reports: list[dict], settings_: dict,
+                  load_average) -> dict:
+    """The run's tables as var/bench/bench-<time>.json and .md: the pages against the
+    logged-in floor, then the report jobs against their SQL floor."""
+    result = {"when": datetime.now().isoformat(timespec="seconds"), **settings_,
+              "load_average": load_average, "pages": pages, "reports": reports}
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
     (out / f"bench-{stamp}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    lines = ["| page | p50 ms | p95 ms | queries | p95 / floor |", "|---|---:|---:|---:|---:|"]
-    lines += [f"| {r['page']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
-              f"{r['ratio_to_floor']} |" for r in rows]
+    lines = []
+    if pages:
+        lines += ["| page | p50 ms | p95 ms | queries | p95 / floor |",
+                  "|---|---:|---:|---:|---:|"]
+        lines += [f"| {r['page']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
+                  f"{r['ratio_to_floor']} |" for r in pages]
+    if reports:
+        lines += [""] if lines else []
+        lines += ["| report | job ms | SQL floor ms | job / floor |", "|---|---:|---:|---:|"]
+        lines += [f"| {r['report']} | {r['job_ms']} | {r['floor_ms']} | "
+                  f"{r['ratio_to_floor']} |" for r in reports]
     (out / f"bench-{stamp}.md").write_text("\n".join(lines) + "\n")
     return result

@@ -132,10 +132,8 @@ def job_execute(job_id: int) -> str:
     job = job_claim(job_id)
     if job is None:
         return "skipped"
-    progress = Progress(job)
     try:
-        with rls.hub_wall(_wall_of(job)):
-            KINDS[job.kind].run(job, progress)
+        job_perform(job, Progress(job))
     except SoftTimeLimitExceeded:
         _fail(job, _("The job took longer than allowed and was stopped."))
         return Job.Status.FAILED
@@ -151,6 +149,13 @@ def job_execute(job_id: int) -> str:
         status=Job.Status.DONE, done=F("total") if job.total is not None else job.done,
         summary=job.summary, error="", finished_at=timezone.now())
     return Job.Status.DONE
+
+
+def job_perform(job: Job, progress: Progress) -> None:
+    """The job's work, behind its hub wall: what a worker runs once it holds the claim (the
+    bench times it alone, on an unsaved job, yorozu/bench/reports.py)."""
+    with rls.hub_wall(_wall_of(job)):
+        KINDS[job.kind].run(job, progress)
 
 
 def _wall_of(job: Job):
