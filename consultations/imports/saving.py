@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import NotSupportedError, connection, transaction
-from openpyxl import Workbook
 
 from hubs.access import require
 from hubs.roles import CHANGE_RECORDS
-from yorozu.core.xlsx import TableSheet, workbook_bytes
+from yorozu.core.xlsx import TableSheet, Workbook, workbook_bytes
 
 from .. import services
 from ..models import Case, Client, ImportBatch, Session
@@ -136,7 +135,7 @@ def run(checked: Checked, *, by, valid_only: bool = False) -> Result:
 def rejected_workbook(upload: Upload, rows: list[Row]) -> bytes:
     """The rejected rows in the uploaded file's own columns, plus an エラー column saying, for
     each, what to fix: the user corrects this file and imports it again."""
-    workbook = Workbook(write_only=True)
+    workbook = Workbook()
     width = len(upload.headers)
     with TableSheet(workbook, "取込不可") as table:
         table.header([*(_text(h) for h in upload.headers), ERRORS])

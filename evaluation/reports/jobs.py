@@ -43,10 +43,10 @@ def report_hub_monthly(job, progress) -> None:
     period = selectors.month_period(month.year, month.month)
     progress.total(3)
     hub = job_hub(job)  # the system path for the job's own hub (docs/permissions.md)
-    book = book_for(job_format(job))
-    workbooks.hub_monthly(book, hub=hub, period=period, as_of=fiscal.today(), progress=progress)
+    book = _book(job)
+    sessions = workbooks.hub_monthly(book, hub=hub, period=period, as_of=fiscal.today(),
+                                     progress=progress)
     _store(job, book, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月")
-    sessions = selectors.session_channel_counts(hub=hub, period=period)["total"]
     progress.summary(gettext("Sessions in the month: %(n)s.") % {"n": sessions})
 
 
@@ -54,12 +54,18 @@ def report_hub_monthly(job, progress) -> None:
           describe=_describe_year)
 def report_national_fy(job, progress) -> None:
     year = int(job.params["fiscal_year"])
-    book = book_for(job_format(job))
-    workbooks.national_fy(book, fiscal_year=year, as_of=fiscal.today(), progress=progress)
+    book = _book(job)
+    sessions = workbooks.national_fy(book, fiscal_year=year, as_of=fiscal.today(),
+                                     progress=progress)
     _store(job, book, f"よろず全国集計_{year}年度")
-    sessions = selectors.session_count(period=selectors.fiscal_period(year))
     progress.summary(gettext("Sessions in the fiscal year, all hubs: %(n)s.")
                      % {"n": sessions})
+
+
+def _book(job):
+    # A report's rows are aggregates (at most hubs × months × topics × channels): held in
+    # memory while the file is written.
+    return book_for(job_format(job), in_memory=True)
 
 
 def job_format(job) -> str:

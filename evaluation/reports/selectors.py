@@ -1,6 +1,8 @@
 """Reads for the reports. Every figure is a database aggregate (COUNT, AVG, GROUP BY): the
 reports never loop over sessions, cases or referrals in Python, so a file costs a handful of
-queries whatever the size of the hubs' history.
+queries whatever the size of the hubs' history. Sessions per month and channel and cases
+opened per depth are read from the tallies kept with the records (consultations/tallies.py,
+equal to a recount by its tests): a report's periods are whole months.
 
 Definitions (the workbooks' notes repeat them for readers):
 - A session belongs to the month of its date (held_on, a Tokyo calendar date).
@@ -21,7 +23,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db import connection
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from consultations.models import Case, Referral, Session, Topic
@@ -147,46 +150,45 @@ def shown_satisfaction(counts: dict) -> dict | None:
 
 # --- The hub's monthly report ----------------------------------------------------------------
 def session_channel_counts(*, hub: AuthorisedHub, period: Period) -> dict:
-    """{"total": sessions, channel: sessions, ...}: each session once."""
-    return _sessions(period, hub).aggregate(
-        total=Count("pk"), **{ch: Count("pk", filter=Q(channel=ch)) for ch in CHANNELS})
+    """{"total": sessions, channel: sessions, ...}: each session once. Read from the tally kept
+    with the sessions (a report's period is a whole month)."""
+    counts = dict.fromkeys(CHANNELS, 0)
+    tallies = figures.session_tallies(start=period.start, end=period.end, hub_ids=hub.ids)
+    for row in tallies.order_by().values("channel").annotate(n=Sum("sessions")):
+        counts[row["channel"]] = row["n"]
+    return {"total": sum(counts.values()), **counts}
 
 
-def session_count(*, period: Period, hub: AuthorisedHub | None = None) -> int:
-    return _sessions(period, hub).count()
-
-
-def hub_month_summary(*, hub: AuthorisedHub, period: Period, as_of: date) -> dict:
-    sessions = session_channel_counts(hub=hub, period=period)
-    cases = (Case.objects.filter(hub=hub.hub)
-             .filter(Q(opened_on__range=period.dates) | Q(closed_on__range=period.dates))
-             .aggregate(opened=Count("pk", filter=Q(opened_on__range=period.dates)),
-                        resolved=_closed_as(Case.Status.RESOLVED, period),
-                        closed=_closed_as(Case.Status.CLOSED, period)))
+def hub_month_summary(*, hub: AuthorisedHub, period: Period, as_of: date,
+                      sessions: dict) -> dict:
+    """The summary sheet's figures; `sessions` are the month's session_channel_counts."""
+    ended = (Case.objects.filter(hub=hub.hub, closed_on__range=period.dates)
+             .aggregate(resolved=_closed_as(Case.Status.RESOLVED),
+                        closed=_closed_as(Case.Status.CLOSED)))
+    opened = figures.cases_by_month(start=period.start, end=period.end, hub_ids=hub.ids)
+    depth = next(iter(opened), {"opened": 0, "expert": 0})
     start, end = period.tokyo_bounds()
     referrals_made = Referral.objects.filter(hub=hub.hub, created_at__gte=start,
                                              created_at__lt=end).count()
     follow_up = _referrals_due(period, as_of, hub).aggregate(**_follow_up(as_of))
-    depth = figures.cases_opened(start=period.start, end=period.end, hub_ids=hub.ids).aggregate(
-        **figures.case_depth_counts())
     satisfaction = _satisfaction_answers(period, hub).aggregate(**_satisfaction())
     return {"sessions": sessions, "new_clients": _new_clients(period, hub).count(),
-            "cases": cases, "referrals_made": referrals_made, "follow_up": follow_up,
+            "cases": {"opened": depth["opened"], **ended},
+            "referrals_made": referrals_made, "follow_up": follow_up,
             "expert_share": figures.expert_share(depth["expert"], depth["opened"]),
             "satisfaction": satisfaction}
 
 
-def _closed_as(status: str, period: Period) -> Count:
-    return Count("pk", filter=Q(status=status, closed_on__range=period.dates))
+def _closed_as(status: str) -> Count:
+    return Count("pk", filter=Q(status=status))
 
 
 def topic_channel_counts(*, hub: AuthorisedHub,
                          period: Period) -> dict[tuple[int | None, str], int]:
-    """{(topic id, channel): sessions}. Joining the case's topics counts a session once per
-    topic of its case; a case without topics gives topic None."""
-    rows = (_sessions(period, hub).values("case__topics", "channel")
-            .annotate(n=Count("pk")).order_by())
-    return {(row["case__topics"], row["channel"]): row["n"] for row in rows}
+    """{(topic id, channel): sessions}: a session counts once per topic of its case; a case
+    without topics gives topic None."""
+    rows = _by_topic(_sessions(period, hub), "channel")
+    return {(topic, channel): n for channel, topic, n in rows}
 
 
 def topics_for_report(topic_ids) -> list[Topic]:
@@ -197,25 +199,47 @@ def topics_for_report(topic_ids) -> list[Topic]:
 
 def coordinator_counts(*, hub: AuthorisedHub, period: Period) -> list[dict]:
     """Per coordinator present: sessions in all, and per channel. A session with two
-    coordinators counts for each."""
-    rows = (_sessions(period, hub)
-            .values("coordinators", "coordinators__family_name", "coordinators__given_name")
-            .annotate(total=Count("pk"),
-                      **{ch: Count("pk", filter=Q(channel=ch)) for ch in CHANNELS})
-            .order_by("-total", "coordinators__family_name", "coordinators"))
-    # Sessions logged with nobody present group under None: they have no row of their own.
-    return [row for row in rows if row["coordinators"] is not None]
+    coordinators counts for each; a session logged with nobody present counts for nobody."""
+    return list(_sessions(period, hub).filter(coordinators__isnull=False)
+                .values("coordinators", "coordinators__family_name", "coordinators__given_name")
+                .annotate(total=Count("*"),
+                          **{ch: Count("pk", filter=Q(channel=ch)) for ch in CHANNELS})
+                .order_by("-total", "coordinators__family_name", "coordinators"))
+
+
+def _by_topic(sessions, *keys: str) -> list[tuple]:
+    """The sessions counted per `keys` (their columns or annotations) and topic of their case:
+    rows of (*keys, topic id, n), a session once per topic of its case, topic None for a case
+    without topics. The sessions are the ORM's query (their one definition, figures.py); their
+    case's topics are joined here by the session's own case_id. The ORM would reach them through
+    the case table, and joining every case (1.28 M at national scale) cost the national
+    roll-up as much again as the grouping itself (docs/performance.md)."""
+    inner, params = sessions.order_by().values(*keys, "case_id").query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"s.{quote(key)}" for key in keys)
+    links = quote(Case.topics.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}, t.topic_id, COUNT(*) FROM ({inner}) s "
+                       f"LEFT JOIN {links} t ON t.case_id = s.case_id "
+                       f"GROUP BY {columns}, t.topic_id", params)
+        return cursor.fetchall()
 
 
 # --- The national fiscal-year roll-up --------------------------------------------------------
-def national_detail_rows(*, period: Period):
-    """One row per hub, month, topic and channel that has sessions, in file order. Iterate it
-    with .iterator(): the database streams the groups, Python never holds them all."""
-    return (_sessions(period).annotate(month=TruncMonth("held_on"))
-            .values("hub_id", "month", "case__topics", "channel")
-            .annotate(n=Count("pk"))
-            .order_by("hub__jis_code", "month", "case__topics__sort_order", "case__topics",
-                      "channel"))
+def national_detail_rows(*, period: Period, hubs: list[Hub],
+                         topics: list[Topic]) -> list[tuple]:
+    """(hub id, month, topic id, channel, sessions) for each combination that has sessions, in
+    file order: hubs by code, months, topics in their order (None last), channels. At most
+    hubs × months × topics × channels rows (34 k for the nation's year at 5 M sessions, the
+    same at 50 M), so they are held and sorted here, which the database would do no faster."""
+    months = _sessions(period).annotate(month=TruncMonth("held_on"))
+    rows = [(hub_id, as_date(month), topic, channel, n)
+            for hub_id, month, channel, topic, n in _by_topic(months, "hub_id", "month",
+                                                              "channel")]
+    code = {hub.pk: hub.jis_code for hub in hubs}
+    order = {topic.pk: (0, topic.sort_order, topic.pk) for topic in topics}
+    rows.sort(key=lambda r: (code[r[0]], r[1], order.get(r[2], (1, 0, 0)), r[3]))
+    return rows
 
 
 def hubs_in_order():
@@ -224,8 +248,7 @@ def hubs_in_order():
 
 def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
     """Per hub id: sessions per month, new clients, follow-up and satisfaction counts."""
-    months = (_sessions(period).annotate(month=TruncMonth("held_on")).values("hub_id", "month")
-              .annotate(n=Count("pk")).order_by())
+    months = figures.sessions_by_month(start=period.start, end=period.end)
     new_clients = _new_clients(period).values("hub_id").annotate(n=Count("*")).order_by()
     follow_up = (_referrals_due(period, as_of).values("hub_id")
                  .annotate(**_follow_up(as_of)).order_by())
@@ -240,6 +263,8 @@ def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
 
 
 def as_date(value) -> date:
-    # TruncMonth of a DateField is a date on PostgreSQL and SQLite alike; a datetime would
-    # only come from a backend that truncates to timestamps.
+    # Through the ORM, TruncMonth of a DateField is a date on PostgreSQL and SQLite alike; read
+    # by hand (_by_topic) it is a timestamp on PostgreSQL and text on SQLite.
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
     return value.date() if isinstance(value, datetime) else value

@@ -1,8 +1,9 @@
 """The report files. Sheet names, headers and labels are Japanese literals, like every file
 the hubs pass on (see consultations/exports.py): they read the same whatever language the
 person who asked for them uses. Each report fills a book (yorozu/core/downloads.py): an Excel
-workbook written in openpyxl's write-only mode, or CSV files, one per sheet; either way memory
-stays flat: the national detail sheet streams its rows from the database."""
+workbook written row by row, or CSV files, one per sheet. Their rows are aggregates, so their
+number does not grow with the records: the national detail sheet, the longest, has at most
+one row per hub, month, topic and channel."""
 
 from datetime import date
 
@@ -18,7 +19,7 @@ from .selectors import CHANNELS, Period
 
 PERCENT = "0.0%"
 AVERAGE = "0.00"
-STREAM_CHUNK = 2000
+PROGRESS_ROWS = 2000  # detail rows between progress reports
 WITHHELD = "回答数が{n}件未満のため表示しません（回答者の特定を防ぐため）"
 NO_TOPIC = "（分野なし）"
 
@@ -50,18 +51,23 @@ def month_label(day: date) -> str:
 
 
 # --- Hub monthly report ------------------------------------------------------------------------
-def hub_monthly(book, *, hub: AuthorisedHub, period: Period, as_of: date, progress) -> None:
-    """Fills `book` (downloads.book_for) with the hub's report for the month."""
-    _summary_sheet(book, hub=hub, period=period, as_of=as_of)
+def hub_monthly(book, *, hub: AuthorisedHub, period: Period, as_of: date, progress) -> int:
+    """Fills `book` (downloads.book_for) with the hub's report for the month; returns the
+    month's sessions."""
+    sessions = selectors.session_channel_counts(hub=hub, period=period)
+    _summary_sheet(book, hub=hub, period=period, as_of=as_of, sessions=sessions)
     progress.set(1)
-    _topic_channel_sheet(book, hub=hub, period=period)
+    _topic_channel_sheet(book, hub=hub, period=period, totals=sessions)
     progress.set(2)
     _coordinator_sheet(book, hub=hub, period=period)
     progress.set(3, force=True)
+    return sessions["total"]
 
 
-def _summary_sheet(book, *, hub: AuthorisedHub, period: Period, as_of: date) -> None:
-    figures = selectors.hub_month_summary(hub=hub, period=period, as_of=as_of)
+def _summary_sheet(book, *, hub: AuthorisedHub, period: Period, as_of: date,
+                   sessions: dict) -> None:
+    figures = selectors.hub_month_summary(hub=hub, period=period, as_of=as_of,
+                                          sessions=sessions)
     with book.table("概要") as table:
         table.lines(["拠点", f"{hub.hub.prefecture_ja}よろず支援拠点"],
                     ["対象月", month_label(period.start)], ["集計日", as_of])
@@ -115,14 +121,13 @@ def _as_percent(shown: float | None):
     return None if shown is None else Formatted(shown / 100, PERCENT)
 
 
-def _topic_channel_sheet(book, *, hub: AuthorisedHub, period: Period) -> None:
+def _topic_channel_sheet(book, *, hub: AuthorisedHub, period: Period, totals: dict) -> None:
     counts = selectors.topic_channel_counts(hub=hub, period=period)
     topics = selectors.topics_for_report({topic for topic, _ch in counts})
     rows = [(topic.name_ja, topic.pk) for topic in topics]
     if any(topic is None for topic, _ch in counts):
         rows.append((NO_TOPIC, None))
-    # The total counts each session once, however many topics its case has.
-    totals = selectors.session_channel_counts(hub=hub, period=period)
+    # The total (`totals`) counts each session once, however many topics its case has.
     with book.table("相談分野×チャネル") as table:
         table.header(["相談分野", *(CHANNEL_LABELS[ch] for ch in CHANNELS), "計"])
         for label, topic_id in rows:
@@ -150,39 +155,43 @@ def _coordinator_sheet(book, *, hub: AuthorisedHub, period: Period) -> None:
 DETAIL_HEADERS = ["拠点コード", "都道府県", "年月", "相談分野", "チャネル", "相談対応数"]
 
 
-def national_fy(book, *, fiscal_year: int, as_of: date, progress) -> None:
-    """Fills `book` (downloads.book_for) with the national roll-up of the fiscal year."""
+def national_fy(book, *, fiscal_year: int, as_of: date, progress) -> int:
+    """Fills `book` (downloads.book_for) with the national roll-up of the fiscal year;
+    returns the year's sessions, all hubs."""
     period = selectors.fiscal_period(fiscal_year)
     hubs = selectors.hubs_in_order()
     progress.total(2 * len(hubs))
     # Created first so that the overview is the first tab; filled after the detail.
     with book.table("拠点別", freeze_columns=2) as by_hub:
         _detail_sheet(book, hubs=hubs, period=period, progress=progress)
-        _hub_sheet(by_hub, hubs=hubs, fiscal_year=fiscal_year, as_of=as_of, progress=progress)
+        sessions = _hub_sheet(by_hub, hubs=hubs, fiscal_year=fiscal_year, as_of=as_of,
+                              progress=progress)
     _notes_sheet(book, fiscal_year=fiscal_year, as_of=as_of)
+    return sessions
 
 
 def _detail_sheet(book, *, hubs, period: Period, progress) -> None:
     by_id = {hub.pk: hub for hub in hubs}
-    topics = {t.pk: t.name_ja for t in Topic.objects.all()}
-    rows = selectors.national_detail_rows(period=period)
+    topics = list(Topic.objects.all())
+    names = {topic.pk: topic.name_ja for topic in topics}
+    rows = selectors.national_detail_rows(period=period, hubs=hubs, topics=topics)
+    months: dict[date, Formatted] = {}  # one cell value per month, not per row
     seen_hubs: set[int] = set()
     with book.table("明細") as table:
         table.header(DETAIL_HEADERS)
-        for count, row in enumerate(rows.iterator(chunk_size=STREAM_CHUNK), start=1):
-            hub = by_id[row["hub_id"]]
-            month = selectors.as_date(row["month"])
-            table.row([hub.jis_code, hub.prefecture_ja, Formatted(month, MONTH_FORMAT),
-                       topics.get(row["case__topics"], NO_TOPIC),
-                       CHANNEL_LABELS[row["channel"]], row["n"]])
-            seen_hubs.add(hub.pk)
-            if count % STREAM_CHUNK == 0:
+        for count, (hub_id, month, topic_id, channel, n) in enumerate(rows, start=1):
+            hub = by_id[hub_id]
+            if month not in months:
+                months[month] = Formatted(month, MONTH_FORMAT)
+            table.row([hub.jis_code, hub.prefecture_ja, months[month],
+                       names.get(topic_id, NO_TOPIC), CHANNEL_LABELS[channel], n])
+            seen_hubs.add(hub_id)
+            if count % PROGRESS_ROWS == 0:
                 progress.set(len(seen_hubs))
-                progress.beat()
     progress.set(len(hubs), force=True)
 
 
-def _hub_sheet(table, *, hubs, fiscal_year: int, as_of: date, progress) -> None:
+def _hub_sheet(table, *, hubs, fiscal_year: int, as_of: date, progress) -> int:
     months = selectors.fiscal_months(fiscal_year)
     figures = selectors.national_hub_figures(period=selectors.fiscal_period(fiscal_year),
                                              as_of=as_of)
@@ -207,6 +216,7 @@ def _hub_sheet(table, *, hubs, fiscal_year: int, as_of: date, progress) -> None:
     table.note([f"注記：満足度は回答数が{hub_figures.min_answers()}件未満の拠点では"
                 "表示しません（回答者の特定を防ぐため）。全国の行は全拠点の回答の合計です。"
                 "表示しない拠点の回答が合わせて少ない場合は、全国の満足度も表示しません。"])
+    return sum(totals.row["months"])
 
 
 def _hub_row(hub_id: int, months: list[date], figures: dict) -> dict:

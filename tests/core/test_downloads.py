@@ -8,19 +8,19 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import Workbook
 
 from tests.downloads import (
     FORMATS,
     assert_finished_table,
     csv_rows,
     sheet_rows,
+    shown_width,
     workbook,
     zip_tables,
 )
 from yorozu.core import xlsx
 from yorozu.core.downloads import book_for, download_response
-from yorozu.core.xlsx import Formatted, TableSheet, text_width
+from yorozu.core.xlsx import Formatted, TableSheet, Workbook, text_width
 
 HEADER = ["案件ID", "相談者名", "開始日", "満足の割合", "登録日時"]
 ROWS = [
@@ -60,7 +60,7 @@ def test_an_excel_table_fits_its_columns_freezes_its_header_and_filters_its_rows
     assert_finished_table(sheet)
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:E3"  # header and two rows; the note is left out
-    widths = {letter: dim.width for letter, dim in sheet.column_dimensions.items()}
+    widths = {letter: shown_width(dim) for letter, dim in sheet.column_dimensions.items()}
     assert widths["B"] == text_width("=HYPERLINK(\"http://evil.example\")") + 2
     assert widths["A"] == xlsx.MIN_WIDTH + 2  # 案件ID: six half-width columns, plus margin
     assert max(widths.values()) < xlsx.MAX_WIDTH  # the long note did not widen column A
@@ -81,8 +81,20 @@ def test_excel_cells_keep_their_types():
     assert formula.data_type == "s" and formula.value.startswith("=HYPERLINK")
 
 
+def test_excel_text_drops_the_control_characters_excel_refuses():
+    book = book_for("xlsx")
+    with book.table("一覧") as table:
+        table.header(["名称", "メモ"])
+        table.row(["よろず\x00製作所\x1b", "一行目\n二行目\tタブ"])
+    sheet = workbook(_saved(book)).worksheets[0]
+
+    name, memo = sheet[2]
+    assert name.value == "よろず製作所" and name.data_type == "s"
+    assert memo.value == "一行目\n二行目\tタブ"  # line breaks and tabs are text Excel keeps
+
+
 def test_lines_above_the_table_move_the_frozen_row_and_the_filter_down():
-    book = Workbook(write_only=True)
+    book = Workbook()
     with TableSheet(book, "概要") as table:
         table.lines(["拠点", "東京都よろず支援拠点"], ["対象月", "2025年4月"])
         table.blank()
@@ -98,7 +110,7 @@ def test_lines_above_the_table_move_the_frozen_row_and_the_filter_down():
 
 def test_a_long_table_is_measured_on_its_first_rows_and_written_whole(monkeypatch):
     monkeypatch.setattr(xlsx, "WIDTH_SAMPLE", 3)
-    book = Workbook(write_only=True)
+    book = Workbook()
     with TableSheet(book, "長い表") as table:
         table.header(["名称"])
         for _n in range(5):
@@ -107,7 +119,7 @@ def test_a_long_table_is_measured_on_its_first_rows_and_written_whole(monkeypatc
     sheet = workbook(xlsx.workbook_bytes(book)).worksheets[0]
 
     assert len(sheet_rows(sheet)) == 7 and sheet.auto_filter.ref == "A1:A7"
-    assert sheet.column_dimensions["A"].width == text_width("短い名前") + 2
+    assert shown_width(sheet.column_dimensions["A"]) == text_width("短い名前") + 2
 
 
 @pytest.mark.parametrize("chosen", ["csv-cp932", "csv-utf8"])

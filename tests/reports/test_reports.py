@@ -334,6 +334,24 @@ def test_national_detail_has_one_row_per_hub_month_topic_and_channel_equal_to_sq
     assert [r[0] for r in rows] == sorted(r[0] for r in rows)  # hubs in code order
 
 
+def test_national_detail_is_in_file_order_with_sessions_of_cases_without_topics_last(
+        data, django_capture_on_commit_callbacks):
+    untopical = _case(data.hub, data.coordinator, date(2025, 4, 3))
+    untopical.topics.clear()
+    _sessions(untopical, (date(2025, 4, 3), VISIT), (date(2025, 4, 4), VISIT))
+    job = _run(NATIONAL_FY, by=data.hq, params={"fiscal_year": 2025},
+               capture=django_capture_on_commit_callbacks)
+    _header, *rows = _rows(_book(job)["明細"])
+
+    topics = {t.name_ja: (0, t.sort_order, t.pk) for t in Topic.objects.all()}
+    channels = {label: code for code, label in CHANNEL_LABELS.items()}
+    keys = [(jis, month, topics.get(topic, (1,)), channels[channel])
+            for jis, _prefecture, month, topic, channel, _n in rows]
+    assert keys == sorted(keys)  # hubs by code, months, topics in their order, channels
+    tokyo_april = [row for row in rows if row[0] == "13" and f"{row[2]:%Y-%m}" == "2025-04"]
+    assert tokyo_april[-1][3:] == [workbooks.NO_TOPIC, CHANNEL_LABELS[VISIT], 2]
+
+
 def test_national_per_hub_sheet_equals_sql_counts(data, django_capture_on_commit_callbacks):
     job = _run(NATIONAL_FY, by=data.hq, params={"fiscal_year": 2025},
                capture=django_capture_on_commit_callbacks)

@@ -15,10 +15,9 @@ from django import forms
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from .csvfile import CONTENT_TYPES, CP932, UTF8, CsvTable, text_stream
-from .xlsx import XLSX_CONTENT_TYPE, TableSheet, xlsx_response
+from .xlsx import XLSX_CONTENT_TYPE, TableSheet, Workbook, xlsx_response
 
 XLSX, CSV_CP932, CSV_UTF8 = "xlsx", "csv-cp932", "csv-utf8"
 FORMATS = (XLSX, CSV_CP932, CSV_UTF8)
@@ -63,13 +62,14 @@ def content_type_for(filename: str) -> str | None:
 class XlsxBook:
     extension, content_type = "xlsx", XLSX_CONTENT_TYPE
 
-    def __init__(self):
-        self.workbook = Workbook(write_only=True)
+    def __init__(self, *, in_memory: bool = False):
+        self.workbook = Workbook(in_memory=in_memory)
 
     def table(self, title: str, *, freeze_columns: int = 0) -> TableSheet:
         return TableSheet(self.workbook, title, freeze_columns=freeze_columns)
 
     def save(self, target) -> None:
+        """Writes the file to `target`, a path or a binary file object."""
         self.workbook.save(target)
 
 
@@ -117,8 +117,12 @@ class CsvBook:
                     shutil.copyfileobj(buffer, entry)
 
 
-def book_for(chosen: str) -> XlsxBook | CsvBook:
-    return XlsxBook() if chosen == XLSX else CsvBook(CSV_ENCODINGS[chosen])
+def book_for(chosen: str, *, in_memory: bool = False) -> XlsxBook | CsvBook:
+    """`in_memory`: the book's rows are aggregates, bounded whatever the number of records (a
+    report); an Excel book then stays in memory (xlsx.Workbook). CSV tables spool anyway."""
+    if chosen == XLSX:
+        return XlsxBook(in_memory=in_memory)
+    return CsvBook(CSV_ENCODINGS[chosen])
 
 
 def download_response(book, *, filename: str, fallback: str) -> HttpResponse:
