@@ -96,8 +96,17 @@ class PagedByKey(TableQuerysetData):
         if not isinstance(key, slice):
             return super().__getitem__(key)
         keys = list(self.data.values_list("pk", flat=True)[key])
-        found = {row.pk: row for row in self.data.filter(pk__in=keys).order_by()}
+        found = {row.pk: row for row in self._by_key(keys)}
         return [found[pk] for pk in keys if pk in found]
+
+    def _by_key(self, keys: list):
+        """The rows of `keys` with what the list joins and prefetches, by key alone: the keys
+        came through the list's own query (its scoping and filters), and its filters said
+        again let PostgreSQL walk a filter's index to find 50 rows it could fetch by key
+        (the follow-ups' next steps: 11 ms instead of under 1)."""
+        rows = self.data.model._default_manager.filter(pk__in=keys)
+        rows.query.select_related = self.data.query.select_related
+        return rows.prefetch_related(*self.data._prefetch_related_lookups)
 
 
 class ListTable(tables.Table):
