@@ -49,7 +49,7 @@ _signature = django_tables2.utils.signature
 
 def _cached_signature(fn):
     """django-tables2 reads the signature of a column's render method (inspect.signature)
-    for every cell it draws: a third of a 50-row page's time. A function's signature does
+    for every cell it draws: a tenth of a 50-row page's time. A function's signature does
     not change, so it is read once per function (a bound method: once per its function,
     kept apart from the function's own, which has `self`)."""
     bound = hasattr(fn, "__func__")
