@@ -72,9 +72,11 @@ def session_saved(sender, instance: Session, **kwargs) -> None:
     instance.loaded_case_id = instance.case_id
 
 
-def case_saved(sender, instance: Case, **kwargs) -> None:
-    # Closed or reopened: its sessions' next steps stop or start standing.
-    _steps_refresh(Session.objects.filter(case=instance.pk))
+def case_saved(sender, instance: Case, created: bool = False, **kwargs) -> None:
+    # Closed or reopened: its sessions' next steps stop or start standing. A new case has no
+    # session yet (the quick log's new cases skip the query).
+    if not created:
+        _steps_refresh(Session.objects.filter(case=instance.pk))
 
 
 def session_deleted(sender, instance: Session, **kwargs) -> None:
