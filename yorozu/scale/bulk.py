@@ -111,15 +111,18 @@ class Writer:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+        # Statistics before anything reads what was loaded: without them PostgreSQL plans the
+        # kept figures' rebuild as a scan of every session per client (hours, not minutes).
+        self.tidy(command="ANALYZE")
 
-    def tidy(self, *, also=()) -> None:
+    def tidy(self, *, also=(), command: str = "") -> None:
         """Statistics for the planner on the tables loaded (and `also`, filled otherwise), on
         PostgreSQL. VACUUM as well where it may run (outside a transaction): it marks the pages
         all-visible, without which an index-only scan still reads every row (and a server with
         autovacuum off never does it)."""
         if connection.vendor != "postgresql":
             return
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        command = command or ("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         with connection.cursor() as cursor:
             for model in dict.fromkeys([*self._models, *also]):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
