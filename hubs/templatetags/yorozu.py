@@ -1,9 +1,11 @@
 from django import template
-from django.utils.html import conditional_escape
+from django.template.base import render_value_in_context
+from django.utils import formats
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
-from yorozu.core import fiscal
+from yorozu.core import fiscal, widgets
 
 register = template.Library()
 
@@ -67,7 +69,35 @@ def td_attrs(column):
     return cached
 
 
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """A table's rows, written in Python: the template's loop over every cell of a 50-row page
+    (a context, a condition and a filter per cell) was a fifth of a list's drawing. The same
+    markup as the loop it replaces."""
+    rows = [format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(
+        format_html("<td {}>{}</td>", td_attrs(column), _cell(context, column, cell))
+        for column, cell in row.items()))) for row in table.paginated_rows]
+    if not rows:
+        return format_html('<tr><td colspan="{}">{}</td></tr>', len(table.columns),
+                           table.empty_text)
+    return mark_safe("".join(rows))
+
+
+def _cell(context, column, cell) -> str:
+    # As {{ cell }}, {{ cell|localize }} and {{ cell|unlocalize }} draw it.
+    if column.localize is None:
+        return render_value_in_context(cell, context)
+    return conditional_escape(str(formats.localize(cell, use_l10n=bool(column.localize))))
+
+
 def _per_row(column) -> bool:
     attrs = [column.column.attrs, column._table.attrs]
     return any(callable(value) for found in attrs for key in ("td", "cell")
                for value in (found.get(key) or {}).values())
+
+
+@register.simple_tag(takes_context=True)
+def choice_inputs(context, field, inline_class):
+    """A radio or checkbox group's options (bootstrap5/layout/radio_checkbox_select.html)."""
+    return widgets.choice_inputs(field, inline=bool(inline_class),
+                                 show_errors=bool(context.get("form_show_errors")))

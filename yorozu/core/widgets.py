@@ -34,3 +34,37 @@ def _attrs(attrs: dict) -> str:
     return format_html_join("", "{}", (
         (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
         for name, value in attrs.items() if value is not False))
+
+
+def choice_inputs(field, *, inline: bool, show_errors: bool) -> str:
+    """The options of a radio or checkbox group as crispy-bootstrap5's
+    bootstrap5/layout/radio_checkbox_select.html draws them (same markup), written in Python:
+    its template includes a template per option, which for a hub's seventy-odd coordinators
+    was most of the quick log's drawing (templates/bootstrap5/layout/ overrides it)."""
+    from crispy_forms.templatetags.crispy_forms_filters import optgroups
+
+    invalid = " is-invalid" if field.errors else ""
+    groups = list(optgroups(field))
+    drawn = []
+    for number, (group, options, _index) in enumerate(groups):
+        if group:
+            drawn.append(format_html("<strong>{}</strong>", group))
+        for position, option in enumerate(options):
+            last = position == len(options) - 1 and number == len(groups) - 1
+            errors = (_errors(field) if show_errors and field.errors and last and not inline
+                      else "")
+            drawn.append(format_html(
+                '<div class="form-check{}"><input type="{}" class="form-check-input{}" '
+                'name="{}" value="{}"{}><label for="{}" class="form-check-label">{}</label>{}'
+                "</div>", " form-check-inline" if inline else "", option["type"], invalid,
+                field.html_name, str(option["value"]), _attrs(option["attrs"]),
+                option["attrs"].get("id", ""), option["label"], errors))
+    return mark_safe("".join(drawn))
+
+
+def _errors(field) -> str:
+    return format_html('<div id="{}_error" class="invalid-feedback">{}</div>',
+                       field.errors.field_id, format_html_join("", (
+                           '<p id="error_{}_{}"><strong>{}</strong></p>'), (
+                           (number, field.auto_id, error)
+                           for number, error in enumerate(field.errors, start=1))))
