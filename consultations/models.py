@@ -233,8 +233,6 @@ class Case(Versioned):
             models.Index(fields=["hub", "status", "-opened_on"]),
             models.Index(fields=["lead", "status", "-opened_on"]),
             models.Index(fields=["hub", "-last_session_on"]),
-            # A hub's cases by depth, from the index alone (the hub page's expert sessions).
-            models.Index(fields=["hub", "depth", "id"], name="consult_case_hub_depth_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -291,9 +289,14 @@ class Session(Versioned):
     # Kept by consultations/summaries.py: its next step still stands (the case is open and
     # no later session has been held). The follow-ups list reads it.
     step_stands = models.BooleanField(_("next step stands"), default=False, editable=False)
+    # And its case's depth (Case.depth), by which the hub page counts the sessions of expert
+    # proposals from an index alone instead of joining the hub's sessions to their cases.
+    case_depth = models.CharField(_("support depth"), max_length=20, choices=Case.Depth.choices,
+                                  editable=False)
 
     objects = HubScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", "step_stands"],
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "step_stands",
+                                                 "case_depth"],
                                 m2m_fields=[coordinators])
 
     class Meta:
@@ -308,13 +311,17 @@ class Session(Versioned):
             # The follow-ups' next steps: counted and paged from the index alone.
             models.Index(fields=["hub", "next_step_due", "id"],
                          condition=models.Q(step_stands=True), name="consult_session_steps_idx"),
+            # The hub page's sessions of expert-proposal cases: a hub's period counted from
+            # the index alone.
+            models.Index(fields=["hub", "held_on"], name="consult_session_expert_idx",
+                         condition=models.Q(case_depth=Case.Depth.EXPERT)),
         ]
 
     def __str__(self):
         return f"{self.case.client} {self.held_on:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
-        super().save(*args, **_keeping(self, ["step_stands"], kwargs))
+        super().save(*args, **_keeping(self, ["step_stands", "case_depth"], kwargs))
 
     @classmethod
     def from_db(cls, db, field_names, values):

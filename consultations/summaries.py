@@ -12,7 +12,7 @@ the quick log, the admin. Writes that bypass the ORM's save (the import, demo an
 seeding) call `summaries_refresh` or `summaries_rebuild` themselves. A refresh recounts from
 the sessions, so it is exact however often it runs."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -33,14 +33,18 @@ def summaries_refresh(*, case_ids) -> None:
     _steps_refresh(Session.objects.filter(case__in=ids))
 
 
-def summaries_rebuild(*, hub_ids=None) -> None:
-    """Every case and client (or those of `hub_ids`): after a bulk load."""
+def summaries_rebuild(*, hub_ids=None, case_depths: bool = True) -> None:
+    """Every case and client (or those of `hub_ids`): after a bulk load. `case_depths=False`
+    when the load wrote each session's case depth itself (seed_scale): an update of every
+    session is then spared."""
     cases, clients = Case.objects.all(), Client.objects.all()
     sessions = Session.objects.all()
     if hub_ids is not None:
         cases, clients = cases.filter(hub__in=hub_ids), clients.filter(hub__in=hub_ids)
         sessions = sessions.filter(hub__in=hub_ids)
     _refresh(cases, clients)
+    if case_depths:
+        _case_depths_rebuild(hub_ids)
     # Only sessions with a next step can have one standing: the millions without are left
     # as they are unless marked.
     sessions.filter(next_step_due__isnull=True, step_stands=True).update(step_stands=False)
@@ -49,10 +53,29 @@ def summaries_rebuild(*, hub_ids=None) -> None:
 
 def _steps_refresh(sessions) -> None:
     """A next step stands while its case is open and its session is on the case's last day
-    (after the cases' last days are refreshed)."""
-    standing = Exists(Case.objects.filter(pk=OuterRef("case_id"), status=Case.Status.OPEN,
-                                          last_session_on=OuterRef("held_on")))
-    sessions.update(step_stands=Q(next_step_due__isnull=False) & standing)
+    (after the cases' last days are refreshed). The case's depth is copied in the same
+    update (Session.case_depth): a session saved or moved, or its case saved, takes it."""
+    of_case = Case.objects.filter(pk=OuterRef("case_id"))
+    standing = Exists(of_case.filter(status=Case.Status.OPEN,
+                                     last_session_on=OuterRef("held_on")))
+    sessions.update(step_stands=Q(next_step_due__isnull=False) & standing,
+                    case_depth=Subquery(of_case.values("depth")))
+
+
+def _case_depths_rebuild(hub_ids) -> None:
+    """Each session's case depth (of `hub_ids`, or all) from its case, in one UPDATE ...
+    FROM: a join, where the ORM's update would look the case up once per session (millions
+    after a bulk load). Sessions already right are not rewritten."""
+    ids = None if hub_ids is None else sorted(hub_ids)
+    if ids == []:
+        return
+    quote = connection.ops.quote_name
+    of_hubs = "" if ids is None else f" AND s.hub_id IN ({', '.join(['%s'] * len(ids))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Session._meta.db_table)} AS s SET case_depth = c.depth "
+            f"FROM {quote(Case._meta.db_table)} AS c "
+            f"WHERE c.id = s.case_id AND s.case_depth <> c.depth{of_hubs}", ids or [])
 
 
 def _refresh(cases, clients) -> None:

@@ -147,12 +147,13 @@ def expert_share(expert: int, opened: int) -> float | None:
     return rate(expert, opened)
 
 
-def expert_sessions(sessions: QuerySet, *, hub_ids: Iterable[int] | None = None) -> QuerySet:
-    """Of `sessions_held`: the sessions of expert-proposal cases (the hub page's count). The
-    cases are of the same hubs (a session is of its case's hub); said again, PostgreSQL reads
-    only those hubs' cases, from an index, instead of the nation's."""
-    expert = sessions.filter(case__depth=Case.Depth.EXPERT)
-    return expert if hub_ids is None else expert.filter(case__hub__in=hub_ids)
+def expert_sessions(sessions: QuerySet) -> QuerySet:
+    """Of `sessions_held` (already of its hubs): the sessions of expert-proposal cases (the
+    hub page's count), by their case's depth kept on each session (`case_depth`,
+    consultations/summaries.py). Count them with Count("*"): the partial index of expert
+    sessions on (hub, held_on) then answers alone (an index-only scan), with no join to the
+    cases."""
+    return sessions.filter(case_depth=Case.Depth.EXPERT)
 
 
 # --- Satisfaction ------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ def hub_year(*, hub: AuthorisedHub, fiscal_year: int, today: date | None = None)
     follow, satisfaction = follow_up_counts(), satisfaction_counts()
     counts = {
         "sessions": _per_hub(session_tallies(**period), Sum("sessions")),
-        "expert_sessions": _per_hub(expert_sessions(sessions_held(**period), hub_ids=hub.ids),
+        "expert_sessions": _per_hub(expert_sessions(sessions_held(**period)),
                                     Count("*")),  # index-only
         "new_clients": _per_hub(new_clients(**period), Count("*")),
         "due": _per_hub(referrals, follow["due"]),

@@ -19,7 +19,7 @@ from consultations import imports, services
 from consultations.imports import reading
 from consultations.models import Case, Client, ImportBatch, PersonalDataRead, Session
 from tests.consultations.factories import ClientFactory
-from tests.consultations.test_summaries import assert_all_kept
+from tests.consultations.test_summaries import assert_all_kept, depths_kept
 from tests.consultations.test_tallies import cases_kept, cases_recounted
 from tests.consultations.test_tallies import kept as tallies_kept
 from tests.consultations.test_tallies import recounted as tallies_recounted
@@ -328,14 +328,16 @@ def test_imported_sessions_keep_first_sessions_and_tallies(client, cast):
     rows = [_row(cast.coordinator, {"相談者名": "新しい相談者", "相談日": "2024/05/10"}),
             _row(cast.coordinator, {"相談者名": "新しい相談者", "相談日": "2024/04/22",
                                     "案件キー": "A"}),
-            _row(cast.coordinator, {"相談者名": "既存の相談者", "相談日": "2024/06/03"})]
+            _row(cast.coordinator, {"相談者名": "既存の相談者", "相談日": "2024/06/03",
+                                    "支援の深さ": "施策の紹介"})]
     assert _post(client, _csv(rows)).status_code == 302
 
     firsts = dict(Client.objects.values_list("name", "first_session_on"))
     assert firsts == {"新しい相談者": date(2024, 4, 22), existing.name: date(2024, 6, 3)}
     assert tallies_kept() == tallies_recounted() != set()  # and the monthly tallies
     assert cases_kept() == cases_recounted() != set()
-    assert_all_kept()  # each case's sessions, each client's first
+    assert set(depths_kept().values()) == {Case.Depth.EXPERT, Case.Depth.POLICY}
+    assert_all_kept()  # each case's sessions, each client's first, each session's depth
 
 
 def test_valid_rows_only_imports_the_good_rows_and_offers_the_bad_ones_as_a_file(client, cast):

@@ -1,8 +1,9 @@
-"""What is kept of the sessions (consultations/summaries.py): each client's first session day
-and each case's session count and last session equal a recount from the sessions after every
-way sessions change: added, edited to another day, moved to another client's case, deleted,
-imported, loaded in bulk, and cases closed and reopened; and "new clients", the case list and
-the follow-ups read them."""
+"""What is kept of the sessions (consultations/summaries.py): each client's first session day,
+each case's session count and last session, and each session's standing step and case depth
+equal a recount from the records after every way they change: sessions added, edited to
+another day, moved to another client's case, deleted, imported, loaded in bulk, and cases
+closed, reopened and given another depth; and "new clients", the case list, the follow-ups
+and the hub page's expert sessions read them."""
 
 from datetime import date
 
@@ -13,7 +14,10 @@ from consultations import services
 from consultations.models import Case, CaseTopic, Client, Session
 from consultations.summaries import summaries_rebuild
 from evaluation import figures
+from hubs.access import authorise
+from hubs.roles import VIEW_AGGREGATES
 from tests.consultations.factories import CaseFactory, ClientFactory, SessionFactory
+from yorozu.core import fiscal
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +54,19 @@ def steps_kept() -> dict[int, bool]:
     return dict(Session.objects.values_list("pk", "step_stands"))
 
 
+def depths_recounted() -> dict[int, str]:
+    return dict(Session.objects.values_list("pk", "case__depth"))
+
+
+def depths_kept() -> dict[int, str]:
+    return dict(Session.objects.values_list("pk", "case_depth"))
+
+
 def assert_all_kept() -> None:
     assert kept() == recounted()
     assert cases_kept() == cases_recounted()
     assert steps_kept() == steps_recounted()
+    assert depths_kept() == depths_recounted()
     # And every topic link carries its case's hub (the case list counts topics by it).
     assert not CaseTopic.objects.exclude(hub=F("case__hub")).exists()
 
@@ -65,7 +78,7 @@ def _session_data(session, **changes) -> dict:
 
 def test_a_clients_first_session_follows_every_change_to_its_sessions(cast):
     case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
-    other_case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    other_case = CaseFactory(hub=cast.hub, lead=cast.coordinator, depth=Case.Depth.POLICY)
     session = services.session_create(case=case, by=cast.coordinator, coordinators=None,
                                       data={"held_on": date(2025, 6, 2), "summary": "初回"})
     assert_all_kept()
@@ -83,11 +96,13 @@ def test_a_clients_first_session_follows_every_change_to_its_sessions(cast):
     assert kept()[case.client_id] == date(2025, 6, 2) == recounted()[case.client_id]
     assert cases_kept()[case.pk] == (2, date(2025, 7, 1)) == cases_recounted()[case.pk]
 
-    # Moved to another client's case (as the admin can): both clients recounted.
+    # Moved to another client's case (as the admin can): both clients recounted, and the
+    # session takes the other case's depth.
     session.case = other_case
     session.save()
     assert_all_kept()
     assert kept()[other_case.client_id] == date(2025, 6, 2)
+    assert depths_kept()[session.pk] == Case.Depth.POLICY
 
     earlier.delete()
     assert_all_kept()
@@ -181,6 +196,52 @@ def test_a_session_read_before_its_step_changed_does_not_write_it_back(cast):
     read.summary = "追記"
     read.save()
     assert Session.objects.get(pk=first.pk).step_stands is False
+    assert_all_kept()
+
+
+def _expert_sessions_on_the_hub_page(cast) -> int:
+    hub = authorise(cast.chief, VIEW_AGGREGATES, cast.hub)
+    return figures.hub_year(hub=hub, fiscal_year=fiscal.current_fiscal_year())[
+        "expert_sessions"]
+
+
+def test_sessions_take_their_cases_depth_as_it_changes(cast):
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator, depth=Case.Depth.EXPERT)
+    sessions = SessionFactory.create_batch(2, hub=cast.hub, case=case, held_on=fiscal.today())
+    SessionFactory(hub=cast.hub, case__lead=cast.coordinator, case__depth=Case.Depth.REFERRAL,
+                   held_on=fiscal.today())
+    SessionFactory(hub=cast.other_hub, case__lead=cast.outsider, held_on=fiscal.today())
+    read = Session.objects.get(pk=sessions[0].pk)
+    assert read.case_depth == Case.Depth.EXPERT
+    assert _expert_sessions_on_the_hub_page(cast) == 2
+    assert_all_kept()
+
+    case.depth = Case.Depth.POLICY
+    case.save()
+    assert set(depths_kept()[s.pk] for s in sessions) == {Case.Depth.POLICY}
+    assert _expert_sessions_on_the_hub_page(cast) == 0
+    assert_all_kept()
+
+    # A session read before the change does not write its old depth back.
+    read.summary = "追記"
+    read.save()
+    assert depths_kept()[read.pk] == Case.Depth.POLICY
+    assert_all_kept()
+
+
+def test_a_rebuild_sets_every_sessions_case_depth_of_its_hubs(cast):
+    SessionFactory.create_batch(2, hub=cast.hub, case__lead=cast.coordinator,
+                                case__depth=Case.Depth.POLICY)
+    SessionFactory(hub=cast.hub, case__lead=cast.coordinator, case__depth=Case.Depth.EXPERT)
+    elsewhere = SessionFactory(hub=cast.other_hub, case__lead=cast.outsider)
+    Session.objects.update(case_depth=Case.Depth.REFERRAL)  # as rows written past the save
+
+    summaries_rebuild(hub_ids=[cast.hub.pk], case_depths=False)  # the load wrote them
+    assert set(depths_kept().values()) == {Case.Depth.REFERRAL}
+
+    summaries_rebuild(hub_ids=[cast.hub.pk])
+    assert depths_kept()[elsewhere.pk] == Case.Depth.REFERRAL  # another hub's: left alone
+    summaries_rebuild()
     assert_all_kept()
 
 

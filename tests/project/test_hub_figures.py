@@ -358,7 +358,8 @@ FIGURE_MARKERS = {
                                      "evaluation/surveys/demo_satisfaction.py"},  # demo rows
     "SatisfactionResponse.SATISFIED": {"evaluation/figures.py"},
     "SATISFACTION_MIN_ANSWERS": {"evaluation/figures.py"},
-    "depth=Case.Depth.EXPERT": {"evaluation/figures.py"},
+    "depth=Case.Depth.EXPERT": {"evaluation/figures.py",
+                                "consultations/models.py"},  # the expert sessions' index
     "depth=Case.Depth.POLICY": {"evaluation/figures.py"},
     "follow_up_due__range": {"evaluation/figures.py"},
 }

@@ -137,6 +137,8 @@ def assert_consistent_activity(today):
     assert not Session.objects.exclude(case__hub=F("hub")).exists()
     assert not Referral.objects.exclude(case__hub=F("hub")).exists()
     assert not Referral.objects.exclude(agency__hub=F("hub")).exists()
+    # Each session carries its case's depth (set by the rebuild after the bulk load).
+    assert not Session.objects.exclude(case_depth=F("case__depth")).exists()
     # Leads and coordinators present are the hub's own coordinators or chief.
     staff = {(a.hub_id, a.user_id) for a in Appointment.objects.active(today).filter(
         role__in=[Role.COORDINATOR, Role.CHIEF])}

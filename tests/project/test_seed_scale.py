@@ -58,6 +58,13 @@ def test_records_stay_within_their_hub(db, seeded):
     assert not Case.objects.exclude(lead__appointments__hub=F("hub")).exists()
 
 
+def test_sessions_are_loaded_with_their_cases_depth(db, seeded):
+    # Written in the load itself: the rebuild after it leaves the sessions' depths alone.
+    assert not Session.objects.exclude(case_depth=F("case__depth")).exists()
+    assert Session.objects.filter(case_depth=Case.Depth.EXPERT).exists()
+    assert Session.objects.exclude(case_depth=Case.Depth.EXPERT).exists()
+
+
 @pytest.mark.parametrize("role, path", [
     ("coord1.13", "consultations:case_list"), ("coord1.13", "consultations:followups"),
     ("chief.13", "hubs:hub_detail"), ("chief.13", "surveys:satisfaction_results"),

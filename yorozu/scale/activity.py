@@ -44,9 +44,11 @@ CLIENT_COLUMNS = ["id", "hub_id", "name", "name_key", "name_kana", "kind", "indu
                   "employees", "survey_consent", "created_at", "created_by_id"]
 CASE_COLUMNS = ["id", "hub_id", "client_id", "lead_id", "depth", "status", "opened_on",
                 "closed_on", "created_at", "created_by_id"]
-SESSION_COLUMNS = ["id", "hub_id", "case_id", "held_on", "start_time", "duration_minutes",
-                   "channel", "summary", "next_step", "next_step_due", "created_at",
-                   "created_by_id"]
+# With each session its case's depth, as consultations/summaries.py keeps it: the load then
+# spares the rebuild an update of every session.
+SESSION_COLUMNS = ["id", "hub_id", "case_id", "case_depth", "held_on", "start_time",
+                   "duration_minutes", "channel", "summary", "next_step", "next_step_due",
+                   "created_at", "created_by_id"]
 TOPIC_COLUMNS = ["case_id", "topic_id", "hub_id"]
 COORDINATOR_COLUMNS = ["session_id", "user_id"]
 REFERRAL_COLUMNS = ["id", "hub_id", "case_id", "agency_id", "reason", "follow_up_due",
@@ -130,8 +132,8 @@ def hub_rows(plan: HubPlan, *, seed: int, first_day: date, today: date, topics: 
             ended = (today - last).days > QUIET_DAYS
             status = (rng.choices([Case.Status.RESOLVED, Case.Status.CLOSED], [75, 25])[0]
                       if ended else Case.Status.OPEN)
-            rows.cases.append((case_id, plan.hub_id, client_id, lead,
-                               rng.choices(DEPTHS, DEPTH_WEIGHTS)[0], status, opened,
+            depth = rng.choices(DEPTHS, DEPTH_WEIGHTS)[0]
+            rows.cases.append((case_id, plan.hub_id, client_id, lead, depth, status, opened,
                                last if ended else None, moment(opened), lead))
             for topic in rng.sample(topics, rng.choice((1, 1, 2, 3))):
                 rows.topics.append((case_id, topic, plan.hub_id))
@@ -139,7 +141,7 @@ def hub_rows(plan: HubPlan, *, seed: int, first_day: date, today: date, topics: 
                 due = (day + timedelta(days=14)
                        if not ended and number == count else None)
                 rows.sessions.append((
-                    session_id, plan.hub_id, case_id, day, time(9 + rng.randrange(8)),
+                    session_id, plan.hub_id, case_id, depth, day, time(9 + rng.randrange(8)),
                     rng.choice((30, 60, 60, 90, 120)), rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0],
                     rng.choice(SUMMARIES), "次回までに資料を準備" if due else "", due,
                     moment(day), lead))

@@ -117,7 +117,7 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
         report(f"{hub.prefecture_ja}: {len(rows.sessions):,} sessions "
                f"({clock.monotonic() - started:.0f} s)")
     writer.finish()
-    summaries_rebuild()
+    summaries_rebuild(case_depths=False)  # written with the sessions (activity.py)
     tallies_rebuild()
     report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])
