@@ -13,7 +13,17 @@ seeding) call `summaries_refresh` or `summaries_rebuild` themselves. A refresh r
 the sessions, so it is exact however often it runs."""
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from .models import Case, Client, Session
@@ -56,10 +66,14 @@ def _steps_refresh(sessions) -> None:
     (after the cases' last days are refreshed). The case's depth is copied in the same
     update (Session.case_depth): a session saved or moved, or its case saved, takes it."""
     of_case = Case.objects.filter(pk=OuterRef("case_id"))
-    standing = Exists(of_case.filter(status=Case.Status.OPEN,
-                                     last_session_on=OuterRef("held_on")))
-    sessions.update(step_stands=Q(next_step_due__isnull=False) & standing,
-                    case_depth=Subquery(of_case.values("depth")))
+    stands = ExpressionWrapper(Q(next_step_due__isnull=False) & Exists(of_case.filter(
+        status=Case.Status.OPEN, last_session_on=OuterRef("held_on"))),
+        output_field=BooleanField())
+    depth = Subquery(of_case.values("depth"))
+    # Only the rows that change are written: rewriting every session of a case at each save
+    # cost a long case (hundreds of sessions) as many row writes.
+    (sessions.filter(~Q(step_stands=stands) | ~Q(case_depth=depth))
+     .update(step_stands=stands, case_depth=depth))
 
 
 def _case_depths_rebuild(hub_ids) -> None:
