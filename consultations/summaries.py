@@ -1,16 +1,17 @@
 """What is kept of the sessions on their case and client: a case's number of sessions and the
 day of its last (Case.session_count, Case.last_session_on: the case list shows and sorts by
 them), a client's first session day (Client.first_session_on: "new clients",
-evaluation/figures.py, counts by it), and whether each session's next step still stands
-(Session.step_stands: the follow-ups list). Looking them up from the sessions at each page
-view does not scale to millions of sessions (a subquery per row, seconds per national
-dashboard); reading a column does.
+evaluation/figures.py, counts by it), whether each session's next step still stands
+(Session.step_stands: the follow-ups list) and its case's depth (Session.case_depth: the hub
+page's sessions of expert cases, counted without a join). Looking them up from the sessions
+at each page view does not scale to millions of sessions (a subquery per row, seconds per
+national dashboard); reading a column does.
 
 Every ORM save or delete of a session refreshes its case and client, and every save of a case
-its sessions' steps (the signals below, connected in apps.py), whatever the path: services,
-the quick log, the admin. Writes that bypass the ORM's save (the import, demo and scale
-seeding) call `summaries_refresh` or `summaries_rebuild` themselves. A refresh recounts from
-the sessions, so it is exact however often it runs."""
+its sessions' steps and depth (the signals below, connected in apps.py), whatever the path:
+services, the quick log, the admin. Writes that bypass the ORM's save (the import, demo and
+scale seeding) call `summaries_refresh` or `summaries_rebuild` themselves. A refresh recounts
+from the sessions, so it is exact however often it runs."""
 
 from django.db import connection, transaction
 from django.db.models import (
