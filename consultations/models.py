@@ -214,14 +214,18 @@ class Case(Versioned):
     opened_on = models.DateField(_("opened on"), validators=[validate_not_future])
     closed_on = models.DateField(_("closed on"), null=True, blank=True,
                                  validators=[validate_not_future])
-    # Kept with the sessions by consultations/summaries.py (the case list sorts by them).
+    # Kept with the sessions by consultations/summaries.py (the case list sorts by the count
+    # and the last day, and counts a period's cases by the first and last days).
     session_count = models.PositiveIntegerField(_("sessions"), default=0, editable=False)
+    first_session_on = models.DateField(_("first session"), null=True, blank=True,
+                                        editable=False)
     last_session_on = models.DateField(_("last session"), null=True, blank=True,
                                        editable=False)
 
     objects = HubScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["version", "updated_at", "session_count",
-                                                 "last_session_on"], m2m_fields=[topics])
+                                                 "first_session_on", "last_session_on"],
+                                m2m_fields=[topics])
 
     class Meta:
         verbose_name = _("case")
@@ -232,7 +236,13 @@ class Case(Versioned):
             models.Index(fields=["hub", "-opened_on", "-id"], name="consult_case_hub_opened_idx"),
             models.Index(fields=["hub", "status", "-opened_on"]),
             models.Index(fields=["lead", "status", "-opened_on"]),
-            models.Index(fields=["hub", "-last_session_on"]),
+            # A period's cases counted from these two indexes alone (selectors.case_count;
+            # the key, for the cases spanning the period). The last day's also serves the
+            # list's order by it.
+            models.Index(fields=["hub", "-last_session_on", "first_session_on"],
+                         include=["id"], name="consult_case_hub_last_idx"),
+            models.Index(fields=["hub", "first_session_on", "last_session_on"],
+                         name="consult_case_hub_first_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -245,7 +255,8 @@ class Case(Versioned):
         return f"{self.client} ({self.opened_on:%Y-%m-%d})"
 
     def save(self, *args, **kwargs):
-        super().save(*args, **_keeping(self, ["session_count", "last_session_on"], kwargs))
+        super().save(*args, **_keeping(
+            self, ["session_count", "first_session_on", "last_session_on"], kwargs))
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -304,7 +315,9 @@ class Session(Versioned):
         verbose_name_plural = _("consultation sessions")
         ordering = ["-held_on", "-start_time", "-pk"]
         indexes = [
-            # With the case: a period's cases are counted from the index alone (case_count).
+            # With the case: a hub's sessions of a period and their cases read from the index
+            # alone (the hub page's expert sessions; case_count, with the cases spanning a
+            # period).
             models.Index(fields=["hub", "-held_on", "case"], name="consult_session_hub_held_idx"),
             models.Index(fields=["hub", "channel", "-held_on"]),
             models.Index(fields=["case", "-held_on"]),

@@ -1,6 +1,7 @@
 """What is kept of the sessions on their case and client: a case's number of sessions and the
-day of its last (Case.session_count, Case.last_session_on: the case list shows and sorts by
-them), a client's first session day (Client.first_session_on: "new clients",
+days of its first and last (Case.session_count, Case.first_session_on, Case.last_session_on:
+the case list shows and sorts by the count and the last day, and counts a period's cases by
+the two days), a client's first session day (Client.first_session_on: "new clients",
 evaluation/figures.py, counts by it), whether each session's next step still stands
 (Session.step_stands: the follow-ups list) and its case's depth (Session.case_depth: the hub
 page's sessions of expert cases, counted without a join). Looking them up from the sessions
@@ -98,6 +99,8 @@ def _refresh(cases, clients) -> None:
     # A case without sessions has no row in the subquery: its count is 0, not NULL.
     cases.update(session_count=Coalesce(Subquery(of_case.annotate(n=Count("*")).values("n")),
                                         0),
+                 first_session_on=Subquery(of_case.annotate(first=Min("held_on"))
+                                           .values("first")),
                  last_session_on=Subquery(of_case.annotate(last=Max("held_on"))
                                           .values("last")))
     of_client = (Session.objects.filter(case__client=OuterRef("pk")).order_by()

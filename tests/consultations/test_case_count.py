@@ -1,7 +1,7 @@
 """The case list's count (selectors.case_count) is taken from the side each filter narrows:
-the hub's kept case tally, the topic links (which carry the case's hub), a period's or a
-channel's sessions. Whatever the filters, it equals the number of cases the list holds, and
-the links' hub is always their case's."""
+the hub's kept case tally, the topic links (which carry the case's hub), the cases' kept
+first and last session days for a period, a channel's sessions. Whatever the filters, it
+equals the number of cases the list holds, and the links' hub is always their case's."""
 
 from datetime import date
 
@@ -66,6 +66,62 @@ def test_the_count_equals_the_cases_listed(cast, cases, filters):
     listed = selectors.case_list(user=cast.coordinator, hub=hub, filters=filters)
     assert selectors.case_count(user=cast.coordinator, hub=hub, filters=filters) == len(
         list(listed))
+
+
+@pytest.fixture
+def spans(cast):
+    """Cases named by how their sessions lie around April to June 2025, a case without
+    sessions, and another hub's case with a session in every period below."""
+    days = {
+        "gap": [date(2024, 4, 10), date(2025, 9, 10)],  # before and after, none inside
+        "inside": [date(2024, 4, 10), date(2025, 5, 15), date(2025, 9, 10)],
+        "on the bounds": [date(2025, 4, 1), date(2025, 6, 30)],
+        "ending": [date(2025, 1, 5), date(2025, 4, 1)],
+        "starting": [date(2025, 6, 30), date(2025, 8, 1)],
+        "before": [date(2024, 6, 1), date(2025, 3, 31)],
+        "after": [date(2025, 7, 1), date(2025, 12, 1)],
+        "no session": [],
+    }
+    named = {}
+    for name, held in days.items():
+        case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+        for day in held:
+            SessionFactory(hub=cast.hub, case=case, held_on=day)
+        named[case.pk] = name
+    other = CaseFactory(hub=cast.other_hub, lead=cast.outsider)
+    for day in (date(2024, 4, 1), date(2025, 4, 1), date(2025, 5, 15), date(2025, 6, 30)):
+        SessionFactory(hub=cast.other_hub, case=other, held_on=day)
+    return named
+
+
+PERIODS = [
+    ((date(2025, 4, 1), date(2025, 6, 30)), {"inside", "on the bounds", "ending", "starting"}),
+    # May: "gap" and "on the bounds" span it without a session in it, "inside" with one.
+    ((date(2025, 5, 1), date(2025, 5, 31)), {"inside"}),
+    ((date(2025, 6, 30), date(2025, 6, 30)), {"on the bounds", "starting"}),
+    ((date(2025, 7, 1), None), {"gap", "inside", "starting", "after"}),
+    ((None, date(2024, 12, 31)), {"gap", "inside", "before"}),
+    ((None, date(2025, 4, 1)), {"gap", "inside", "on the bounds", "ending", "before"}),
+    # A past fiscal year; then a past period that "gap" and "inside" span without a session
+    # in it; then a year before every session.
+    ((date(2024, 4, 1), date(2025, 3, 31)), {"gap", "inside", "ending", "before"}),
+    ((date(2024, 5, 1), date(2025, 3, 30)), {"ending", "before"}),
+    ((date(2023, 1, 1), date(2023, 12, 31)), set()),
+]
+
+
+@pytest.mark.parametrize(("period", "expected"), PERIODS,
+                         ids=[f"{since or ''}..{until or ''}" for (since, until), _ in PERIODS])
+def test_a_periods_count_is_its_cases_with_a_session_in_it(cast, spans, period, expected,
+                                                          django_assert_num_queries):
+    since, until = period
+    filters = {key: day for key, day in (("since", since), ("until", until)) if day}
+    hub = authorise(cast.coordinator, VIEW_RECORDS, cast.hub)
+    listed = selectors.case_list(user=cast.coordinator, hub=hub, filters=filters)
+    assert {spans[case.pk] for case in listed} == expected
+    with django_assert_num_queries(1):  # one statement, whichever bounds
+        counted = selectors.case_count(user=cast.coordinator, hub=hub, filters=filters)
+    assert counted == len(expected)
 
 
 def test_the_list_page_shows_the_count_of_its_filter(client, cast, cases):

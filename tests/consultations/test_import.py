@@ -20,6 +20,7 @@ from consultations.imports import reading
 from consultations.models import Case, Client, ImportBatch, PersonalDataRead, Session
 from tests.consultations.factories import ClientFactory
 from tests.consultations.test_summaries import assert_all_kept, depths_kept
+from tests.consultations.test_summaries import cases_kept as case_figures_kept
 from tests.consultations.test_tallies import cases_kept, cases_recounted
 from tests.consultations.test_tallies import kept as tallies_kept
 from tests.consultations.test_tallies import recounted as tallies_recounted
@@ -325,7 +326,9 @@ def test_the_models_own_validation_runs_on_every_imported_record(cast, key, valu
 def test_imported_sessions_keep_first_sessions_and_tallies(client, cast):
     existing = ClientFactory(hub=cast.hub, name="既存の相談者")
     client.force_login(cast.coordinator)
-    rows = [_row(cast.coordinator, {"相談者名": "新しい相談者", "相談日": "2024/05/10"}),
+    # One case of two sessions, the later first in the file.
+    rows = [_row(cast.coordinator, {"相談者名": "新しい相談者", "相談日": "2024/05/10",
+                                    "案件キー": "A"}),
             _row(cast.coordinator, {"相談者名": "新しい相談者", "相談日": "2024/04/22",
                                     "案件キー": "A"}),
             _row(cast.coordinator, {"相談者名": "既存の相談者", "相談日": "2024/06/03",
@@ -338,6 +341,8 @@ def test_imported_sessions_keep_first_sessions_and_tallies(client, cast):
     assert cases_kept() == cases_recounted() != set()
     assert set(depths_kept().values()) == {Case.Depth.EXPERT, Case.Depth.POLICY}
     assert_all_kept()  # each case's sessions, each client's first, each session's depth
+    assert sorted(case_figures_kept().values()) == [(1, date(2024, 6, 3), date(2024, 6, 3)),
+                                                    (2, date(2024, 4, 22), date(2024, 5, 10))]
 
 
 def test_valid_rows_only_imports_the_good_rows_and_offers_the_bad_ones_as_a_file(client, cast):

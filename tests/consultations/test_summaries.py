@@ -1,13 +1,15 @@
 """What is kept of the sessions (consultations/summaries.py): each client's first session day,
-each case's session count and last session, and each session's standing step and case depth
-equal a recount from the records after every way they change: sessions added, edited to
-another day, moved to another client's case, deleted, imported, loaded in bulk, and cases
+each case's session count, first and last session, and each session's standing step and case
+depth equal a recount from the records after every way they change: sessions added, edited
+to another day, moved to another client's case, deleted, imported, loaded in bulk, and cases
 closed, reopened and given another depth; and "new clients", the case list, the follow-ups
 and the hub page's expert sessions read them."""
 
+import importlib
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.db.models import Count, F, Max, Min
 
 from consultations import services
@@ -32,13 +34,14 @@ def kept() -> dict[int, date | None]:
 
 
 def cases_recounted() -> dict[int, tuple]:
-    return {pk: (n, last) for pk, n, last in Case.objects.annotate(
-        n=Count("sessions"), last=Max("sessions__held_on")).values_list("pk", "n", "last")}
+    return {pk: (n, first, last) for pk, n, first, last in Case.objects.annotate(
+        n=Count("sessions"), first=Min("sessions__held_on"), last=Max("sessions__held_on"))
+        .values_list("pk", "n", "first", "last")}
 
 
 def cases_kept() -> dict[int, tuple]:
-    return {pk: (n, last) for pk, n, last in Case.objects.values_list(
-        "pk", "session_count", "last_session_on")}
+    return {pk: (n, first, last) for pk, n, first, last in Case.objects.values_list(
+        "pk", "session_count", "first_session_on", "last_session_on")}
 
 
 def steps_recounted() -> dict[int, bool]:
@@ -88,25 +91,30 @@ def test_a_clients_first_session_follows_every_change_to_its_sessions(cast):
     earlier = services.session_create(case=case, by=cast.coordinator, coordinators=None,
                                       data={"held_on": date(2025, 5, 20), "summary": "前"})
     assert_all_kept()
+    assert cases_kept()[case.pk] == (2, date(2025, 5, 20), date(2025, 6, 2))
 
     # Edited to a later day: the first session is the other one again.
     services.session_update(session=earlier, by=cast.coordinator, coordinators=None,
                             data=_session_data(earlier, held_on=date(2025, 7, 1)),
                             version=earlier.version)
     assert kept()[case.client_id] == date(2025, 6, 2) == recounted()[case.client_id]
-    assert cases_kept()[case.pk] == (2, date(2025, 7, 1)) == cases_recounted()[case.pk]
+    assert cases_kept()[case.pk] == (2, date(2025, 6, 2), date(2025, 7, 1)) == cases_recounted()[
+        case.pk]
 
-    # Moved to another client's case (as the admin can): both clients recounted, and the
-    # session takes the other case's depth.
+    # Moved to another client's case (as the admin can): both clients and cases recounted,
+    # and the session takes the other case's depth.
     session.case = other_case
     session.save()
     assert_all_kept()
     assert kept()[other_case.client_id] == date(2025, 6, 2)
     assert depths_kept()[session.pk] == Case.Depth.POLICY
+    assert cases_kept()[case.pk] == (1, date(2025, 7, 1), date(2025, 7, 1))
+    assert cases_kept()[other_case.pk] == (1, date(2025, 6, 2), date(2025, 6, 2))
 
     earlier.delete()
     assert_all_kept()
     assert kept()[case.client_id] is None  # no session left: not a client consulted yet
+    assert cases_kept()[case.pk] == (0, None, None)
 
 
 def test_the_quick_log_sets_a_new_clients_first_session(client, cast):
@@ -123,8 +131,21 @@ def test_the_quick_log_sets_a_new_clients_first_session(client, cast):
 def test_a_rebuild_after_a_bulk_load_matches_the_recount(cast):
     SessionFactory.create_batch(3, hub=cast.hub, case__lead=cast.coordinator)
     Client.objects.update(first_session_on=None)  # as rows written past the ORM's save
-    Case.objects.update(session_count=0, last_session_on=None)
+    Case.objects.update(session_count=0, first_session_on=None, last_session_on=None)
     summaries_rebuild(hub_ids=[cast.hub.pk])
+    assert_all_kept()
+
+
+def test_the_migration_fills_every_cases_first_session(cast):
+    fill = importlib.import_module("consultations.migrations.0016_case_first_session").fill
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    for day in (date(2025, 6, 2), date(2025, 4, 8), date(2025, 9, 1)):
+        SessionFactory(hub=cast.hub, case=case, held_on=day)
+    SessionFactory(hub=cast.hub, case__lead=cast.coordinator, held_on=date(2024, 5, 5))
+    CaseFactory(hub=cast.hub, lead=cast.coordinator)  # no session: none
+    Case.objects.update(first_session_on=None)  # as the column is added
+    fill(apps, None)
+    assert cases_kept()[case.pk] == (3, date(2025, 4, 8), date(2025, 9, 1))
     assert_all_kept()
 
 
