@@ -96,6 +96,12 @@ def _per_row(column) -> bool:
                for value in (found.get(key) or {}).values())
 
 
+@register.filter
+def as_field(field):
+    """A form field as crispy draws it (yorozu.core.widgets.field_group)."""
+    return widgets.field_group(field)
+
+
 @register.simple_tag(takes_context=True)
 def choice_inputs(context, field, inline_class):
     """A radio or checkbox group's options (bootstrap5/layout/radio_checkbox_select.html)."""
