@@ -50,7 +50,8 @@ PAGES = [
     ("coordinator", "consultations:case_list", {"jis_code": "13"}, 14),
     ("hq", "consultations:case_list", {"jis_code": "13"}, 14),  # the logged read, no own hub
     ("coordinator", "consultations:my_cases", {}, 11),
-    ("chief", "consultations:followups", {"jis_code": "13"}, 14),  # + the next steps' count (paged)
+    # + the next steps' count (paged), the referrals' agencies (read apart: docs/performance.md)
+    ("chief", "consultations:followups", {"jis_code": "13"}, 15),
     ("coordinator", "consultations:case_detail", {"case": True}, 15),
     # + the count of its paged case table (w17-tables-hub).
     ("coordinator", "consultations:client_detail", {"client": True}, 13),
