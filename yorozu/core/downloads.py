@@ -137,7 +137,8 @@ def collector_paused():
     (docs/performance.md). Everything made meanwhile is still in the youngest generation, so
     collecting that one alone is enough to free what the build left in cycles: a finished
     workbook, whose sheets refer to themselves, and its cells with it. Drop the book before
-    leaving the block, or it is kept until the next collection."""
+    leaving the block, or it is kept until the next collection. The switch is the whole
+    process's: for a worker process that runs one job at a time (Celery's prefork pool)."""
     if not gc.isenabled():  # paused by the caller: theirs to resume
         yield
         return
