@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hubs.roles import VIEW_AGGREGATES
 from yorozu.core import fiscal
-from yorozu.core.downloads import XLSX, book_for
+from yorozu.core.downloads import XLSX, book_for, collector_paused
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_hub, job_save_result
 
@@ -43,10 +43,10 @@ def report_hub_monthly(job, progress) -> None:
     period = selectors.month_period(month.year, month.month)
     progress.total(3)
     hub = job_hub(job)  # the system path for the job's own hub (docs/permissions.md)
-    book = _book(job)
-    sessions = workbooks.hub_monthly(book, hub=hub, period=period, as_of=fiscal.today(),
-                                     progress=progress)
-    _store(job, book, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月")
+    with collector_paused():
+        sessions = _build(job, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月",
+                          workbooks.hub_monthly, hub=hub, period=period, as_of=fiscal.today(),
+                          progress=progress)
     progress.summary(gettext("Sessions in the month: %(n)s.") % {"n": sessions})
 
 
@@ -54,18 +54,23 @@ def report_hub_monthly(job, progress) -> None:
           describe=_describe_year)
 def report_national_fy(job, progress) -> None:
     year = int(job.params["fiscal_year"])
-    book = _book(job)
-    sessions = workbooks.national_fy(book, fiscal_year=year, as_of=fiscal.today(),
-                                     progress=progress)
-    _store(job, book, f"よろず全国集計_{year}年度")
+    with collector_paused():
+        sessions = _build(job, f"よろず全国集計_{year}年度", workbooks.national_fy,
+                          fiscal_year=year, as_of=fiscal.today(), progress=progress)
     progress.summary(gettext("Sessions in the fiscal year, all hubs: %(n)s.")
                      % {"n": sessions})
 
 
-def _book(job):
+def _build(job, name: str, fill, **arguments):
+    """Fills a new book with `fill` (a report of workbooks.py) and makes it the job's result,
+    named `name`; returns what `fill` returns. Called with the collector paused, the book gone
+    by the time it runs again (downloads.collector_paused)."""
     # A report's rows are aggregates (at most hubs × months × topics × channels): held in
     # memory while the file is written.
-    return book_for(job_format(job), in_memory=True)
+    book = book_for(job_format(job), in_memory=True)
+    result = fill(book, **arguments)
+    _store(job, book, name)
+    return result
 
 
 def job_format(job) -> str:

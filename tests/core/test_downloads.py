@@ -2,7 +2,9 @@
 header, an autofilter, numbers as numbers and dates as dates) and its CSV twin in Shift_JIS
 (CP932) or UTF-8 with a BOM, with the same care against formulas."""
 
+import gc
 import io
+import weakref
 import zipfile
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -19,7 +21,7 @@ from tests.downloads import (
     zip_tables,
 )
 from yorozu.core import xlsx
-from yorozu.core.downloads import book_for, download_response
+from yorozu.core.downloads import book_for, collector_paused, download_response
 from yorozu.core.xlsx import Formatted, TableSheet, Workbook, text_width
 
 HEADER = ["案件ID", "相談者名", "開始日", "満足の割合", "登録日時"]
@@ -185,3 +187,33 @@ def test_a_single_table_downloads_as_one_file_named_for_its_format(chosen):
         assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
     elif chosen == "csv-utf8":
         assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+class _Node:
+    """An object that can refer to itself."""
+
+
+def test_the_collector_is_paused_while_a_book_is_built_and_frees_what_it_left_in_cycles():
+    with collector_paused():
+        assert not gc.isenabled()
+        node = _Node()
+        node.me = node  # as XlsxWriter's sheets do: only the collector frees it
+        left = weakref.ref(node)
+        del node
+        assert left() is not None
+    assert gc.isenabled()
+    assert left() is None
+
+
+def test_the_collector_runs_again_after_a_failed_build_and_stays_off_if_it_was_off():
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("the report failed")
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # the caller paused it: theirs to resume
+    finally:
+        gc.enable()

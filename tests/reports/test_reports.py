@@ -3,6 +3,7 @@ SQL over the same period (the month and fiscal-year edges, Tokyo midnight for ti
 files belong to the hub behind them, a repeated run changes nothing, the schedule makes one job
 per hub and month, and the pages run a fixed number of queries."""
 
+import gc
 import io
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -393,6 +394,22 @@ def test_national_job_reports_progress_in_steps_of_hubs(data, django_capture_on_
     assert job.total == 2 * Hub.objects.count()
     assert job.done == job.total
     assert job.result_name == "よろず全国集計_2025年度.xlsx"
+
+
+def test_a_report_is_built_with_the_collector_paused_and_leaves_it_running(
+        data, monkeypatch, django_capture_on_commit_callbacks):
+    collecting = []
+    national_fy = workbooks.national_fy
+
+    def watched(book, **arguments):
+        collecting.append(gc.isenabled())
+        return national_fy(book, **arguments)
+
+    monkeypatch.setattr(workbooks, "national_fy", watched)
+    _run(NATIONAL_FY, by=data.hq, params={"fiscal_year": 2025},
+         capture=django_capture_on_commit_callbacks)
+    assert collecting == [False]
+    assert gc.isenabled()
 
 
 # --- Running again ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ gives a TableSheet (xlsx) or a CsvTable (csv) with the same calls. A CSV book of
 one .csv file; a book of several tables (a report with several sheets) is a .zip holding one
 .csv per sheet, numbered in sheet order."""
 
+import contextlib
+import gc
 import shutil
 import tempfile
 import zipfile
@@ -119,10 +121,33 @@ class CsvBook:
 
 def book_for(chosen: str, *, in_memory: bool = False) -> XlsxBook | CsvBook:
     """`in_memory`: the book's rows are aggregates, bounded whatever the number of records (a
-    report); an Excel book then stays in memory (xlsx.Workbook). CSV tables spool anyway."""
+    report); an Excel book then stays in memory (xlsx.Workbook), best built inside
+    `collector_paused`. CSV tables spool anyway."""
     if chosen == XLSX:
         return XlsxBook(in_memory=in_memory)
     return CsvBook(CSV_ENCODINGS[chosen])
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a book is built in memory (`in_memory`), and run
+    once on the way out. XlsxWriter keeps every cell of such a book (200 k for the national
+    roll-up) until the file is saved; the collector, which runs every few hundred new objects,
+    walks them again and again: a fifth of the national roll-up's Python time
+    (docs/performance.md). Everything made meanwhile is still in the youngest generation, so
+    collecting that one alone is enough to free what the build left in cycles: a finished
+    workbook, whose sheets refer to themselves, and its cells with it. Drop the book before
+    leaving the block, or it is kept until the next collection. The switch is the whole
+    process's: for a worker process that runs one job at a time (Celery's prefork pool)."""
+    if not gc.isenabled():  # paused by the caller: theirs to resume
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 def download_response(book, *, filename: str, fallback: str) -> HttpResponse:
