@@ -43,10 +43,9 @@ def report_hub_monthly(job, progress) -> None:
     period = selectors.month_period(month.year, month.month)
     progress.total(3)
     hub = job_hub(job)  # the system path for the job's own hub (docs/permissions.md)
-    with collector_paused():
-        sessions = _build(job, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月",
-                          workbooks.hub_monthly, hub=hub, period=period, as_of=fiscal.today(),
-                          progress=progress)
+    sessions = _build(job, f"よろず月次報告_{job.hub.prefecture_ja}_{month:%Y}年{month:%m}月",
+                      workbooks.hub_monthly, hub=hub, period=period, as_of=fiscal.today(),
+                      progress=progress)
     progress.summary(gettext("Sessions in the month: %(n)s.") % {"n": sessions})
 
 
@@ -54,22 +53,23 @@ def report_hub_monthly(job, progress) -> None:
           describe=_describe_year)
 def report_national_fy(job, progress) -> None:
     year = int(job.params["fiscal_year"])
-    with collector_paused():
-        sessions = _build(job, f"よろず全国集計_{year}年度", workbooks.national_fy,
-                          fiscal_year=year, as_of=fiscal.today(), progress=progress)
+    sessions = _build(job, f"よろず全国集計_{year}年度", workbooks.national_fy,
+                      fiscal_year=year, as_of=fiscal.today(), progress=progress)
     progress.summary(gettext("Sessions in the fiscal year, all hubs: %(n)s.")
                      % {"n": sessions})
 
 
 def _build(job, name: str, fill, **arguments):
     """Fills a new book with `fill` (a report of workbooks.py) and makes it the job's result,
-    named `name`; returns what `fill` returns. Called with the collector paused, the book gone
-    by the time it runs again (downloads.collector_paused)."""
+    named `name`; returns what `fill` returns. Built with the collector paused, the book
+    dropped before it runs again (downloads.collector_paused)."""
     # A report's rows are aggregates (at most hubs × months × topics × channels): held in
     # memory while the file is written.
-    book = book_for(job_format(job), in_memory=True)
-    result = fill(book, **arguments)
-    _store(job, book, name)
+    with collector_paused():
+        book = book_for(job_format(job), in_memory=True)
+        result = fill(book, **arguments)
+        _store(job, book, name)
+        del book  # freed by the collection on the way out
     return result
 
 
