@@ -7,6 +7,8 @@ layer filters with one indexed column and every list is a hub-scoped, date-order
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -388,6 +390,28 @@ class SessionTally(MonthTally):
 
     def __str__(self):
         return f"{self.hub_id} {self.month:%Y-%m} {self.channel}: {self.sessions}"
+
+
+class SessionTopicTally(MonthTally):
+    """Sessions per hub, month, topic of their case and channel: a session once per topic of
+    its case, topic None for a case without topics (the national roll-up's detail sheet)."""
+
+    # PROTECT: a topic in use is retired (is_active), never deleted.
+    topic = models.ForeignKey(Topic, null=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=20, choices=Session.Channel.choices)
+    sessions = models.PositiveIntegerField()
+
+    class Meta(MonthTally.Meta):
+        # One row per key, "no topic" included (a NULL is distinct from every other in a
+        # plain unique constraint): the key a save's difference is added at
+        # (consultations/topic_tally.py, INSERT ... ON CONFLICT on these expressions).
+        constraints = [models.UniqueConstraint(
+            F("hub"), F("month"), Coalesce(F("topic"), Value(0),
+                                           output_field=models.BigIntegerField()),
+            F("channel"), name="consult_topic_tally_one_per_key")]
+
+    def __str__(self):
+        return f"{self.hub_id} {self.month:%Y-%m} {self.topic_id} {self.channel}: {self.sessions}"
 
 
 class Referral(Versioned):

@@ -1,22 +1,27 @@
 """Counts per hub and month kept with the records they count: sessions per channel
-(SessionTally) and cases opened per support depth (CaseTally). National and bureau figures
-per month read a few hundred tally rows instead of scanning hundreds of thousands of records.
+(SessionTally), sessions per topic of their case and channel (SessionTopicTally) and cases
+opened per support depth (CaseTally). National and bureau figures per month read a few
+hundred tally rows instead of scanning hundreds of thousands of records.
 
 Kept like each client's first session (consultations/summaries.py, which explains when
 each runs): every ORM save or delete of a session or case recounts the months it was and is
-in; bulk writes call `tallies_refresh` or `tallies_rebuild`. A recount is exact however often
-it runs, and a transaction-long lock per hub and month lets concurrent saves count each
-other."""
+in; bulk writes call `sessions_tallies_refresh`, `tallies_refresh` or `tallies_rebuild`. A
+recount is exact however often it runs, and a transaction-long lock per hub and month lets
+concurrent saves count each other. The tally per topic is the exception: recounting a large
+hub's month per topic joins its sessions to their cases' topics (90 ms for Tokyo's month at
+national scale), too slow for every save, so a single save adds its difference instead
+(consultations/topic_tally.py); bulk writes recount it like the others."""
 
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
-from .models import Case, CaseTally, Session, SessionTally
+from .models import Case, CaseTally, CaseTopic, Session, SessionTally, SessionTopicTally
 
 
 @dataclass(frozen=True)
@@ -27,10 +32,58 @@ class Kept:
     key: str  # the field counted by, a column of both
     count: str  # the tally's count column
 
+    def counts(self, records, *by: str) -> Iterator[dict]:
+        """`records` counted per `by` (fields or annotations) and the key: the tally's
+        fields of each row."""
+        rows = records.order_by().values(*by, self.key).annotate(n=Count("*"))
+        for row in rows.iterator():
+            yield {**{name: row[name] for name in (*by, self.key)}, self.count: row["n"]}
+
+
+@dataclass(frozen=True)
+class KeptByTopic(Kept):
+    """Sessions counted per topic of their case as well (sessions_by_topic)."""
+
+    def counts(self, records, *by: str) -> Iterator[dict]:
+        names = (*by, self.key)
+        for *values, topic_id, n in sessions_by_topic(records, *names):
+            row = dict(zip(names, values, strict=True))
+            if "month" in row:
+                row["month"] = as_date(row["month"])
+            yield {**row, "topic_id": topic_id, self.count: n}
+
 
 SESSIONS = Kept(Session, SessionTally, "held_on", "channel", "sessions")
+SESSION_TOPICS = KeptByTopic(Session, SessionTopicTally, "held_on", "channel", "sessions")
 CASES = Kept(Case, CaseTally, "opened_on", "depth", "cases")
+# Recounted at each save or delete of a record of the kind (the signals below).
 KEPT = {Session: SESSIONS, Case: CASES}
+EVERY = (SESSIONS, SESSION_TOPICS, CASES)
+
+
+def sessions_by_topic(sessions, *keys: str) -> list[tuple]:
+    """`sessions` (a queryset) counted per `keys` (their columns or annotations) and topic of
+    their case: rows of (*keys, topic id, n), a session once per topic of its case, topic None
+    for a case without topics. The case's topics are joined by the session's own case_id: the
+    ORM would reach them through the case table, and joining every case (1.28 M at national
+    scale) cost as much again as the grouping itself (docs/performance.md)."""
+    inner, params = sessions.order_by().values(*keys, "case_id").query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"s.{quote(key)}" for key in keys)
+    links = quote(CaseTopic._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}, t.topic_id, COUNT(*) FROM ({inner}) s "
+                       f"LEFT JOIN {links} t ON t.case_id = s.case_id "
+                       f"GROUP BY {columns}, t.topic_id", params)
+        return cursor.fetchall()
+
+
+def as_date(value) -> date:
+    # Through the ORM, TruncMonth of a DateField is a date on PostgreSQL and SQLite alike; read
+    # by hand (sessions_by_topic) it is a timestamp on PostgreSQL and text on SQLite.
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
 
 
 def hub_case_total(*, hub_id: int) -> int:
@@ -51,33 +104,32 @@ def _month_end(month: date) -> date:
 def tallies_refresh(kept: Kept, *, months) -> None:
     """Recounts each (hub id, a day of the month) in `months`."""
     for hub_id, month in sorted({(h, month_of(m)) for h, m in months if h and m}):
-        _lock(kept, hub_id, month)
+        month_lock(kept, hub_id, month)
         kept.tally.objects.filter(hub_id=hub_id, month=month).delete()
-        counts = (kept.source.objects.filter(hub_id=hub_id, **{
+        records = kept.source.objects.filter(hub_id=hub_id, **{
             f"{kept.day}__range": (month, _month_end(month))})
-            .order_by().values(kept.key).annotate(n=Count("*")))
-        kept.tally.objects.bulk_create(
-            kept.tally(hub_id=hub_id, month=month, **{kept.key: row[kept.key],
-                                                      kept.count: row["n"]})
-            for row in counts)
+        kept.tally.objects.bulk_create(kept.tally(hub_id=hub_id, month=month, **row)
+                                       for row in kept.counts(records))
+
+
+def sessions_tallies_refresh(*, months) -> None:
+    """Every tally of the sessions, for each (hub id, a day of the month) in `months`."""
+    for kept in (SESSIONS, SESSION_TOPICS):
+        tallies_refresh(kept, months=months)
 
 
 def tallies_rebuild(*, hub_ids=None) -> None:
-    """Every month of every hub (or of `hub_ids`), both tallies: after a bulk load."""
-    for kept in KEPT.values():
+    """Every month of every hub (or of `hub_ids`), every tally: after a bulk load."""
+    for kept in EVERY:
         tallies, records = kept.tally.objects.all(), kept.source.objects.all()
         if hub_ids is not None:
             tallies, records = tallies.filter(hub__in=hub_ids), records.filter(hub__in=hub_ids)
         tallies.delete()
-        rows = (records.order_by().annotate(month=TruncMonth(kept.day))
-                .values("hub_id", "month", kept.key).annotate(n=Count("*")))
-        kept.tally.objects.bulk_create(
-            (kept.tally(hub_id=row["hub_id"], month=row["month"],
-                        **{kept.key: row[kept.key], kept.count: row["n"]})
-             for row in rows.iterator()), batch_size=5000)
+        rows = kept.counts(records.annotate(month=TruncMonth(kept.day)), "hub_id", "month")
+        kept.tally.objects.bulk_create((kept.tally(**row) for row in rows), batch_size=5000)
 
 
-def _lock(kept: Kept, hub_id: int, month: date) -> None:
+def month_lock(kept: Kept, hub_id: int, month: date) -> None:
     # Held until the transaction ends: a concurrent save in the same month waits, then its
     # recount (a later statement) sees this one's record. SQLite writes one at a time anyway.
     if connection.vendor == "postgresql":

@@ -37,7 +37,15 @@ from django.conf import settings
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from consultations.models import Case, CaseTally, Client, Referral, Session, SessionTally
+from consultations.models import (
+    Case,
+    CaseTally,
+    Client,
+    Referral,
+    Session,
+    SessionTally,
+    SessionTopicTally,
+)
 from hubs.access import AuthorisedHub
 from hubs.models import Hub
 from yorozu.core import fiscal
@@ -77,6 +85,15 @@ def session_tallies(*, start: date, end: date, hub_ids: Iterable[int] | None = N
     """The tally rows (hub, month, channel: `sessions`) behind `sessions_by_month`."""
     _whole_months(start, end)
     return scoped(SessionTally.objects, hub_ids).filter(month__range=(start, end))
+
+
+def session_topic_tallies(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """`sessions_held` per hub, month, topic of their case and channel, from the tally kept
+    with the sessions and their cases' topics (rows of hub, month, topic, channel: `sessions`):
+    a session once per topic of its case, topic None for a case without topics. Whole months
+    only, as `sessions_by_month`."""
+    _whole_months(start, end)
+    return scoped(SessionTopicTally.objects, hub_ids).filter(month__range=(start, end))
 
 
 def new_clients(*, start: date, end: date, hub_ids: Iterable[int] | None = None):

@@ -15,7 +15,7 @@ from yorozu.core.xlsx import TableSheet, Workbook, workbook_bytes
 from .. import services
 from ..models import Case, Client, ImportBatch, Session
 from ..summaries import summaries_refresh
-from ..tallies import CASES, SESSIONS, tallies_refresh
+from ..tallies import CASES, sessions_tallies_refresh, tallies_refresh
 from .checking import Checked
 from .columns import ERRORS, _text
 from .planning import _Plan, _plan
@@ -101,7 +101,7 @@ def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
     histories = _insert(Session, sessions, by=by)
     _insert_m2m(Session, "coordinators", sessions, histories, leads)
     summaries_refresh(case_ids=[case.pk for case in cases])
-    tallies_refresh(SESSIONS, months=[(session.hub_id, session.held_on) for session in sessions])
+    sessions_tallies_refresh(months=[(session.hub_id, session.held_on) for session in sessions])
     tallies_refresh(CASES, months=[(case.hub_id, case.opened_on) for case in cases])
 
 

@@ -1,8 +1,9 @@
 """Reads for the reports. Every figure is a database aggregate (COUNT, AVG, GROUP BY): the
 reports never loop over sessions, cases or referrals in Python, so a file costs a handful of
-queries whatever the size of the hubs' history. Sessions per month and channel and cases
-opened per depth are read from the tallies kept with the records (consultations/tallies.py,
-equal to a recount by its tests): a report's periods are whole months.
+queries whatever the size of the hubs' history. Sessions per month and channel, per topic and
+channel, and cases opened per depth are read from the tallies kept with the records
+(consultations/tallies.py, equal to a recount by its tests): a report's periods are whole
+months.
 
 Definitions (the workbooks' notes repeat them for readers):
 - A session belongs to the month of its date (held_on, a Tokyo calendar date).
@@ -23,9 +24,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Avg, Count, Q, Sum
-from django.db.models.functions import TruncMonth
 
 from consultations.models import Case, Referral, Session, Topic
 from evaluation import figures
@@ -186,9 +185,10 @@ def _closed_as(status: str) -> Count:
 def topic_channel_counts(*, hub: AuthorisedHub,
                          period: Period) -> dict[tuple[int | None, str], int]:
     """{(topic id, channel): sessions}: a session counts once per topic of its case; a case
-    without topics gives topic None."""
-    rows = _by_topic(_sessions(period, hub), "channel")
-    return {(topic, channel): n for channel, topic, n in rows}
+    without topics gives topic None. Read from the tally kept with the sessions."""
+    rows = (figures.session_topic_tallies(start=period.start, end=period.end, hub_ids=hub.ids)
+            .order_by().values_list("topic_id", "channel").annotate(n=Sum("sessions")))
+    return {(topic, channel): n for topic, channel, n in rows}
 
 
 def topics_for_report(topic_ids) -> list[Topic]:
@@ -207,35 +207,16 @@ def coordinator_counts(*, hub: AuthorisedHub, period: Period) -> list[dict]:
                 .order_by("-total", "coordinators__family_name", "coordinators"))
 
 
-def _by_topic(sessions, *keys: str) -> list[tuple]:
-    """The sessions counted per `keys` (their columns or annotations) and topic of their case:
-    rows of (*keys, topic id, n), a session once per topic of its case, topic None for a case
-    without topics. The sessions are the ORM's query (their one definition, figures.py); their
-    case's topics are joined here by the session's own case_id. The ORM would reach them through
-    the case table, and joining every case (1.28 M at national scale) cost the national
-    roll-up as much again as the grouping itself (docs/performance.md)."""
-    inner, params = sessions.order_by().values(*keys, "case_id").query.sql_with_params()
-    quote = connection.ops.quote_name
-    columns = ", ".join(f"s.{quote(key)}" for key in keys)
-    links = quote(Case.topics.through._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}, t.topic_id, COUNT(*) FROM ({inner}) s "
-                       f"LEFT JOIN {links} t ON t.case_id = s.case_id "
-                       f"GROUP BY {columns}, t.topic_id", params)
-        return cursor.fetchall()
-
-
 # --- The national fiscal-year roll-up --------------------------------------------------------
 def national_detail_rows(*, period: Period, hubs: list[Hub],
                          topics: list[Topic]) -> list[tuple]:
     """(hub id, month, topic id, channel, sessions) for each combination that has sessions, in
-    file order: hubs by code, months, topics in their order (None last), channels. At most
-    hubs × months × topics × channels rows (34 k for the nation's year at 5 M sessions, the
-    same at 50 M), so they are held and sorted here, which the database would do no faster."""
-    months = _sessions(period).annotate(month=TruncMonth("held_on"))
-    rows = [(hub_id, as_date(month), topic, channel, n)
-            for hub_id, month, channel, topic, n in _by_topic(months, "hub_id", "month",
-                                                              "channel")]
+    file order: hubs by code, months, topics in their order (None last), channels. Read from
+    the tally kept with the sessions and their cases' topics: at most hubs × months × topics ×
+    channels rows (34 k for the nation's year at 5 M sessions, the same at 50 M), so they are
+    held and sorted here, which the database would do no faster."""
+    rows = list(figures.session_topic_tallies(start=period.start, end=period.end)
+                .values_list("hub_id", "month", "topic_id", "channel", "sessions"))
     code = {hub.pk: hub.jis_code for hub in hubs}
     order = {topic.pk: (0, topic.sort_order, topic.pk) for topic in topics}
     rows.sort(key=lambda r: (code[r[0]], r[1], order.get(r[2], (1, 0, 0)), r[3]))
@@ -255,16 +236,8 @@ def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
     satisfaction = (_satisfaction_answers(period).values("hub_id")
                     .annotate(**_satisfaction()).order_by())
     return {
-        "months": {(r["hub_id"], as_date(r["month"])): r["n"] for r in months},
+        "months": {(r["hub_id"], r["month"]): r["n"] for r in months},
         "new_clients": {r["hub_id"]: r["n"] for r in new_clients},
         "follow_up": {r["hub_id"]: r for r in follow_up},
         "satisfaction": {r["hub_id"]: r for r in satisfaction},
     }
-
-
-def as_date(value) -> date:
-    # Through the ORM, TruncMonth of a DateField is a date on PostgreSQL and SQLite alike; read
-    # by hand (_by_topic) it is a timestamp on PostgreSQL and text on SQLite.
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value.date() if isinstance(value, datetime) else value

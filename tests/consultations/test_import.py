@@ -21,7 +21,12 @@ from consultations.models import Case, Client, ImportBatch, PersonalDataRead, Se
 from tests.consultations.factories import ClientFactory
 from tests.consultations.test_summaries import assert_all_kept, depths_kept
 from tests.consultations.test_summaries import cases_kept as case_figures_kept
-from tests.consultations.test_tallies import cases_kept, cases_recounted
+from tests.consultations.test_tallies import (
+    cases_kept,
+    cases_recounted,
+    topics_kept,
+    topics_recounted,
+)
 from tests.consultations.test_tallies import kept as tallies_kept
 from tests.consultations.test_tallies import recounted as tallies_recounted
 from tests.downloads import assert_finished_table
@@ -338,6 +343,7 @@ def test_imported_sessions_keep_first_sessions_and_tallies(client, cast):
     firsts = dict(Client.objects.values_list("name", "first_session_on"))
     assert firsts == {"新しい相談者": date(2024, 4, 22), existing.name: date(2024, 6, 3)}
     assert tallies_kept() == tallies_recounted() != set()  # and the monthly tallies
+    assert topics_kept() == topics_recounted() != set()
     assert cases_kept() == cases_recounted() != set()
     assert set(depths_kept().values()) == {Case.Depth.EXPERT, Case.Depth.POLICY}
     assert_all_kept()  # each case's sessions, each client's first, each session's depth

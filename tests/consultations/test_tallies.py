@@ -1,8 +1,10 @@
-"""Sessions per hub, month and channel and cases opened per hub, month and depth (the tallies
-of consultations/tallies.py) equal a recount from the records after every way they change:
-added, edited to another month, channel or depth, moved to another case, deleted, imported,
-loaded in bulk; and the plan dashboards' monthly figures read them."""
+"""Sessions per hub, month and channel, sessions per hub, month, topic of their case and
+channel, and cases opened per hub, month and depth (the tallies of consultations/tallies.py)
+equal a recount from the records after every way they change: added, edited to another month,
+channel or depth, moved to another case, deleted, a case's topics changed, a case deleted,
+imported, loaded in bulk; and the plan dashboards' monthly figures read them."""
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -10,7 +12,14 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from consultations import services
-from consultations.models import Case, CaseTally, Session, SessionTally
+from consultations.models import (
+    Case,
+    CaseTally,
+    Session,
+    SessionTally,
+    SessionTopicTally,
+    Topic,
+)
 from consultations.tallies import tallies_rebuild
 from evaluation.plans import actuals
 from tests.consultations.factories import CaseFactory, SessionFactory
@@ -25,6 +34,27 @@ def recounted() -> set[tuple]:
 
 def kept() -> set[tuple]:
     return set(SessionTally.objects.values_list("hub_id", "month", "channel", "sessions"))
+
+
+def topics_recounted() -> set[tuple]:
+    """Counted in Python, one session at a time: each once per topic of its case, None for a
+    case without topics."""
+    counts = Counter()
+    for session in Session.objects.prefetch_related("case__topics"):
+        month = session.held_on.replace(day=1)
+        for topic_id in [t.pk for t in session.case.topics.all()] or [None]:
+            counts[(session.hub_id, month, topic_id, session.channel)] += 1
+    return {(*key, n) for key, n in counts.items()}
+
+
+def topics_kept() -> set[tuple]:
+    return set(SessionTopicTally.objects.values_list("hub_id", "month", "topic_id", "channel",
+                                                     "sessions"))
+
+
+def assert_sessions_kept() -> None:
+    assert kept() == recounted()
+    assert topics_kept() == topics_recounted()
 
 
 def cases_recounted() -> set[tuple]:
@@ -50,6 +80,10 @@ def test_the_tally_follows_every_change_to_the_sessions(cast):
                                            "channel": "online"})
     assert kept() == recounted() == {(cast.hub.pk, date(2025, 6, 1), "visit", 1),
                                      (cast.hub.pk, date(2025, 6, 1), "online", 1)}
+    sales = Topic.objects.get(code="sales").pk  # the factory's topic
+    assert topics_kept() == topics_recounted() == {
+        (cast.hub.pk, date(2025, 6, 1), sales, "visit", 1),
+        (cast.hub.pk, date(2025, 6, 1), sales, "online", 1)}
 
     # To another month and channel: both months recounted.
     services.session_update(session=second, by=cast.coordinator, coordinators=None,
@@ -58,12 +92,69 @@ def test_the_tally_follows_every_change_to_the_sessions(cast):
     assert kept() == recounted() == {(cast.hub.pk, date(2025, 6, 1), "visit", 1),
                                      (cast.hub.pk, date(2025, 7, 1), "visit", 1)}
 
+    assert topics_kept() == topics_recounted()
+
+    other.topics.set(Topic.objects.order_by("pk")[:2], through_defaults={"hub": cast.hub})
     first.case = other
     first.save()
-    assert kept() == recounted()
+    assert_sessions_kept()
+    assert {row[2] for row in topics_kept()} == {sales, *other.topics.values_list("pk", flat=True)}
 
     first.delete()
     assert kept() == recounted() == {(cast.hub.pk, date(2025, 7, 1), "visit", 1)}
+    assert topics_kept() == topics_recounted() == {(cast.hub.pk, date(2025, 7, 1), sales,
+                                                    "visit", 1)}
+
+
+def test_the_topic_tally_follows_every_change_to_a_cases_topics(cast):
+    first, second, third = Topic.objects.order_by("pk")[:3]
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    for day, channel in ((date(2025, 6, 2), "visit"), (date(2025, 6, 9), "phone"),
+                         (date(2025, 8, 1), "visit")):
+        services.session_create(case=case, by=cast.coordinator, coordinators=None,
+                                data={"held_on": day, "summary": "相談", "channel": channel})
+    services.case_update(case=case, by=cast.coordinator, data={}, topics=[first, second],
+                         version=case.version)
+    assert_sessions_kept()
+    assert (cast.hub.pk, date(2025, 6, 1), second.pk, "phone", 1) in topics_kept()
+
+    case.refresh_from_db()
+    services.case_update(case=case, by=cast.coordinator, data={}, topics=[third],
+                         version=case.version)  # two removed, one added
+    assert_sessions_kept()
+    assert {row[2] for row in topics_kept()} == {third.pk}
+
+    case.topics.clear()
+    assert topics_kept() == topics_recounted()
+    assert {row[2] for row in topics_kept()} == {None}
+
+    case.topics.add(second, through_defaults={"hub": cast.hub})
+    assert_sessions_kept()
+    case.sessions.filter(held_on__month=6).delete()  # two of one case in one statement
+    assert_sessions_kept()
+    assert topics_kept() == {(cast.hub.pk, date(2025, 8, 1), second.pk, "visit", 1)}
+    case.sessions.all().delete()  # a case with sessions cannot be deleted
+    case.delete()  # its links with it
+    assert_sessions_kept()
+    assert topics_kept() == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_topic_tally_is_recounted(cast):
+    """A save in autocommit (a script) cannot lock the case: its months are recounted."""
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    session = SessionFactory(case=case, hub=cast.hub, held_on=date(2025, 6, 2))
+    assert_sessions_kept()
+    session.held_on, session.channel = date(2025, 7, 1), "phone"
+    session.save()
+    assert_sessions_kept()
+    case.topics.set(Topic.objects.order_by("pk")[1:3], through_defaults={"hub": cast.hub})
+    assert_sessions_kept()
+    case.topics.clear()
+    assert_sessions_kept()
+    assert {row[2] for row in topics_kept()} == {None}
+    session.delete()
+    assert topics_kept() == set()
 
 
 def test_the_case_tally_follows_every_change_to_the_cases(cast):
@@ -81,10 +172,14 @@ def test_the_case_tally_follows_every_change_to_the_cases(cast):
 
 def test_a_rebuild_after_a_bulk_load_matches_the_recount(cast):
     SessionFactory.create_batch(3, hub=cast.hub, case__lead=cast.coordinator)
+    Case.objects.first().topics.set(Topic.objects.order_by("pk")[:2],
+                                    through_defaults={"hub": cast.hub})
     SessionTally.objects.all().delete()  # as rows written past the ORM's save
+    SessionTopicTally.objects.all().delete()
     CaseTally.objects.all().delete()
     tallies_rebuild(hub_ids=[cast.hub.pk])
     assert kept() == recounted() != set()
+    assert topics_kept() == topics_recounted() != set()
     assert cases_kept() == cases_recounted() != set()
 
 

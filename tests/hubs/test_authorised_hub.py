@@ -22,7 +22,7 @@ ALLOWED = {
     # The hub figures' querysets: building blocks of the selectors below, over one hub, a
     # bureau's hubs or the nation.
     "evaluation/figures.py": {"scoped", "sessions_held", "sessions_by_month", "new_clients",
-                              "cases_by_month", "session_tallies",
+                              "cases_by_month", "session_tallies", "session_topic_tallies",
                               "case_tallies",
                               "referrals_due", "cases_opened", "satisfaction_answers"},
     # The plan dashboards' tallies, per hub, bureau and nation.

@@ -15,6 +15,7 @@ from consultations.models import (
     Referral,
     Session,
     SessionTally,
+    SessionTopicTally,
     Topic,
 )
 from consultations.summaries import summaries_rebuild
@@ -122,7 +123,7 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
     report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])
     report(f"policies, guidelines, hearings and plans: {clock.monotonic() - started:.0f} s")
-    writer.tidy(also=[CaseTally, SessionTally])
+    writer.tidy(also=[CaseTally, SessionTally, SessionTopicTally])
     report(f"vacuumed and analysed: {clock.monotonic() - started:.0f} s")
     return {"seconds": round(clock.monotonic() - started), "rows": dict(writer.written)}
 
