@@ -124,12 +124,16 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def bench_pages(*, requests: int, port: int, workers: int, out: Path,
-                report=print) -> list[Page]:
+                report=print, only_pages: list[str] | None = None) -> list[Page]:
+    """Every daily page, or those whose names contain one of `only_pages` (the floor always:
+    it is each page's measure)."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
     people = cast()
-    pages = daily_pages(people)
+    floor, *pages = daily_pages(people)
+    pages = [floor, *(page for page in pages
+                      if not only_pages or any(name in page.name for name in only_pages))]
     users = {page.user: User.objects.get(email=page.user) for page in pages}
     cookies = {email: logged_in_cookies(user) for email, user in users.items()}
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Form widgets shared by every app's forms."""
 
 from django import forms
+from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -21,10 +22,12 @@ class Select(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _index in widget["optgroups"]:
-            drawn = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-                (str(option["value"]), _attrs(option["attrs"]), option["label"])
-                for option in options))
-            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, drawn)
+            # Escaped as format_html would, without its string formatting per option (a
+            # hub's coordinators are most of a list page's filter).
+            drawn = "".join(f'<option value="{escape(option["value"])}"'
+                            f'{_attrs(option["attrs"])}>{escape(option["label"])}</option>'
+                            for option in options)
+            groups.append(f'<optgroup label="{escape(group_name)}">{drawn}</optgroup>'
                           if group_name else drawn)
         return format_html('<select name="{}"{}>{}</select>', widget["name"],
                            _attrs(widget["attrs"]), mark_safe("".join(groups)))

@@ -27,9 +27,13 @@ class Command(BaseCommand):
                             help="Timed runs of each report job and of its SQL floor.")
         parser.add_argument("--only", choices=[PAGES, REPORTS],
                             help="Time only the pages, or only the report jobs.")
+        parser.add_argument("--page", action="append", dest="only_pages", metavar="NAME",
+                            help="Time only the pages whose names contain NAME (repeatable; "
+                                 "the floor always runs).")
         parser.add_argument("--out", default="var/bench")
 
-    def handle(self, *args, requests, port, workers, runs, only, out, **options):
+    def handle(self, *args, requests, port, workers, runs, only, out, only_pages=None,
+               **options):
         if connection.vendor != "postgresql":
             raise CommandError("The bench measures PostgreSQL: set DATABASE_URL.")
         if not Session.objects.exists():
@@ -39,7 +43,8 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment does
             self.stdout.write(f"{'page':<38} {'p50 ms':>7} {'p95 ms':>7} {'qs':>4} {'/floor':>7}")
             pages = page_rows(bench_pages(requests=requests, port=port, workers=workers,
-                                          out=Path(out), report=self.stdout.write))
+                                          out=Path(out), report=self.stdout.write,
+                                          only_pages=only_pages))
         if only != PAGES:
             self.stdout.write(f"{'report':<44} {'job ms':>9} {'floor ms':>9} {'/floor':>7}")
             reports = bench_reports(runs=runs, report=self.stdout.write)
