@@ -1,9 +1,11 @@
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.base import render_value_in_context
+from django.template.defaultfilters import floatformat
 from django.utils import formats
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from yorozu.core import fiscal, widgets
 
@@ -107,3 +109,16 @@ def choice_inputs(context, field, inline_class):
     """A radio or checkbox group's options (bootstrap5/layout/radio_checkbox_select.html)."""
     return widgets.choice_inputs(field, inline=bool(inline_class),
                                  show_errors=bool(context.get("form_show_errors")))
+
+
+@register.simple_tag
+def plan_value(value, unit: str = ""):
+    """A plan dashboard's figure: a rate to one decimal with "%", a count with thousands
+    separators, or a dash (read out as "no figure") when there is none. A tag rather than an
+    included template: a national dashboard draws some 240 of them."""
+    if value is None:
+        return format_html('<span aria-hidden="true">—</span>'
+                           '<span class="visually-hidden">{}</span>', gettext("no figure"))
+    if unit == "percent":
+        return f"{floatformat(value, 1)}%"
+    return intcomma(value)
