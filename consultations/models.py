@@ -392,6 +392,20 @@ class SessionTally(MonthTally):
         return f"{self.hub_id} {self.month:%Y-%m} {self.channel}: {self.sessions}"
 
 
+class ClientTally(MonthTally):
+    """New clients per hub and month: clients whose first session was held in the month
+    (Client.first_session_on, "new clients" of evaluation/figures.py)."""
+
+    clients = models.PositiveIntegerField()
+
+    class Meta(MonthTally.Meta):
+        constraints = [models.UniqueConstraint(fields=["hub", "month"],
+                                               name="consult_client_tally_one_per_hub_month")]
+
+    def __str__(self):
+        return f"{self.hub_id} {self.month:%Y-%m}: {self.clients}"
+
+
 class SessionTopicTally(MonthTally):
     """Sessions per hub, month, topic of their case and channel: a session once per topic of
     its case, topic None for a case without topics (the national roll-up's detail sheet)."""

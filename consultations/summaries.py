@@ -1,12 +1,12 @@
-"""What is kept of the sessions on their case and client: a case's number of sessions and the
-days of its first and last (Case.session_count, Case.first_session_on, Case.last_session_on:
-the case list shows and sorts by the count and the last day, and counts a period's cases by
-the two days), a client's first session day (Client.first_session_on: "new clients",
-evaluation/figures.py, counts by it), whether each session's next step still stands
-(Session.step_stands: the follow-ups list) and its case's depth (Session.case_depth: the hub
-page's sessions of expert cases, counted without a join). Looking them up from the sessions
-at each page view does not scale to millions of sessions (a subquery per row, seconds per
-national dashboard); reading a column does.
+"""What is kept of the sessions on their case and client: a case's number of sessions and the days
+of its first and last (Case.session_count, Case.first_session_on, Case.last_session_on: the
+case list shows and sorts by the count and the last day, and counts a period's cases by the two
+days), a client's first session day (Client.first_session_on: "new clients",
+evaluation/figures.py, counts by it, and the tally of new clients per month follows it),
+whether each session's next step still stands (Session.step_stands: the follow-ups list) and
+its case's depth (Session.case_depth: the hub page's sessions of expert cases, counted without
+a join). Looking them up from the sessions at each page view does not scale to millions of
+sessions (a subquery per row, seconds per national dashboard); reading a column does.
 
 Every ORM save or delete of a session refreshes its case and client, and every save of a case
 its sessions' steps and depth (the signals below, connected in apps.py), whatever the path:
@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from .models import Case, Client, Session
+from .tallies import CLIENTS, tallies_refresh
 
 
 @transaction.atomic  # its own when a session was saved outside one (autocommit)
@@ -40,9 +41,15 @@ def summaries_refresh(*, case_ids) -> None:
     # here, and its recount (a later statement) then sees this transaction's session too.
     client_ids = sorted(set(Case.objects.select_for_update().filter(pk__in=ids)
                             .values_list("client_id", flat=True)))
-    list(Client.objects.select_for_update().filter(pk__in=client_ids).values_list("pk"))
-    _refresh(Case.objects.filter(pk__in=ids), Client.objects.filter(pk__in=client_ids))
+    clients = Client.objects.filter(pk__in=client_ids)
+    before = set(clients.select_for_update().values_list("hub_id", "first_session_on"))
+    _refresh(Case.objects.filter(pk__in=ids), clients)
     _steps_refresh(Session.objects.filter(case__in=ids))
+    # New clients per month: only where a client's first session day moved (rarely: most
+    # sessions are not a client's first).
+    moved = before ^ set(clients.values_list("hub_id", "first_session_on"))
+    if moved:
+        tallies_refresh(CLIENTS, months=moved)
 
 
 def summaries_rebuild(*, hub_ids=None, case_depths: bool = True) -> None:

@@ -1,7 +1,8 @@
-"""Counts per hub and month kept with the records they count: sessions per channel
-(SessionTally), sessions per topic of their case and channel (SessionTopicTally) and cases
-opened per support depth (CaseTally). National and bureau figures per month read a few
-hundred tally rows instead of scanning hundreds of thousands of records.
+"""Counts per hub and month kept with the records they count: sessions per channel (SessionTally),
+sessions per topic of their case and channel (SessionTopicTally), cases opened per support
+depth (CaseTally) and new clients (ClientTally, by the first session day kept on each client:
+consultations/summaries.py refreshes it where that day changes). National and bureau figures
+per month read a few hundred tally rows instead of scanning hundreds of thousands of records.
 
 Kept like each client's first session (consultations/summaries.py, which explains when
 each runs): every ORM save or delete of a session or case recounts the months it was and is
@@ -21,7 +22,16 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
-from .models import Case, CaseTally, CaseTopic, Session, SessionTally, SessionTopicTally
+from .models import (
+    Case,
+    CaseTally,
+    CaseTopic,
+    Client,
+    ClientTally,
+    Session,
+    SessionTally,
+    SessionTopicTally,
+)
 
 
 @dataclass(frozen=True)
@@ -29,15 +39,20 @@ class Kept:
     source: type  # the records counted
     tally: type  # their tally
     day: str  # the records' date field, which decides the month
-    key: str  # the field counted by, a column of both
+    key: str | None  # the field counted by, a column of both (None: by month alone)
     count: str  # the tally's count column
 
     def counts(self, records, *by: str) -> Iterator[dict]:
         """`records` counted per `by` (fields or annotations) and the key: the tally's
         fields of each row."""
-        rows = records.order_by().values(*by, self.key).annotate(n=Count("*"))
+        names = (*by, self.key) if self.key else by
+        if not names:  # by month alone, within one month: a plain count
+            found = records.count()
+            yield from ([{self.count: found}] if found else [])
+            return
+        rows = records.order_by().values(*names).annotate(n=Count("*"))
         for row in rows.iterator():
-            yield {**{name: row[name] for name in (*by, self.key)}, self.count: row["n"]}
+            yield {**{name: row[name] for name in names}, self.count: row["n"]}
 
 
 @dataclass(frozen=True)
@@ -56,9 +71,10 @@ class KeptByTopic(Kept):
 SESSIONS = Kept(Session, SessionTally, "held_on", "channel", "sessions")
 SESSION_TOPICS = KeptByTopic(Session, SessionTopicTally, "held_on", "channel", "sessions")
 CASES = Kept(Case, CaseTally, "opened_on", "depth", "cases")
+CLIENTS = Kept(Client, ClientTally, "first_session_on", None, "clients")
 # Recounted at each save or delete of a record of the kind (the signals below).
 KEPT = {Session: SESSIONS, Case: CASES}
-EVERY = (SESSIONS, SESSION_TOPICS, CASES)
+EVERY = (SESSIONS, SESSION_TOPICS, CASES, CLIENTS)
 
 
 def sessions_by_topic(sessions, *keys: str) -> list[tuple]:
@@ -125,7 +141,8 @@ def tallies_rebuild(*, hub_ids=None) -> None:
         if hub_ids is not None:
             tallies, records = tallies.filter(hub__in=hub_ids), records.filter(hub__in=hub_ids)
         tallies.delete()
-        rows = kept.counts(records.annotate(month=TruncMonth(kept.day)), "hub_id", "month")
+        dated = records.filter(**{f"{kept.day}__isnull": False})  # a client before its first
+        rows = kept.counts(dated.annotate(month=TruncMonth(kept.day)), "hub_id", "month")
         kept.tally.objects.bulk_create((kept.tally(**row) for row in rows), batch_size=5000)
 
 

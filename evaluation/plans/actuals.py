@@ -25,8 +25,8 @@ from datetime import date
 from numbers import Real
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, OuterRef, Subquery
 from django.db.models import JSONField as JSONOutput
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 
 from yorozu.core import fiscal
@@ -166,9 +166,8 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
     add(_months(figures.sessions_by_month(start=start, end=end, hub_ids=hub_ids),
                 by_hub=by_hub), [("sessions", "n")])
     # Every figure as evaluation/figures.py defines it for every page.
-    add(_grouped(figures.new_clients(start=start, end=end, hub_ids=hub_ids),
-                 month_expr=TruncMonth("first_held_on"), by_hub=by_hub, n=Count("*")),
-        [("new_clients", "n")])
+    add(_months(figures.new_clients_by_month(start=start, end=end, hub_ids=hub_ids),
+                by_hub=by_hub), [("new_clients", "n")])
     add(_grouped(figures.referrals_due(start=start, end=end, as_of=today, hub_ids=hub_ids),
                  month_expr=TruncMonth("follow_up_due"), by_hub=by_hub,
                  **figures.follow_up_counts()),

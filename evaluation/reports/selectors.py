@@ -115,7 +115,9 @@ def _sessions(period: Period, hub: AuthorisedHub | None = None):
 
 
 def _new_clients(period: Period, hub: AuthorisedHub | None = None):
-    return figures.new_clients(start=period.start, end=period.end, hub_ids=_ids(hub))
+    """The period's new clients per hub (rows of `hub_id` and `n`), from their tally."""
+    return (figures.client_tallies(start=period.start, end=period.end, hub_ids=_ids(hub))
+            .order_by().values("hub_id").annotate(n=Sum("clients")).order_by())
 
 
 def _referrals_due(period: Period, as_of: date, hub: AuthorisedHub | None = None):
@@ -171,7 +173,8 @@ def hub_month_summary(*, hub: AuthorisedHub, period: Period, as_of: date,
                                              created_at__lt=end).count()
     follow_up = _referrals_due(period, as_of, hub).aggregate(**_follow_up(as_of))
     satisfaction = _satisfaction_answers(period, hub).aggregate(**_satisfaction())
-    return {"sessions": sessions, "new_clients": _new_clients(period, hub).count(),
+    new_clients = next(iter(_new_clients(period, hub)), {"n": 0})["n"]
+    return {"sessions": sessions, "new_clients": new_clients,
             "cases": {"opened": depth["opened"], **ended},
             "referrals_made": referrals_made, "follow_up": follow_up,
             "expert_share": figures.expert_share(depth["expert"], depth["opened"]),
@@ -230,7 +233,7 @@ def hubs_in_order():
 def national_hub_figures(*, period: Period, as_of: date) -> dict[str, dict]:
     """Per hub id: sessions per month, new clients, follow-up and satisfaction counts."""
     months = figures.sessions_by_month(start=period.start, end=period.end)
-    new_clients = _new_clients(period).values("hub_id").annotate(n=Count("*")).order_by()
+    new_clients = _new_clients(period)
     follow_up = (_referrals_due(period, as_of).values("hub_id")
                  .annotate(**_follow_up(as_of)).order_by())
     satisfaction = (_satisfaction_answers(period).values("hub_id")

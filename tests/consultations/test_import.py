@@ -24,6 +24,8 @@ from tests.consultations.test_summaries import cases_kept as case_figures_kept
 from tests.consultations.test_tallies import (
     cases_kept,
     cases_recounted,
+    clients_kept,
+    clients_recounted,
     topics_kept,
     topics_recounted,
 )
@@ -344,6 +346,7 @@ def test_imported_sessions_keep_first_sessions_and_tallies(client, cast):
     assert firsts == {"新しい相談者": date(2024, 4, 22), existing.name: date(2024, 6, 3)}
     assert tallies_kept() == tallies_recounted() != set()  # and the monthly tallies
     assert topics_kept() == topics_recounted() != set()
+    assert clients_kept() == clients_recounted() != set()
     assert cases_kept() == cases_recounted() != set()
     assert set(depths_kept().values()) == {Case.Depth.EXPERT, Case.Depth.POLICY}
     assert_all_kept()  # each case's sessions, each client's first, each session's depth

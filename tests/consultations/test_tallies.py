@@ -1,5 +1,6 @@
 """Sessions per hub, month and channel, sessions per hub, month, topic of their case and
-channel, and cases opened per hub, month and depth (the tallies of consultations/tallies.py)
+channel, cases opened per hub, month and depth, and new clients per hub and month (the
+tallies of consultations/tallies.py)
 equal a recount from the records after every way they change: added, edited to another month,
 channel or depth, moved to another case, deleted, a case's topics changed, a case deleted,
 imported, loaded in bulk; and the plan dashboards' monthly figures read them."""
@@ -15,6 +16,8 @@ from consultations import services
 from consultations.models import (
     Case,
     CaseTally,
+    Client,
+    ClientTally,
     Session,
     SessionTally,
     SessionTopicTally,
@@ -52,9 +55,25 @@ def topics_kept() -> set[tuple]:
                                                      "sessions"))
 
 
+def clients_recounted() -> set[tuple]:
+    """Each client in the month of its earliest session, counted in Python."""
+    first = {}
+    for client_id, hub_id, day in Session.objects.values_list("case__client", "case__client__hub",
+                                                            "held_on"):
+        if client_id not in first or day < first[client_id][1]:
+            first[client_id] = (hub_id, day)
+    counts = Counter((hub_id, day.replace(day=1)) for hub_id, day in first.values())
+    return {(*key, n) for key, n in counts.items()}
+
+
+def clients_kept() -> set[tuple]:
+    return set(ClientTally.objects.values_list("hub_id", "month", "clients"))
+
+
 def assert_sessions_kept() -> None:
     assert kept() == recounted()
     assert topics_kept() == topics_recounted()
+    assert clients_kept() == clients_recounted()
 
 
 def cases_recounted() -> set[tuple]:
@@ -93,6 +112,7 @@ def test_the_tally_follows_every_change_to_the_sessions(cast):
                                      (cast.hub.pk, date(2025, 7, 1), "visit", 1)}
 
     assert topics_kept() == topics_recounted()
+    assert clients_kept() == clients_recounted() == {(cast.hub.pk, date(2025, 6, 1), 1)}
 
     other.topics.set(Topic.objects.order_by("pk")[:2], through_defaults={"hub": cast.hub})
     first.case = other
@@ -100,8 +120,9 @@ def test_the_tally_follows_every_change_to_the_sessions(cast):
     assert_sessions_kept()
     assert {row[2] for row in topics_kept()} == {sales, *other.topics.values_list("pk", flat=True)}
 
-    first.delete()
+    first.delete()  # the first session of the case's client is now in July
     assert kept() == recounted() == {(cast.hub.pk, date(2025, 7, 1), "visit", 1)}
+    assert clients_kept() == clients_recounted() == {(cast.hub.pk, date(2025, 7, 1), 1)}
     assert topics_kept() == topics_recounted() == {(cast.hub.pk, date(2025, 7, 1), sales,
                                                     "visit", 1)}
 
@@ -177,7 +198,10 @@ def test_a_rebuild_after_a_bulk_load_matches_the_recount(cast):
     SessionTally.objects.all().delete()  # as rows written past the ORM's save
     SessionTopicTally.objects.all().delete()
     CaseTally.objects.all().delete()
+    ClientTally.objects.all().delete()
+    Client.objects.create(hub=cast.hub, name="相談前の相談者")  # no session: no month yet
     tallies_rebuild(hub_ids=[cast.hub.pk])
+    assert clients_kept() == clients_recounted() != set()
     assert kept() == recounted() != set()
     assert topics_kept() == topics_recounted() != set()
     assert cases_kept() == cases_recounted() != set()

@@ -23,6 +23,7 @@ ALLOWED = {
     # bureau's hubs or the nation.
     "evaluation/figures.py": {"scoped", "sessions_held", "sessions_by_month", "new_clients",
                               "cases_by_month", "session_tallies", "session_topic_tallies",
+                              "new_clients_by_month", "client_tallies",
                               "case_tallies",
                               "referrals_due", "cases_opened", "satisfaction_answers"},
     # The plan dashboards' tallies, per hub, bureau and nation.

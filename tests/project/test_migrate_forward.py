@@ -32,11 +32,11 @@ MOVED = {"plans": 5, "surveys": 5}
 # Models added since BASE_COMMIT, by app: each adds its content type. plans: the draft's
 # targets, priorities and collaborations (no default permissions); api: the users' tokens;
 # notifications: the in-app notifications (their default four permissions each).
-# consultations: the three tallies and the case-topic link table's own model (CaseTopic); its
+# consultations: the four tallies and the case-topic link table's own model (CaseTopic); its
 # history table renamed with it keeps its content type, renamed, and gains permissions under
 # the new names beside the old ones (Django renames content types, not permissions).
-ADDED = {"plans": 3, "api": 1, "notifications": 1, "consultations": 4}
-PERMISSIONS_ADDED = {"api": 4, "notifications": 4, "consultations": 20}
+ADDED = {"plans": 3, "api": 1, "notifications": 1, "consultations": 5}
+PERMISSIONS_ADDED = {"api": 4, "notifications": 4, "consultations": 24}
 # Tables renamed with their model: {old name: new name}; their rows are counted under both.
 RENAMED = {"consultations_historicalcase_topics": "consultations_historicalcasetopic"}
 

@@ -11,6 +11,7 @@ from consultations.models import (
     CaseTally,
     CaseTopic,
     Client,
+    ClientTally,
     Industry,
     Referral,
     Session,
@@ -123,7 +124,7 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
     report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])
     report(f"policies, guidelines, hearings and plans: {clock.monotonic() - started:.0f} s")
-    writer.tidy(also=[CaseTally, SessionTally, SessionTopicTally])
+    writer.tidy(also=[CaseTally, ClientTally, SessionTally, SessionTopicTally])
     report(f"vacuumed and analysed: {clock.monotonic() - started:.0f} s")
     return {"seconds": round(clock.monotonic() - started), "rows": dict(writer.written)}
 
