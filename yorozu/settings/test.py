@@ -4,7 +4,7 @@ worker turn eager mode off for themselves."""
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, SILENCED_SYSTEM_CHECKS, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -34,4 +34,5 @@ STATIC_ROOT = None
 MEDIA_ROOT = VAR_DIR / f"test-media-{os.getpid()}"
 # Rate limits need a cache; in-process memory is enough inside one test run.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003",
+                          "django_ratelimit.W001"]
