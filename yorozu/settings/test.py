@@ -4,9 +4,11 @@ worker turn eager mode off for themselves."""
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, INSTALLED_APPS, VAR_DIR
 
 DEBUG = False
+# The test database's flush command (yorozu/testing/management/commands/flush.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "yorozu.testing"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
