@@ -73,11 +73,13 @@ NEEDS = {"needs_redis": _redis_missing, "needs_postgres": _postgres_missing,
 def pytest_collection_modifyitems(items):
     """Tests that mostly wait (on a real process starting, on a timer running out) go first:
     under xdist the first worker waits through them while the others keep both cores busy,
-    instead of the run ending on a worker that only waits."""
-    first = ("waits", "real_worker")
-    waits = [any(item.get_closest_marker(marker) for marker in first) for item in items]
-    items[:] = ([item for item, wait in zip(items, waits, strict=True) if wait]
-                + [item for item, wait in zip(items, waits, strict=True) if not wait])
+    instead of the run ending on a worker that only waits. Then the few long tests (a whole
+    migrate, a large load): started early, none of them can be the one the run ends waiting
+    for while the other workers have nothing left."""
+    first = ("waits", "real_worker", "long")
+    early = [any(item.get_closest_marker(marker) for marker in first) for item in items]
+    items[:] = ([item for item, soon in zip(items, early, strict=True) if soon]
+                + [item for item, soon in zip(items, early, strict=True) if not soon])
 
 
 def pytest_runtest_setup(item):
