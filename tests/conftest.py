@@ -1,14 +1,17 @@
 """Shared fixtures. Tests that need PostgreSQL, Redis or a browser skip with a reason on a
 bare machine and fail in CI (CI=true), where all of them must run."""
 
+import copy
 import os
 import shutil
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
 from django.db import connection, transaction
+from pytest_django.fixtures import validate_django_db
 
 from hubs.models import Hub
 from hubs.roles import Role
@@ -70,11 +73,13 @@ NEEDS = {"needs_redis": _redis_missing, "needs_postgres": _postgres_missing,
 def pytest_collection_modifyitems(items):
     """Tests that mostly wait (on a real process starting, on a timer running out) go first:
     under xdist the first worker waits through them while the others keep both cores busy,
-    instead of the run ending on a worker that only waits."""
-    first = ("waits", "real_worker")
-    waits = [any(item.get_closest_marker(marker) for marker in first) for item in items]
-    items[:] = ([item for item, wait in zip(items, waits, strict=True) if wait]
-                + [item for item, wait in zip(items, waits, strict=True) if not wait])
+    instead of the run ending on a worker that only waits. Then the few long tests (a whole
+    migrate, a large load): started early, none of them can be the one the run ends waiting
+    for while the other workers have nothing left."""
+    first = ("waits", "real_worker", "long")
+    early = [any(item.get_closest_marker(marker) for marker in first) for item in items]
+    items[:] = ([item for item, soon in zip(items, early, strict=True) if soon]
+                + [item for item, soon in zip(items, early, strict=True) if not soon])
 
 
 def pytest_runtest_setup(item):
@@ -131,26 +136,83 @@ def cast_make() -> Cast:
     )
 
 
+@contextmanager
+def _held_transaction(django_db_blocker):
+    """A transaction held open around a whole module, as Django's setUpTestData does: each
+    test's own transaction nests in it as a savepoint and is rolled back at the test's end, and
+    this one is rolled back at the module's end. Only for modules of plain `db` tests: a
+    transactional test would flush what is made in it."""
+    with django_db_blocker.unblock():
+        held = transaction.atomic()
+        held.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            held.__exit__(None, None, None)
+
+
+# Fixtures that make a test transactional (committing, flushed afterwards).
+TRANSACTIONAL = {"transactional_db", "live_server", "django_db_reset_sequences",
+                 "django_db_serialized_rollback"}
+
+
+def _cast_shareable(module: pytest.Module, items: list[pytest.Item]) -> bool:
+    """Whether the module's tests can share one cast made before any of them (see `cast`):
+    none is transactional, every database test takes the cast (so none sees users it did not
+    ask for), and the module does not move the clock (a fixture that travels before the cast
+    is made would give its appointments other dates)."""
+    source = module.path.read_text(encoding="utf-8")
+    if "time_machine" in source or "freezegun" in source:
+        return False
+    prefix = module.nodeid + "::"
+    for item in items:
+        if not item.nodeid.startswith(prefix):
+            continue
+        names = set(item.fixturenames)
+        marker = item.get_closest_marker("django_db")
+        if names & TRANSACTIONAL or (marker and any(validate_django_db(marker)[:2])):
+            return False  # transaction=True or reset_sequences=True
+        if (marker or "db" in names) and "cast" not in names:
+            return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def _module_cast_shared(request, django_db_setup, django_db_blocker) -> Cast | None:
+    """The module's one cast, or None where it cannot be shared. Module-scoped, so that its
+    transaction is opened before the first test's own (pytest sets up wider scopes first)."""
+    if not _cast_shareable(request.node, request.session.items):
+        yield None
+        return
+    with _held_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            made = cast_make()
+        yield made
+
+
 @pytest.fixture
-def cast(db) -> Cast:
-    return cast_make()
+def cast(_module_cast_shared, db) -> Cast:
+    """The cast. Made once per module where the module allows it (about a tenth of a second
+    per test, for ~800 tests: mostly creating the role groups and their grants), in a
+    transaction the module holds: each test gets fresh copies of the same rows, and what it
+    changes in them is rolled back with its own transaction (Django's setUpTestData does the
+    same, copies included). Otherwise made for each test."""
+    if _module_cast_shared is None:
+        return cast_make()
+    return copy.deepcopy(_module_cast_shared)
 
 
 @pytest.fixture(scope="module")
 def module_cast(django_db_setup, django_db_blocker) -> Cast:
-    """The cast made once for a whole module, as Django's setUpTestData does: inside a
-    transaction held open for the module, in which each test's own transaction nests as a
-    savepoint; rolled back at the end, so no other module sees these users. Only for modules
-    of plain `db` tests (a transactional test would flush it away). Whatever a test changes is
-    undone by its own savepoint, so every test still starts from the same rows."""
-    with django_db_blocker.unblock():
-        held = transaction.atomic()
-        held.__enter__()
-        made = cast_make()
-    yield made
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        held.__exit__(None, None, None)
+    """The cast made once for a whole module in a transaction held open for it (see
+    _held_transaction), for modules whose module-scoped fixtures need it too. Whatever a test
+    changes is undone by its own savepoint, so every test still starts from the same rows."""
+    with _held_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            made = cast_make()
+        yield made
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from evaluation.models import Guideline
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def test_publishing_the_guideline_asks_first_and_cancel_does_nothing(page, users
     assert_accessible(page)
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=f"/tmp/h7-confirm-{width}.png")
+        shoot(page, "confirm-dialog", full_page=False)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     dialog.get_by_role("button", name="キャンセル").click()

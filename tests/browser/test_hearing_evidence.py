@@ -16,6 +16,7 @@ from tests.hubs.factories import AgencyFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +68,7 @@ def test_evidence_pack_shows_the_plans_targets_against_actuals(page, users, hear
     expect(page.locator(".evidence-pack")).not_to_contain_text("まだ登録されていません")
     assert_accessible(page)
     page.locator("#evidence-heading").scroll_into_view_if_needed()
-    page.screenshot(path=f"/tmp/h5_evidence_{width}.png", full_page=True)
+    shoot(page, "evidence-pack")
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -79,4 +80,4 @@ def test_hub_page_shows_the_same_follow_up_rate(page, users, hearing, width):
     expect(figures).to_contain_text("紹介後のフォローアップ率")
     expect(figures).to_contain_text("期限を迎えた紹介")
     assert_accessible(page)
-    page.screenshot(path=f"/tmp/h5_hub_{width}.png", full_page=True)
+    shoot(page, "hub-figures")

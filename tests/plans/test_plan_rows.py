@@ -139,6 +139,7 @@ def _migrate(target):
 
 
 @pytest.mark.needs_postgres
+@pytest.mark.long
 @pytest.mark.django_db(transaction=True)
 def test_the_migrations_turn_a_json_draft_into_rows_and_back(cast):
     own = AgencyFactory(hub=cast.hub, name="自拠点会議所")

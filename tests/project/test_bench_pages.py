@@ -58,6 +58,7 @@ def _counted(size: dict) -> Counted:
 
 # One test for both loads: split into a test per page, the loads would be repeated on every
 # xdist worker that ran one of them.
+@pytest.mark.long
 def test_every_bench_page_runs_as_many_queries_on_a_load_four_times_larger(db, settings):
     # Below the anonymity minimum a hub's comments are withheld unread (one query fewer), as
     # at a small load; at national scale Tokyo is far above it. The loads compare the page

@@ -21,7 +21,7 @@ import psycopg2
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.needs_postgres
+pytestmark = [pytest.mark.needs_postgres, pytest.mark.long]
 
 # The head of main when the evaluation app was split (git merge-base of that branch and main).
 BASE_COMMIT = "117258487a4fde43d43542819602ad82dbfc3042"

@@ -4,9 +4,18 @@ worker turn eager mode off for themselves."""
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SILENCED_SYSTEM_CHECKS, VAR_DIR
+from .base import (
+    BASE_DIR,
+    DATABASES,
+    INSTALLED_APPS,
+    SILENCED_SYSTEM_CHECKS,
+    STATICFILES_DIRS,
+    VAR_DIR,
+)
 
 DEBUG = False
+# The test database's flush command (yorozu/testing/management/commands/flush.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "yorozu.testing"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
@@ -28,6 +37,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 # The test client serves static files through WhiteNoise's finders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
+# axe-core for the browser tests' accessibility checks, loaded by the pages under test from
+# /static/axe/axe.min.js (tests/browser/conftest.py).
+STATICFILES_DIRS = [*STATICFILES_DIRS, ("axe", BASE_DIR / "tests" / "browser" / "vendor")]
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = None
 # Job results (report files) of this run, apart from development's.

@@ -15,6 +15,9 @@ from django.db.backends.postgresql import creation
 
 # Any fixed number: the advisory lock that lets one worker migrate the template at a time.
 LOCK_KEY = 7_204_117
+# Rows in the tables kept through a flush (base.KEPT), by test database, as created: a
+# connection made later (another thread's, Playwright's context) has a creation of its own.
+KEPT_COUNTS: dict[str, tuple[int, ...]] = {}
 
 
 def template_prefix(test_name: str) -> str:
@@ -26,7 +29,9 @@ class DatabaseCreation(creation.DatabaseCreation):
     def create_test_db(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
         run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
         if not run_id or keepdb:
-            return super().create_test_db(verbosity, autoclobber, serialize, keepdb)
+            name = super().create_test_db(verbosity, autoclobber, serialize, keepdb)
+            KEPT_COUNTS[name] = self._count_kept()
+            return name
         name = self._get_test_db_name()
         template = template_prefix(name) + run_id[:12]
         with self._admin() as admin, admin.cursor() as cursor:
@@ -46,7 +51,23 @@ class DatabaseCreation(creation.DatabaseCreation):
         if serialize:
             self.connection._test_serialized_contents = self.serialize_db_to_string()
         self.connection.ensure_connection()
+        KEPT_COUNTS[name] = self._count_kept()
         return name
+
+    def _count_kept(self) -> tuple[int, ...]:
+        from .base import KEPT
+
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(
+                f"(SELECT count(*) FROM {self.connection.ops.quote_name(table)})"
+                for table in sorted(KEPT)))
+            return cursor.fetchone()
+
+    def kept_intact(self) -> bool:
+        """Whether the tables kept through a flush hold as many rows as the new test database
+        did (yorozu/testing/management/commands/flush.py)."""
+        counts = KEPT_COUNTS.get(self.connection.settings_dict["NAME"])
+        return counts is not None and self._count_kept() == counts
 
     def _migrate_template(self, template: str, verbosity: int) -> None:
         """Django's own test database creation (migrate and its post_migrate handlers), under
