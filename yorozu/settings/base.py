@@ -143,6 +143,7 @@ DATABASES = {
         "CONN_MAX_AGE": 0,
     }
 }
+SILENCED_SYSTEM_CHECKS = []
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No persistent connections by default: the development server runs each request in a new
     # thread, and every thread would keep its own idle connection until PostgreSQL's limit is
@@ -167,9 +168,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # The case list's index carries the case key for PostgreSQL's index-only scans; SQLite
     # keeps the index without it, which is all it needs at a development's size.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
-else:
-    SILENCED_SYSTEM_CHECKS = []
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------------------------
