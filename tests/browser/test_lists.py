@@ -119,8 +119,8 @@ def test_coordinator_sorts_pages_and_filters_the_case_list(page, users, cases, w
     jis = users.hub.jis_code
     page.goto(f"/consultations/{jis}/cases/")
     expect(page.get_by_text("55件", exact=True)).to_be_visible()
-    page.screenshot(path=f"/tmp/w17-lists-cases-{width}.png")
-    page.screenshot(path=f"/tmp/w17-lists-cases-{width}-full.png", full_page=True)
+    shoot(page, "cases", full_page=False)
+    shoot(page, "cases-full")
     assert_accessible(page)
     _check_no_one_character_lines(page)
 
@@ -128,7 +128,7 @@ def test_coordinator_sorts_pages_and_filters_the_case_list(page, users, cases, w
     _check_page_jump(page)
     _check_mine_only_is_remembered(page, users, jis)
     _check_header_stays_in_view(page)
-    page.screenshot(path=f"/tmp/w17-lists-scrolled-{width}.png")
+    shoot(page, "cases-scrolled", full_page=False)
     assert_accessible(page)
 
 
@@ -143,7 +143,6 @@ def test_hub_lists_sort_and_stay_readable(page, users, agencies, role, path, nam
     first = page.locator("table.list-table thead th").first
     first.get_by_role("link").click()
     expect(first).to_have_attribute("aria-sort", re.compile("ascending|descending"))
-    page.screenshot(path=f"/tmp/w17-lists-{name}-{width}.png")
     shoot(page, name)
     _check_no_one_character_lines(page, "table.list-table")
     assert_accessible(page)
@@ -154,7 +153,7 @@ def test_follow_ups_at_phone_width_are_accessible(page, users, cases):
     sign_in(page, users.chief)
     page.goto(f"/consultations/{users.hub.jis_code}/followups/?mine=on")
     expect(page.get_by_label("自分の担当のみ")).to_be_checked()
-    page.screenshot(path="/tmp/w17-lists-followups-390.png", full_page=True)
+    shoot(page, "followups")
     assert_accessible(page)
 
 
@@ -178,7 +177,7 @@ def test_bureau_approves_and_rejects_on_a_phone(page, users):
     page.set_viewport_size({"width": 390, "height": 800})
     sign_in(page, users.bureau)
     page.goto("/hubs/appointments/")
-    page.screenshot(path="/tmp/w17-lists-appointments-390.png", full_page=True)
+    shoot(page, "appointments-phone")
     assert_accessible(page)
 
     row = page.locator("tr").filter(has_text="新井")

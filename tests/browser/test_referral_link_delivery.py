@@ -12,6 +12,7 @@ from tests.hubs.factories import AgencyFactory
 from yorozu.jobs.models import Job
 
 from .conftest import assert_accessible, log_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +41,6 @@ def test_the_timeline_shows_each_links_delivery(page, users):
     expect(page.get_by_text("電話で連絡してください")).to_be_visible()
     assert_accessible(page)
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.screenshot(path="/tmp/h12_case_1366.png", full_page=True)
+    shoot(page, "case-link-deliveries")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path="/tmp/h12_case_390.png", full_page=True)
+    shoot(page, "case-link-deliveries")

@@ -20,6 +20,7 @@ from tests.hubs.factories import AgencyFactory, UserFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,7 @@ def _look(page, url: str, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(url)
         assert_accessible(page)
-        page.screenshot(path=f"/tmp/h6-{name}-{width}.png", full_page=True)
+        shoot(page, name)
 
 
 def _agency_campaign(users) -> AgencySurvey:

@@ -13,6 +13,7 @@ from tests.hubs.factories import AppointmentFactory, UserFactory
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +100,7 @@ def test_a_level_clicked_right_after_typing_a_note_survives_a_conflict(
     for width in (1366, 390):
         b.set_viewport_size({"width": width, "height": 900})
         banner.scroll_into_view_if_needed()
-        b.screenshot(path=f"/tmp/h7-conflict-{width}.png")
+        shoot(b, "score-conflict", full_page=False)
 
     # Choosing again saves B's level and note, and the conflict disappears.
     row_b.get_by_label("レベル3", exact=False).click()

@@ -9,6 +9,7 @@ from evaluation import services
 from yorozu.core import fiscal
 
 from .conftest import assert_accessible, log_in
+from .screens import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def test_the_national_view_opens_on_last_year_and_the_picker_goes_to_another(
     assert_accessible(page)
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=f"/tmp/h7-year-picker-{width}.png")
+        shoot(page, "year-picker", full_page=False)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     picker.select_option(str(YEAR))
