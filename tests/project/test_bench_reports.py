@@ -70,12 +70,15 @@ def test_the_bench_writes_the_report_table_beside_the_pages(tmp_path):
     row = {"report": "national FY2025 roll-up (xlsx)", "job_ms": 3000.0, "floor_ms": 2500.0,
            "ratio_to_floor": 1.2, "runs": 5}
     result = write_results(tmp_path, pages=[], reports=[row], load_average=(1.0, 1.0, 1.0),
-                           settings_={"runs": 5})
+                           settings_={"runs": 5, "database": "Prewarmed 10 MiB.",
+                                      "cpu": "CPU reference: 2.00 s."})
 
     assert result["reports"] == [row]
     (written,) = tmp_path.glob("bench-*.json")
     assert json.loads(written.read_text())["reports"] == [row]
     (table,) = tmp_path.glob("bench-*.md")
     assert table.read_text().splitlines() == [
+        f"Bench run {result['when']}. Prewarmed 10 MiB. CPU reference: 2.00 s. "
+        "Load average at the end: (1.0, 1.0, 1.0).", "",
         "| report | job ms | SQL floor ms | job / floor |", "|---|---:|---:|---:|",
         "| national FY2025 roll-up (xlsx) | 3000.0 | 2500.0 | 1.2 |"]

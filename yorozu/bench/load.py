@@ -28,6 +28,7 @@ from hubs.roles import Role
 
 from .pages import Page, cast_around, daily_pages
 from .run import HOST, Browser, Server, logged_in_cookies, percentile
+from .warm import cpu_reference, database_in_memory
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 # A coordinator's working day, as shares of 100 actions: the home page and the case list
@@ -115,6 +116,8 @@ def _planned(page: Page, pages: list[Page]) -> dict:
 
 
 def load(*, runs: list[Run], port: int, workers: int, out: Path, report=print) -> dict:
+    warmed = f"{database_in_memory()} {cpu_reference()}"
+    report(warmed)
     plan = load_plan(users=max(run.users for run in runs))
     out.mkdir(parents=True, exist_ok=True)
     plan_file = out / "load-plan.json"  # session cookies: removed after the runs
@@ -134,7 +137,7 @@ def load(*, runs: list[Run], port: int, workers: int, out: Path, report=print) -
     finally:
         server.stop()
         plan_file.unlink(missing_ok=True)
-    return _write(results, out, workers=workers, people=len(plan["people"]))
+    return _write(results, out, workers=workers, people=len(plan["people"]), warmed=warmed)
 
 
 def warm_up(plan: dict, *, port: int) -> None:
@@ -152,8 +155,10 @@ def warm_up(plan: dict, *, port: int) -> None:
 
 
 def locust_run(*, run: Run, plan: Path, port: int, out: Path) -> tuple[list[dict], float]:
-    """locust's records of the run, and the highest 1-minute load average seen during it."""
-    records = out / "load-records.json"
+    """locust's records of the run, and the highest 1-minute load average seen during it.
+    The records stay in var/bench/load-records-<user class>.json until the next run, to
+    set against the server's access log (gunicorn-load.log)."""
+    records = out / f"load-records-{run.user_class}.json"
     records.unlink(missing_ok=True)
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), run.user_class,
                "--headless", "--users", str(run.users), "--spawn-rate", str(run.spawn_rate),
@@ -170,9 +175,7 @@ def locust_run(*, run: Run, plan: Path, port: int, out: Path) -> tuple[list[dict
     if not records.exists():
         raise RuntimeError(f"locust stopped without its records (exit {process.returncode}); "
                            f"see {log}")
-    made = json.loads(records.read_text())
-    records.unlink()
-    return made, peak
+    return json.loads(records.read_text()), peak
 
 
 def summary(records: list[dict], *, run: Run, peak_load: float) -> dict:
@@ -240,13 +243,13 @@ def _load(result: dict) -> str:
             f"1-min peak {result['peak_load_1min']:.2f}")
 
 
-def _write(results: list[dict], out: Path, *, workers: int, people: int) -> dict:
+def _write(results: list[dict], out: Path, *, workers: int, people: int, warmed: str) -> dict:
     written = {"when": datetime.now().isoformat(timespec="seconds"), "workers": workers,
-               "coordinators": people, "runs": results}
+               "coordinators": people, "database": warmed, "runs": results}
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     (out / f"load-{stamp}.json").write_text(json.dumps(written, ensure_ascii=False, indent=1))
     lines = [f"Load run {written['when']}: gunicorn with {workers} workers, {people} "
-             "coordinators logged in.", ""]
+             f"coordinators logged in. {warmed}", ""]
     for result in results:
         lines += [f"## {result['run']['name']}, {result['run']['users']} users", "",
                   f"{result['requests']} requests in {result['seconds']} s, "

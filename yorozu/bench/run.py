@@ -39,13 +39,20 @@ def logged_in_cookies(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
+# The access log's line ends with the microseconds the worker spent on the request: set
+# against what the client measured, a slow answer shows whether it waited for a free worker or
+# was slow in one (docs/performance.md, load runs).
+ACCESS_LOG_FORMAT = '%(p)s %(t)s "%(r)s" %(s)s %(D)s'
+
+
 class Server:
     def __init__(self, *, port: int, workers: int, log: Path):
         self.port = port
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yorozu.settings.bench"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "yorozu.wsgi:application", "--workers",
-             str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "-"],
+             str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
+             "--access-logformat", ACCESS_LOG_FORMAT],
             env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
     def wait(self, timeout: float = 60) -> None:
@@ -190,14 +197,16 @@ def write_results(out: Path, *, pages: list[dict], reports: list[dict], settings
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
     (out / f"bench-{stamp}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    lines = []
+    lines = [" ".join(filter(None, [f"Bench run {result['when']}.", settings_.get("database"),
+                                    settings_.get("cpu"),
+                                    f"Load average at the end: {load_average}."])), ""]
     if pages:
         lines += ["| page | p50 ms | p95 ms | queries | p95 / floor |",
                   "|---|---:|---:|---:|---:|"]
         lines += [f"| {r['page']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
                   f"{r['ratio_to_floor']} |" for r in pages]
     if reports:
-        lines += [""] if lines else []
+        lines += [""] if pages else []
         lines += ["| report | job ms | SQL floor ms | job / floor |", "|---|---:|---:|---:|"]
         lines += [f"| {r['report']} | {r['job_ms']} | {r['floor_ms']} | "
                   f"{r['ratio_to_floor']} |" for r in reports]

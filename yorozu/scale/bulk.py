@@ -59,6 +59,19 @@ def _copy_text(value) -> str:
     return str(value)
 
 
+def _adapted(value):
+    """A date, time or timestamp as the database takes it in a plain INSERT (SQLite's driver
+    adapts none of them by itself from Python 3.12, and never a time)."""
+    ops = connection.ops
+    if isinstance(value, datetime):
+        return ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return ops.adapt_datefield_value(value)
+    if isinstance(value, time):
+        return ops.adapt_timefield_value(value)
+    return value
+
+
 class Writer:
     """Loads rows into one database; `finish()` moves the id sequences past what was
     written."""
@@ -98,9 +111,7 @@ class Writer:
                 cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", text)
             else:
                 marks = ", ".join(["%s"] * len(names))
-                adapt = connection.ops.adapt_datetimefield_value
-                rows = [tuple(adapt(value) if isinstance(value, datetime) else value
-                              for value in row) for row in rows]
+                rows = [tuple(_adapted(value) for value in row) for row in rows]
                 cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({marks})",
                                    rows)
         return len(rows)

@@ -8,6 +8,7 @@ from django.db import connection
 from consultations.models import Session
 from yorozu.bench.reports import bench_reports
 from yorozu.bench.run import bench_pages, page_rows, write_results
+from yorozu.bench.warm import cpu_reference, database_in_memory
 
 PAGES, REPORTS = "pages", "reports"
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         if not Session.objects.exists():
             raise CommandError("No consultations loaded: run `manage.py seed_scale` first.")
         pages, reports = [], []
+        warmed, cpu = database_in_memory(), cpu_reference()
+        self.stdout.write(f"{warmed}\n{cpu}")
         if only != REPORTS:
             call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment does
             self.stdout.write(f"{'page':<38} {'p50 ms':>7} {'p95 ms':>7} {'qs':>4} {'/floor':>7}")
@@ -50,5 +53,6 @@ class Command(BaseCommand):
             reports = bench_reports(runs=runs, report=self.stdout.write)
         result = write_results(
             Path(out), pages=pages, reports=reports, load_average=os.getloadavg(),
-            settings_={"requests": requests, "workers": workers, "runs": runs})
+            settings_={"requests": requests, "workers": workers, "runs": runs, "database": warmed,
+                       "cpu": cpu})
         self.stdout.write(f"Load average during the run: {result['load_average']}")
