@@ -24,11 +24,13 @@ def navigation(request):
         return {}
 
     def build():
+        from .models import Hub
+
         access = hub_access(user)
         agency_hubs = access.hub_ids(VIEW_AGENCIES)
         own_hub = None
         if agency_hubs is not None and len(agency_hubs) == 1:
-            own_hub = _hub(next(iter(agency_hubs)))
+            own_hub = Hub.objects.filter(pk=next(iter(agency_hubs))).first()
         return {
             "hubs": access.anywhere(VIEW_HUB),
             "own_hub": own_hub,
@@ -45,19 +47,3 @@ def navigation(request):
         }
 
     return {"nav": SimpleLazyObject(build)}
-
-
-_HUBS: dict = {}
-
-
-def _hub(pk: int):
-    """The hub of the menu's links, kept per process: the menu reads only its key, code and
-    name, which never change (the 47 hubs are reference rows), and every page drew it."""
-    hub = _HUBS.get(pk)
-    if hub is None:
-        from .models import Hub
-
-        hub = Hub.objects.filter(pk=pk).first()
-        if hub is not None:
-            _HUBS[pk] = hub
-    return hub
