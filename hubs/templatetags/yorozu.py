@@ -32,10 +32,7 @@ def current_fiscal_year():
 # Its links depend only on what the user may open (hubs.context_processors.navigation), their
 # own hub, the fiscal year, the language and the addresses: drawn once per such key in a
 # process instead of on every page (its twenty-odd links were a third of a bare page's time).
-MENU_FLAGS = ("hubs", "appointments", "admin", "records", "guideline", "evaluate",
-              "self_check", "review_plans", "log")
-
-
+# The key holds every flag the navigation gives, whatever they are.
 @register.simple_tag(takes_context=True)
 def main_menu(context):
     nav = context["nav"]
@@ -43,14 +40,15 @@ def main_menu(context):
     return _main_menu((
         get_language(), get_script_prefix(), get_urlconf(), nav["year"],
         (own_hub.jis_code, own_hub.name) if own_hub is not None else None,
-        tuple(bool(nav[flag]) for flag in MENU_FLAGS)))
+        tuple(sorted((name, bool(value)) for name, value in nav.items()
+                     if name not in ("own_hub", "year")))))
 
 
 @lru_cache(maxsize=1024)
 def _main_menu(key: tuple) -> str:
     _language, _prefix, _urlconf, year, own_hub, flags = key
     return mark_safe(render_to_string("_main_menu.html", {
-        "nav": {**dict(zip(MENU_FLAGS, flags, strict=True)), "year": year},
+        "nav": {**dict(flags), "year": year},
         "own_hub": SimpleNamespace(jis_code=own_hub[0], name=own_hub[1]) if own_hub else None,
     }).strip())
 
