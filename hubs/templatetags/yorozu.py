@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
 from yorozu.core import fiscal, widgets
+from yorozu.core.table_cells import cell_plans
 
 register = template.Library()
 
@@ -108,11 +109,26 @@ def table_rows(context, table):
     markup as the loop it replaces."""
     rows = [format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(
         format_html("<td {}>{}</td>", td_attrs(column), _cell(context, column, cell))
-        for column, cell in row.items()))) for row in table.paginated_rows]
+        for column, cell in _row_cells(row)))) for row in table.paginated_rows]
     if not rows:
         return format_html('<tr><td colspan="{}">{}</td></tr>', len(table.columns),
                            table.empty_text)
     return mark_safe("".join(rows))
+
+
+def _row_cells(row):
+    """(column, cell) for each cell of a row: drawn by the table's cell plans where it has
+    them (yorozu/core/table_cells.py), else by django-tables2. Either way the column holds the
+    row's value and record while its attributes are worked out, as BoundRow.items leaves it."""
+    plans = cell_plans(row.table)
+    if plans is None:
+        yield from row.items()
+        return
+    record, table = row.record, row.table
+    for column, plan in plans:
+        column.current_value = cell = plan.draw(record, table)
+        column.current_record = record
+        yield column, cell
 
 
 def _cell(context, column, cell) -> str:
