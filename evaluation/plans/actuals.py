@@ -158,7 +158,10 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
 
     def add(rows, pairs):
         for row in rows:
-            tally = found.setdefault(row["hub_id"] if by_hub else None, Tally(started=started))
+            key = row["hub_id"] if by_hub else None
+            # Made once per hub, not per row: a Tally is a dozen lists (2,000 rows nationally).
+            if (tally := found.get(key)) is None:
+                tally = found[key] = Tally(started=started)
             i = month_index(row["month"])
             for attr, key in pairs:
                 getattr(tally, attr)[i] += row[key]
