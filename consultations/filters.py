@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yorozu.core.widgets import DateInput, Select
 
-from .forms import hub_coordinators
+from .forms import hub_coordinators, people_choices
 from .models import Case, Session, Topic
 
 ALL = _("All")
@@ -43,7 +43,10 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, hub, mine: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["lead"].queryset = hub_coordinators(hub)
+        coordinators = hub_coordinators(hub)
+        self.filters["lead"].queryset = coordinators  # what a chosen lead must be
+        # What the select offers: the same people, read as values.
+        self.form.fields["lead"].widget.choices = [("", ALL), *people_choices(coordinators)]
         self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
         if not mine:  # offered to those who lead cases at the hub only
             del self.form.fields["mine"]

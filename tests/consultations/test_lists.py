@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.urls import reverse
 
+from consultations.forms import hub_coordinators
+from hubs.roles import Role
 from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
-from tests.hubs.factories import AgencyFactory
+from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
 from yorozu.core import fiscal
 
 
@@ -177,3 +179,21 @@ def test_a_next_step_stands_until_a_later_session_of_its_case_is_held(client, ca
     shown = {row.record.next_step for row in steps.page.object_list}
 
     assert shown == {"同じ日の宿題一", "同じ日の宿題二", "一回きりの宿題"}
+
+
+def test_lead_filter_offers_the_hubs_coordinators_by_name_and_keeps_the_choice(client, cast):
+    nameless = UserFactory(family_name="", given_name="", email="nameless@test.example.jp")
+    AppointmentFactory(user=nameless, hub=cast.hub, role=Role.COORDINATOR)
+    CaseFactory(hub=cast.hub, lead=cast.chief)
+    client.force_login(cast.coordinator)
+    page = client.get(_cases_url(cast), {"lead": cast.chief.pk})
+    select = re.search(r'<select name="lead".*?</select>', page.content.decode(), re.S).group(0)
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+    # Everyone who logs at the hub today, in kana order as the form's query sorts them, named
+    # as anywhere else (a person without a name by their email); another hub's are not offered.
+    expected = [(str(user.pk), str(user)) for user in hub_coordinators(cast.hub)]
+    assert [(pk, name) for pk, _selected, name in options] == [("", "すべて"), *expected]
+    assert (str(nameless.pk), "nameless@test.example.jp") in expected
+    assert str(cast.outsider.pk) not in [pk for pk, _name in expected]
+    assert [pk for pk, selected, _name in options if selected] == [str(cast.chief.pk)]
+    assert [row.lead for row in _rows(page)] == [cast.chief]

@@ -59,7 +59,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.get_full_name() or self.email
+        return self.name_of(self.family_name, self.given_name, self.email)
+
+    @staticmethod
+    def name_of(family_name: str, given_name: str, email: str) -> str:
+        """A person as every list and select names them: the full name, family name first
+        (get_full_name), else the email. From the three columns alone, for a select of many
+        people read as values."""
+        return f"{family_name} {given_name}".strip() or email
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
