@@ -4,10 +4,11 @@ depth (CaseTally) and new clients (ClientTally, by the first session day kept on
 consultations/summaries.py refreshes it where that day changes). National and bureau figures
 per month read a few hundred tally rows instead of scanning hundreds of thousands of records.
 
-Kept like each client's first session (consultations/summaries.py, which explains when
-each runs): every ORM save or delete of a session or case recounts the months it was and is
-in; bulk writes call `sessions_tallies_refresh`, `tallies_refresh` or `tallies_rebuild`. A
-recount is exact however often it runs, and a transaction-long lock per hub and month lets
+Other apps keep theirs the same way (`keep`: satisfaction answers per overall score,
+evaluation/surveys). Kept like each client's first session (consultations/summaries.py, which
+explains when each runs): every ORM save or delete of a record kept recounts the months it was
+and is in; bulk writes call `sessions_tallies_refresh`, `tallies_refresh` or `tallies_rebuild`.
+A recount is exact however often it runs, and a transaction-long lock per hub and month lets
 concurrent saves count each other. The tally per topic is the exception: recounting a large
 hub's month per topic joins its sessions to their cases' topics (90 ms for Tokyo's month at
 national scale), too slow for every save, so a single save adds its difference instead
@@ -74,7 +75,23 @@ CASES = Kept(Case, CaseTally, "opened_on", "depth", "cases")
 CLIENTS = Kept(Client, ClientTally, "first_session_on", None, "clients")
 # Recounted at each save or delete of a record of the kind (the signals below).
 KEPT = {Session: SESSIONS, Case: CASES}
-EVERY = (SESSIONS, SESSION_TOPICS, CASES, CLIENTS)
+# Rebuilt by tallies_rebuild; other apps add theirs with `keep`.
+EVERY = [SESSIONS, SESSION_TOPICS, CASES, CLIENTS]
+
+
+def keep(kept: Kept) -> None:
+    """Another app's records counted per hub and month as these are (the satisfaction
+    answers: evaluation/surveys): recounted at each ORM save or delete, rebuilt with the rest
+    after a bulk load. Called from the app's ready()."""
+    from django.db.models.signals import post_delete, post_save
+
+    KEPT[kept.source] = kept
+    if kept not in EVERY:
+        EVERY.append(kept)
+    name = kept.source.__name__
+    post_save.connect(record_saved, sender=kept.source, dispatch_uid=f"tallies.saved.{name}")
+    post_delete.connect(record_deleted, sender=kept.source,
+                        dispatch_uid=f"tallies.deleted.{name}")
 
 
 def sessions_by_topic(sessions, *keys: str) -> list[tuple]:

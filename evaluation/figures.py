@@ -52,7 +52,7 @@ from hubs.models import Hub
 from yorozu.core import fiscal
 
 from .surveys.anonymity import withholding
-from .surveys.models import SatisfactionResponse
+from .surveys.models import SatisfactionResponse, SatisfactionTally
 
 FOLLOWED_UP = (Referral.Status.REPORTED, Referral.Status.CLOSED)
 SATISFIED = Q(overall__gte=SatisfactionResponse.SATISFIED)
@@ -206,6 +206,18 @@ def satisfaction_counts(where: Q | None = None, *, prefix: str = "") -> dict[str
     # holds: the index answers alone (index-only), as it cannot for the key.
     return {f"{prefix}n": Count("hub", filter=where),
             f"{prefix}satisfied": Count("hub", filter=satisfied)}
+
+
+def satisfaction_by_month(*, start: date, end: date, hub_ids: Iterable[int] | None = None):
+    """`satisfaction_answers` with `satisfaction_counts` per hub and month, read from the
+    tally kept with the answers (evaluation/surveys/satisfaction.py, TALLY): rows of `hub_id`,
+    `month`, `n` and `satisfied`. Whole months only, as `sessions_by_month` (an answer is
+    dated the day it is given)."""
+    _whole_months(start, end)
+    return (scoped(SatisfactionTally.objects, hub_ids).filter(month__range=(start, end))
+            .order_by().values("hub_id", "month")
+            .annotate(n=Sum("answers"), satisfied=Sum("answers", filter=SATISFIED, default=0))
+            .order_by())
 
 
 def satisfaction_withheld(answers: int) -> bool:

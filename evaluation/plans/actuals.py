@@ -177,10 +177,8 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
         [("referrals_due", "due"), ("referrals_followed", "followed")])
     add(_months(figures.cases_by_month(start=start, end=end, hub_ids=hub_ids), by_hub=by_hub),
         [("cases_opened", "opened"), ("cases_expert", "expert"), ("cases_policy", "policy")])
-    add(_grouped(figures.satisfaction_answers(start=start, end=end, hub_ids=hub_ids),
-                 month_expr=TruncMonth("answered_on"), by_hub=by_hub,
-                 **figures.satisfaction_counts()),
-        [("answers", "n"), ("satisfied", "satisfied")])
+    add(_months(figures.satisfaction_by_month(start=start, end=end, hub_ids=hub_ids),
+                by_hub=by_hub), [("answers", "n"), ("satisfied", "satisfied")])
     return found
 
 

@@ -11,4 +11,8 @@ class SurveysConfig(AppConfig):
     def ready(self):
         # Job kinds register themselves on import (yorozu/jobs/registry.py); the satisfaction
         # survey listens for cases that end.
+        from consultations.tallies import keep
+
         from . import agency, permissions, satisfaction, signals  # noqa: F401
+
+        keep(satisfaction.TALLY)  # answers per hub, month and overall score

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from consultations.models import Case
+from consultations.tallies import tallies_refresh
 from hubs.models import Appointment, Hub
 from hubs.roles import Role
 from yorozu.core import fiscal
@@ -22,6 +23,7 @@ from yorozu.core.links import token_hash
 
 from . import links
 from .models import SatisfactionInvitation, SatisfactionResponse
+from .satisfaction import TALLY
 
 SEED = "yorozu-demo-satisfaction-v1"
 DEMO_HUB_CODES = ("13", "04", "27", "40")
@@ -111,6 +113,8 @@ def seed_satisfaction(today=None) -> dict[str, int]:
         if not SatisfactionResponse.objects.filter(hub=hub).exists():
             made = SatisfactionResponse.objects.bulk_create(
                 _answers(hub, _staff(hub, today), rng, today), batch_size=500)
+            # Written past the ORM's save: their months recounted.
+            tallies_refresh(TALLY, months=[(hub.pk, answer.answered_on) for answer in made])
             added += bool(made)
         if not SatisfactionInvitation.objects.filter(hub=hub).exists():
             _sign(SatisfactionInvitation.objects.bulk_create(_invitations(hub, rng, today)))

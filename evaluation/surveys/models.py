@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from consultations.models import MonthTally
 from hubs.models import Hub, SupportAgency
 from hubs.scoping import HubScopedQuerySet
 
@@ -107,6 +108,22 @@ class SatisfactionResponse(models.Model):
 
     def __str__(self):
         return f"satisfaction answer {self.pk}"
+
+
+class SatisfactionTally(MonthTally):
+    """Satisfaction answers per hub, month and overall score (1-5), kept with the answers
+    (consultations/tallies.py, SATISFACTION below): the plan dashboards' monthly satisfaction
+    of many hubs reads these rows instead of grouping the year's answers."""
+
+    overall = models.PositiveSmallIntegerField()
+    answers = models.PositiveIntegerField()
+
+    class Meta(MonthTally.Meta):
+        constraints = [models.UniqueConstraint(fields=["hub", "month", "overall"],
+                                               name="surveys_sat_tally_one_per_hub_month")]
+
+    def __str__(self):
+        return f"{self.hub_id} {self.month:%Y-%m} {self.overall}: {self.answers}"
 
 
 # --- Regional support-agency survey ----------------------------------------------------------

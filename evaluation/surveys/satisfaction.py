@@ -18,16 +18,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from consultations.tallies import Kept
 from hubs.roles import VIEW_AGGREGATES
 from yorozu.core import fiscal
 from yorozu.jobs.registry import register
 from yorozu.jobs.services import job_start
 
 from . import links, sending
-from .models import SatisfactionInvitation, SatisfactionResponse
+from .models import SatisfactionInvitation, SatisfactionResponse, SatisfactionTally
 
 # An invitation is sent only while the client still agrees: consent can be withdrawn between
 # the case ending and the send (or a catch-up days later).
+# The answers per hub, month and overall score, kept with them (consultations/tallies.py).
+TALLY = Kept(SatisfactionResponse, SatisfactionTally, "answered_on", "overall", "answers")
 SENDABLE = {"sent_at__isnull": True, "case__client__survey_consent": True}
 
 

@@ -21,7 +21,7 @@ from consultations.models import (
 )
 from consultations.summaries import summaries_rebuild
 from consultations.tallies import tallies_rebuild
-from evaluation.surveys.models import SatisfactionResponse
+from evaluation.surveys.models import SatisfactionResponse, SatisfactionTally
 from hubs.models import Hub
 from yorozu.core import fiscal
 
@@ -124,7 +124,7 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
     report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])
     report(f"policies, guidelines, hearings and plans: {clock.monotonic() - started:.0f} s")
-    writer.tidy(also=[CaseTally, ClientTally, SessionTally, SessionTopicTally])
+    writer.tidy(also=[CaseTally, ClientTally, SessionTally, SessionTopicTally, SatisfactionTally])
     report(f"vacuumed and analysed: {clock.monotonic() - started:.0f} s")
     return {"seconds": round(clock.monotonic() - started), "rows": dict(writer.written)}
 
