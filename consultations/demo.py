@@ -22,7 +22,7 @@ from yorozu.core import fiscal
 
 from .models import Case, CaseTopic, Client, Industry, Referral, Session, Topic
 from .summaries import summaries_rebuild
-from .tallies import tallies_rebuild
+from .tallies import REFERRALS, tallies_rebuild, tallies_refresh
 from .validators import corporate_number_check_digit
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -640,6 +640,7 @@ def _seed_hub(hub: Hub, *, today: date, topics, industries) -> dict[str, int]:
     for referral in referrals:
         referral.case_id = referral.case.pk
     _restamp(Referral, referrals)
+    tallies_refresh(REFERRALS, months=[(r.hub_id, r.follow_up_due) for r in referrals])
 
     _history(Client, clients)
     _history(Case, cases, initial=lambda c: {"status": Case.Status.OPEN, "closed_on": None,

@@ -589,3 +589,18 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class ReferralTally(MonthTally):
+    """Referrals per hub, month of their follow-up date and status (the follow-up rate of the
+    plan dashboards)."""
+
+    status = models.CharField(max_length=20, choices=Referral.Status.choices)
+    referrals = models.PositiveIntegerField()
+
+    class Meta(MonthTally.Meta):
+        constraints = [models.UniqueConstraint(fields=["hub", "month", "status"],
+                                               name="consult_referral_tally_one_per_hub_month")]
+
+    def __str__(self):
+        return f"{self.hub_id} {self.month:%Y-%m} {self.status}: {self.referrals}"

@@ -1,6 +1,7 @@
 """Counts per hub and month kept with the records they count: sessions per channel (SessionTally),
 sessions per topic of their case and channel (SessionTopicTally), cases opened per support
-depth (CaseTally) and new clients (ClientTally, by the first session day kept on each client:
+depth (CaseTally), referrals per month of their follow-up date and status (ReferralTally) and
+new clients (ClientTally, by the first session day kept on each client:
 consultations/summaries.py refreshes it where that day changes). National and bureau figures
 per month read a few hundred tally rows instead of scanning hundreds of thousands of records.
 
@@ -29,6 +30,8 @@ from .models import (
     CaseTopic,
     Client,
     ClientTally,
+    Referral,
+    ReferralTally,
     Session,
     SessionTally,
     SessionTopicTally,
@@ -73,10 +76,11 @@ SESSIONS = Kept(Session, SessionTally, "held_on", "channel", "sessions")
 SESSION_TOPICS = KeptByTopic(Session, SessionTopicTally, "held_on", "channel", "sessions")
 CASES = Kept(Case, CaseTally, "opened_on", "depth", "cases")
 CLIENTS = Kept(Client, ClientTally, "first_session_on", None, "clients")
+REFERRALS = Kept(Referral, ReferralTally, "follow_up_due", "status", "referrals")
 # Recounted at each save or delete of a record of the kind (the signals below).
-KEPT = {Session: SESSIONS, Case: CASES}
+KEPT = {Session: SESSIONS, Case: CASES, Referral: REFERRALS}
 # Rebuilt by tallies_rebuild; other apps add theirs with `keep`.
-EVERY = [SESSIONS, SESSION_TOPICS, CASES, CLIENTS]
+EVERY = [SESSIONS, SESSION_TOPICS, CASES, CLIENTS, REFERRALS]
 
 
 def keep(kept: Kept) -> None:

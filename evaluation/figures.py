@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from consultations.models import (
@@ -43,6 +43,7 @@ from consultations.models import (
     Client,
     ClientTally,
     Referral,
+    ReferralTally,
     Session,
     SessionTally,
     SessionTopicTally,
@@ -133,6 +134,28 @@ def follow_up_counts() -> dict[str, Count]:
     # Counted by the hub column (never null), which the index on (follow_up_due, hub, status)
     # holds: the index answers alone (index-only), as it cannot for the key.
     return {"due": Count("hub"), "followed": Count("hub", filter=Q(status__in=FOLLOWED_UP))}
+
+
+def referrals_by_month(*, start: date, end: date, as_of: date,
+                       hub_ids: Iterable[int] | None = None):
+    """`referrals_due` with `follow_up_counts` per hub and month: rows of `hub_id`, `month`
+    (its first day), `due` and `followed`, in one statement. The months before `as_of`'s are
+    read from the tally kept with the referrals (consultations/tallies.py); `as_of`'s own
+    month, in which a referral may be due later than `as_of` and not yet count, from the
+    referrals themselves (a few days of them). `start` is a month's first day."""
+    last = min(end, as_of)
+    current = last.replace(day=1) if last == as_of else last + timedelta(days=1)
+    followed = Q(status__in=FOLLOWED_UP)
+    whole = (scoped(ReferralTally.objects, hub_ids)
+             .filter(month__gte=start, month__lt=current).order_by().values("hub_id", "month")
+             .annotate(due=Sum("referrals"), followed=Sum("referrals", filter=followed,
+                                                           default=0)).order_by())
+    if current > last:  # the period ends with a whole month
+        return whole
+    part = (referrals_due(start=current, end=end, as_of=as_of, hub_ids=hub_ids).order_by()
+            .annotate(month=Value(current, output_field=DateField()))
+            .values("hub_id", "month").annotate(**follow_up_counts()).order_by())
+    return whole.union(part, all=True)
 
 
 # --- Expert share ------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import JSONField as JSONOutput
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import TruncMonth
 
 from yorozu.core import fiscal
 
@@ -121,12 +120,6 @@ class Tally:
         }
 
 
-def _grouped(queryset, *, month_expr, by_hub: bool, **counts):
-    keys = ["hub_id", "month"] if by_hub else ["month"]
-    return (queryset.order_by().annotate(month=month_expr).values(*keys)
-            .annotate(**counts).order_by())
-
-
 def _months(rows, *, by_hub: bool) -> list[dict]:
     """Rows already counted per hub and month, summed over hubs unless `by_hub`."""
     if by_hub:
@@ -171,10 +164,8 @@ def tallies(*, hub_ids: Iterable[int] | None, fiscal_year: int, by_hub: bool = F
     # Every figure as evaluation/figures.py defines it for every page.
     add(_months(figures.new_clients_by_month(start=start, end=end, hub_ids=hub_ids),
                 by_hub=by_hub), [("new_clients", "n")])
-    add(_grouped(figures.referrals_due(start=start, end=end, as_of=today, hub_ids=hub_ids),
-                 month_expr=TruncMonth("follow_up_due"), by_hub=by_hub,
-                 **figures.follow_up_counts()),
-        [("referrals_due", "due"), ("referrals_followed", "followed")])
+    add(_months(figures.referrals_by_month(start=start, end=end, as_of=today, hub_ids=hub_ids),
+                by_hub=by_hub), [("referrals_due", "due"), ("referrals_followed", "followed")])
     add(_months(figures.cases_by_month(start=start, end=end, hub_ids=hub_ids), by_hub=by_hub),
         [("cases_opened", "opened"), ("cases_expert", "expert"), ("cases_policy", "policy")])
     add(_months(figures.satisfaction_by_month(start=start, end=end, hub_ids=hub_ids),

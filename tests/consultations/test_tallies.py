@@ -1,23 +1,25 @@
 """Sessions per hub, month and channel, sessions per hub, month, topic of their case and
-channel, cases opened per hub, month and depth, and new clients per hub and month (the
-tallies of consultations/tallies.py)
+channel, cases opened per hub, month and depth, referrals per hub, month of their follow-up
+date and status, and new clients per hub and month (the tallies of consultations/tallies.py)
 equal a recount from the records after every way they change: added, edited to another month,
 channel or depth, moved to another case, deleted, a case's topics changed, a case deleted,
 imported, loaded in bulk; and the plan dashboards' monthly figures read them."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from consultations import services
+from consultations import referrals, services
 from consultations.models import (
     Case,
     CaseTally,
     Client,
     ClientTally,
+    Referral,
+    ReferralTally,
     Session,
     SessionTally,
     SessionTopicTally,
@@ -25,7 +27,9 @@ from consultations.models import (
 )
 from consultations.tallies import tallies_rebuild
 from evaluation.plans import actuals
-from tests.consultations.factories import CaseFactory, SessionFactory
+from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
+from tests.hubs.factories import AgencyFactory
+from yorozu.core import fiscal
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +223,67 @@ def test_the_dashboards_monthly_sessions_equal_the_sessions_held(cast):
     national = actuals.tallies(hub_ids=None, fiscal_year=2025, by_hub=True,
                                today=date(2026, 6, 1))
     assert national[cast.other_hub.pk].sessions[1] == 1
+
+
+def referrals_recounted() -> set[tuple]:
+    return set(Referral.objects.order_by().annotate(month=TruncMonth("follow_up_due"))
+               .values_list("hub_id", "month", "status").annotate(n=Count("*")))
+
+
+def referrals_kept() -> set[tuple]:
+    return set(ReferralTally.objects.values_list("hub_id", "month", "status", "referrals"))
+
+
+def test_the_referral_tally_follows_every_change_to_the_referrals(cast):
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    agency = AgencyFactory(hub=cast.hub)
+    data = {"agency": agency, "kind": Referral.Kind.REFERRAL, "reason": "資金調達",
+            "follow_up_due": date(2025, 6, 10)}
+    first = referrals.referral_create(case=case, by=cast.coordinator, data=data)
+    second = referrals.referral_create(case=case, by=cast.coordinator, data=data)
+    assert referrals_kept() == referrals_recounted() == {
+        (cast.hub.pk, date(2025, 6, 1), "sent", 2)}
+    referrals.agency_report(referral=first, note="融資が決まりました")  # followed up
+    first.refresh_from_db()
+    referrals.referral_close(referral=first, by=cast.coordinator, note="完了", lapsed=False,
+                             version=first.version)
+    assert referrals_kept() == referrals_recounted()
+    assert (cast.hub.pk, date(2025, 6, 1), "closed", 1) in referrals_kept()
+    second.follow_up_due = date(2025, 7, 1)  # to another month
+    second.save()
+    assert referrals_kept() == referrals_recounted()
+    first.delete()
+    second.delete()
+    assert referrals_kept() == referrals_recounted() == set()
+
+
+def test_the_dashboards_follow_up_counts_the_referrals_due_up_to_today(cast):
+    today = fiscal.today()  # the tallies' months run to the real today
+    year = fiscal.current_fiscal_year()
+    april, this_month = date(year, 4, 1), today.replace(day=1)
+    agency, elsewhere = AgencyFactory(hub=cast.hub), AgencyFactory(hub=cast.other_hub)
+    for due, status in ((april, "closed"), (april.replace(day=30), "sent"),
+                        (this_month, "closed"), (today, "acting"),
+                        (today + timedelta(days=1), "closed"),
+                        (fiscal.fiscal_year_end(year) + timedelta(days=1), "closed")):
+        ReferralFactory(hub=cast.hub, case__lead=cast.coordinator, agency=agency,
+                        follow_up_due=due, status=status)
+    ReferralFactory(hub=cast.other_hub, case__lead=cast.outsider, agency=elsewhere,
+                    follow_up_due=this_month, status="reported")
+    tally = actuals.tallies(hub_ids=[cast.hub.pk], fiscal_year=year, today=today)[None]
+    now = actuals.month_index(today)
+    due, followed = [0] * 12, [0] * 12
+    due[0], followed[0] = 2, 1  # April
+    due[now] += 2  # this month up to today: its first day and today, not tomorrow
+    followed[now] += 1
+    assert tally.referrals_due == due
+    assert tally.referrals_followed == followed
+    national = actuals.tallies(hub_ids=None, fiscal_year=year, by_hub=True, today=today)
+    assert national[cast.other_hub.pk].referrals_due[now] == 1
+    assert national[cast.other_hub.pk].referrals_followed[now] == 1
+    assert national[cast.hub.pk].referrals_due == due
+    # Last year has ended: every month whole, from the tally alone.
+    ReferralFactory(hub=cast.hub, case__lead=cast.coordinator, agency=agency,
+                    follow_up_due=date(year, 3, 31), status="closed")
+    last_year = actuals.tallies(hub_ids=[cast.hub.pk], fiscal_year=year - 1, today=today)
+    assert last_year[None].referrals_due == [0] * 11 + [1]

@@ -32,12 +32,12 @@ MOVED = {"plans": 5, "surveys": 5}
 # Models added since BASE_COMMIT, by app: each adds its content type. plans: the draft's
 # targets, priorities and collaborations (no default permissions); api: the users' tokens;
 # notifications: the in-app notifications (their default four permissions each).
-# consultations: the four tallies and the case-topic link table's own model (CaseTopic); its
-# history table renamed with it keeps its content type, renamed, and gains permissions under
-# the new names beside the old ones (Django renames content types, not permissions).
-# surveys: the satisfaction answers' tally.
-ADDED = {"plans": 3, "api": 1, "notifications": 1, "consultations": 5, "surveys": 1}
-PERMISSIONS_ADDED = {"api": 4, "notifications": 4, "consultations": 24, "surveys": 4}
+# consultations: the five tallies (sessions, sessions by topic, cases, clients, referrals) and
+# the case-topic link table's own model (CaseTopic); its history table renamed with it keeps
+# its content type, renamed, and gains permissions under the new names beside the old ones
+# (Django renames content types, not permissions). surveys: the satisfaction answers' tally.
+ADDED = {"plans": 3, "api": 1, "notifications": 1, "consultations": 6, "surveys": 1}
+PERMISSIONS_ADDED = {"api": 4, "notifications": 4, "consultations": 28, "surveys": 4}
 # Tables renamed with their model: {old name: new name}; their rows are counted under both.
 RENAMED = {"consultations_historicalcase_topics": "consultations_historicalcasetopic"}
 

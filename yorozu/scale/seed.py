@@ -14,6 +14,7 @@ from consultations.models import (
     ClientTally,
     Industry,
     Referral,
+    ReferralTally,
     Session,
     SessionTally,
     SessionTopicTally,
@@ -124,7 +125,8 @@ def seed_scale(*, sizes: Sizes, seed: int, report=print) -> dict:
     report(f"first sessions of every client: {clock.monotonic() - started:.0f} s")
     seed_evaluation(years=sizes.years, sessions_by_hub=counts["sessions"])
     report(f"policies, guidelines, hearings and plans: {clock.monotonic() - started:.0f} s")
-    writer.tidy(also=[CaseTally, ClientTally, SessionTally, SessionTopicTally, SatisfactionTally])
+    writer.tidy(also=[CaseTally, ClientTally, ReferralTally, SessionTally, SessionTopicTally,
+                      SatisfactionTally])
     report(f"vacuumed and analysed: {clock.monotonic() - started:.0f} s")
     return {"seconds": round(clock.monotonic() - started), "rows": dict(writer.written)}
 
