@@ -26,7 +26,7 @@ from consultations.models import Case
 from hubs.models import Appointment
 from hubs.roles import Role
 
-from .pages import Page, cast_around, daily_pages
+from .pages import Page, cast_around, daily_pages, saves_undo
 from .run import HOST, Browser, Server, logged_in_cookies, percentile
 from .warm import cpu_reference, database_in_memory
 
@@ -116,6 +116,7 @@ def _planned(page: Page, pages: list[Page]) -> dict:
 
 
 def load(*, runs: list[Run], port: int, workers: int, out: Path, report=print) -> dict:
+    report(f"sessions of earlier timed saves removed: {saves_undo():,}")
     warmed = f"{database_in_memory()} {cpu_reference()}"
     report(warmed)
     plan = load_plan(users=max(run.users for run in runs))
@@ -137,6 +138,7 @@ def load(*, runs: list[Run], port: int, workers: int, out: Path, report=print) -
     finally:
         server.stop()
         plan_file.unlink(missing_ok=True)
+        report(f"sessions of the timed saves removed: {saves_undo():,}")
     return _write(results, out, workers=workers, people=len(plan["people"]), warmed=warmed)
 
 

@@ -22,7 +22,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from .pages import Page, cast, daily_pages
+from .pages import Page, cast, daily_pages, saves_undo
 
 HOST = "localhost"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -137,6 +137,7 @@ def bench_pages(*, requests: int, port: int, workers: int, out: Path,
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
+    report(f"sessions of earlier timed saves removed: {saves_undo():,}")
     people = cast()
     floor, *pages = daily_pages(people)
     pages = [floor, *(page for page in pages
@@ -162,6 +163,7 @@ def bench_pages(*, requests: int, port: int, workers: int, out: Path,
             report(_line(page, pages[0]))
     finally:
         server.stop()
+        report(f"sessions of the timed saves removed: {saves_undo():,}")
     return pages
 
 
