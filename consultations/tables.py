@@ -107,8 +107,7 @@ class ReferralTable(CaseLinks, ListTable):
     def render_client(self, value, record: Referral):
         return self.case_link(record.case_id, value)
 
-    def render_status(self, record: Referral):
-        return record.get_status_display()
+    # Status: the choice's label, as the case table's (yorozu/core/table_cells.py).
 
 
 class NextStepTable(CaseLinks, ListTable):

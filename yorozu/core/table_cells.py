@@ -9,6 +9,8 @@ then only follows the attributes. The result is the same cell: tests/core/test_t
 draws every list both ways and compares them."""
 
 from django.db.models import Model
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django_tables2 import A
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -32,7 +34,11 @@ class CellPlan:
         self.bound_column = bound_column
         self.column = bound_column.column
         self.path, self.last = accessor.bits[:-1], accessor.bits[-1]
-        self.choices = bool(getattr(accessor.get_field(model), "choices", ()))
+        field = accessor.get_field(model)
+        # A choice's label as get_<field>_display finds it, its dict built once per page:
+        # Django builds it on every call, hashing each lazy label (a translation each).
+        self.labels = (dict(make_hashable(field.flatchoices))
+                       if getattr(field, "choices", ()) else None)
         self.render = bound_column.render
         self.wants = signature(self.render)[0]
 
@@ -60,10 +66,10 @@ class CellPlan:
             owner = _attribute(owner, bit)
             if owner is _FAILED:
                 return _FAILED
-        if self.choices and isinstance(owner, Model):
-            display = getattr(owner, f"get_{self.last}_display", None)
-            if display is not None:
-                return display()
+        if self.labels is not None and isinstance(owner, Model) and hasattr(
+                owner, f"get_{self.last}_display"):
+            value = getattr(owner, self.last)
+            return force_str(self.labels.get(make_hashable(value), value), strings_only=True)
         return _attribute(owner, self.last)
 
 
