@@ -25,7 +25,8 @@ ALLOWED = {
                               "cases_by_month", "session_tallies", "session_topic_tallies",
                               "new_clients_by_month", "client_tallies",
                               "case_tallies",
-                              "referrals_due", "cases_opened", "satisfaction_answers"},
+                              "referrals_due", "referrals_by_month", "cases_opened",
+                              "satisfaction_answers", "satisfaction_by_month"},
     # The plan dashboards' tallies, per hub, bureau and nation.
     "evaluation/plans/actuals.py": {"tallies", "monthly", "yearly", "hub_targets"},
     # Monthly shares over one hub or every hub (kept for the figure's tests).
