@@ -482,6 +482,15 @@ class Referral(Versioned):
     def __str__(self):
         return f"{self.case.client} → {self.agency}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        referral = super().from_db(db, field_names, values)
+        # The hub and follow-up day it was read with: changed, both months' tallies change
+        # (consultations/tallies.py).
+        referral.loaded_month = (referral.__dict__.get("hub_id"),
+                                 referral.__dict__.get("follow_up_due"))
+        return referral
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES

@@ -109,6 +109,14 @@ class SatisfactionResponse(models.Model):
     def __str__(self):
         return f"satisfaction answer {self.pk}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        answer = super().from_db(db, field_names, values)
+        # The hub and day it was read with: changed, both months' tallies change
+        # (consultations/tallies.py).
+        answer.loaded_month = (answer.__dict__.get("hub_id"), answer.__dict__.get("answered_on"))
+        return answer
+
 
 class SatisfactionTally(MonthTally):
     """Satisfaction answers per hub, month and overall score (1-5), kept with the answers
