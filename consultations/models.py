@@ -187,8 +187,25 @@ class CaseTopic(models.Model):
         return f"{self.case_id}: {self.topic}"
 
 
-class Case(Versioned):
+class MonthCounted:
+    """A record counted in a monthly tally (consultations/tallies.py) by its hub and
+    `counted_day`: read from the database, it remembers both, so that when a save moves it to
+    another hub or month, the month it left is recounted too."""
+
+    counted_day: str
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record.loaded_month = (record.__dict__.get("hub_id"),
+                               record.__dict__.get(cls.counted_day))
+        return record
+
+
+class Case(MonthCounted, Versioned):
     """A piece of support for one client (案件): topics, depth, and how it ended."""
+
+    counted_day = "opened_on"  # its tallies' month (consultations/tallies.py)
 
     class Depth(models.TextChoices):
         EXPERT = "expert", _("Expert proposal")
@@ -260,22 +277,16 @@ class Case(Versioned):
         super().save(*args, **_keeping(
             self, ["session_count", "first_session_on", "last_session_on"], kwargs))
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        case = super().from_db(db, field_names, values)
-        # The hub and day it was read with: changed, both months' tallies change
-        # (consultations/tallies.py).
-        case.loaded_month = (case.__dict__.get("hub_id"), case.__dict__.get("opened_on"))
-        return case
-
     def clean(self):
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _(
                 "The closing date must not be before the opening date.")})
 
 
-class Session(Versioned):
+class Session(MonthCounted, Versioned):
     """One consultation session (相談対応): the unit the network counts."""
+
+    counted_day = "held_on"  # its tallies' month (consultations/tallies.py)
 
     class Channel(models.TextChoices):
         VISIT = "visit", _("Visit to the hub")
@@ -344,11 +355,7 @@ class Session(Versioned):
         # The case it was read with: moved to another case, both clients' first sessions
         # change (consultations/summaries.py).
         session.loaded_case_id = session.__dict__.get("case_id")
-        # And the day and hub it was read with: moved, both months' tallies change
-        # (consultations/tallies.py).
-        session.loaded_month = (session.__dict__.get("hub_id"),
-                                session.__dict__.get("held_on"))
-        return session
+        return session  # and its hub and day (MonthCounted)
 
 
 class MonthTally(models.Model):
@@ -428,8 +435,10 @@ class SessionTopicTally(MonthTally):
         return f"{self.hub_id} {self.month:%Y-%m} {self.topic_id} {self.channel}: {self.sessions}"
 
 
-class Referral(Versioned):
+class Referral(MonthCounted, Versioned):
     """A case handed to another support agency (紹介 / 連携), followed until the loop closes."""
+
+    counted_day = "follow_up_due"  # its tallies' month (consultations/tallies.py)
 
     class Kind(models.TextChoices):
         REFERRAL = "referral", _("Referral")
@@ -481,15 +490,6 @@ class Referral(Versioned):
 
     def __str__(self):
         return f"{self.case.client} → {self.agency}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        referral = super().from_db(db, field_names, values)
-        # The hub and follow-up day it was read with: changed, both months' tallies change
-        # (consultations/tallies.py).
-        referral.loaded_month = (referral.__dict__.get("hub_id"),
-                                 referral.__dict__.get("follow_up_due"))
-        return referral
 
     @property
     def is_open(self) -> bool:

@@ -56,6 +56,7 @@ from .surveys.anonymity import withholding
 from .surveys.models import SatisfactionResponse, SatisfactionTally
 
 FOLLOWED_UP = (Referral.Status.REPORTED, Referral.Status.CLOSED)
+FOLLOWED = Q(status__in=FOLLOWED_UP)
 SATISFIED = Q(overall__gte=SatisfactionResponse.SATISFIED)
 
 
@@ -133,7 +134,7 @@ def follow_up_counts() -> dict[str, Count]:
     """Aggregates over `referrals_due`: how many were due, how many were followed up."""
     # Counted by the hub column (never null), which the index on (follow_up_due, hub, status)
     # holds: the index answers alone (index-only), as it cannot for the key.
-    return {"due": Count("hub"), "followed": Count("hub", filter=Q(status__in=FOLLOWED_UP))}
+    return {"due": Count("hub"), "followed": Count("hub", filter=FOLLOWED)}
 
 
 def referrals_by_month(*, start: date, end: date, as_of: date,
@@ -145,10 +146,9 @@ def referrals_by_month(*, start: date, end: date, as_of: date,
     referrals themselves (a few days of them). `start` is a month's first day."""
     last = min(end, as_of)
     current = last.replace(day=1) if last == as_of else last + timedelta(days=1)
-    followed = Q(status__in=FOLLOWED_UP)
     whole = (scoped(ReferralTally.objects, hub_ids)
              .filter(month__gte=start, month__lt=current).order_by().values("hub_id", "month")
-             .annotate(due=Sum("referrals"), followed=Sum("referrals", filter=followed,
+             .annotate(due=Sum("referrals"), followed=Sum("referrals", filter=FOLLOWED,
                                                            default=0)).order_by())
     if current > last:  # the period ends with a whole month
         return whole

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import MonthTally
+from consultations.models import MonthCounted, MonthTally
 from hubs.models import Hub, SupportAgency
 from hubs.scoping import HubScopedQuerySet
 
@@ -76,9 +76,11 @@ class SatisfactionInvitation(Invitation):
         return f"satisfaction invitation {self.pk}"
 
 
-class SatisfactionResponse(models.Model):
+class SatisfactionResponse(MonthCounted, models.Model):
     """One client's answers. Deliberately without the case or client: only the hub, the
     coordinator the answers count towards, and the date."""
+
+    counted_day = "answered_on"  # its tally's month (consultations/tallies.py)
 
     hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="+")
     coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -108,14 +110,6 @@ class SatisfactionResponse(models.Model):
 
     def __str__(self):
         return f"satisfaction answer {self.pk}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        answer = super().from_db(db, field_names, values)
-        # The hub and day it was read with: changed, both months' tallies change
-        # (consultations/tallies.py).
-        answer.loaded_month = (answer.__dict__.get("hub_id"), answer.__dict__.get("answered_on"))
-        return answer
 
 
 class SatisfactionTally(MonthTally):
