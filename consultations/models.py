@@ -486,6 +486,11 @@ class Referral(MonthCounted, Versioned):
             models.Index(fields=["follow_up_due", "hub", "status"],
                          name="consult_referral_due_idx"),
             models.Index(fields=["case", "-created_at"]),
+            # The follow-ups' open referrals: counted and paged from the index alone (the
+            # statuses are OPEN_STATUSES, which a nested class cannot name; a test compares).
+            models.Index(fields=["hub", "follow_up_due", "id"], name="consult_referral_open_idx",
+                         condition=models.Q(status__in=["sent", "acknowledged", "acting",
+                                                        "reported"])),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ from hubs.roles import CHANGE_RECORDS
 from yorozu.core.errors import EditConflict, WorkflowError
 from yorozu.core.versioned import versioned_update
 
+from .history import history_insert, links_insert
 from .models import Case, Client, PersonalDataRead, Session
 
 __all__ = ["EditConflict", "WorkflowError"]
@@ -38,10 +39,16 @@ def require_hub_staff(hub_id: int, users) -> None:
         raise WorkflowError("not the hub's coordinators")
 
 
-def _save_new(obj, *, by):
+def _save_new(obj, *, by, known: tuple[str, ...] = ()):
+    """Validates and saves a new record, created by `by`. Its relations set to records read
+    from the database are not looked up again (a query each), nor are those named `known`."""
     obj.created_by = by
     obj._history_user = by
-    obj.full_clean()
+    read = [field.name for field in obj._meta.concrete_fields
+            if field.is_relation and field.is_cached(obj)
+            and getattr(obj, field.name) is not None
+            and not getattr(obj, field.name)._state.adding]
+    obj.full_clean(exclude=[*read, *known])
     obj.save()
     return obj
 
@@ -108,8 +115,14 @@ def session_create(*, case: Case, by, data: dict, coordinators) -> Session:
     require_hub_staff(case.hub_id, coordinators)
     session = Session(hub_id=case.hub_id, case=case,
                       **{f: data[f] for f in SESSION_FIELDS if f in data})
-    _save_new(session, by=by)
-    session.coordinators.set(coordinators)
+    # One history record, the coordinators on it, as an import writes it: simple-history
+    # would write one without them and another when they are linked, reading the session
+    # back for each (seven statements more on the quick log's save).
+    session.skip_history_when_saving = True
+    _save_new(session, by=by, known=("hub",))  # the case's own hub
+    del session.skip_history_when_saving
+    links_insert(Session, "coordinators", [session], history_insert(Session, [session], by=by),
+                 [coordinators])
     return session
 
 

@@ -13,6 +13,7 @@ from hubs.roles import CHANGE_RECORDS
 from yorozu.core.xlsx import TableSheet, Workbook, workbook_bytes
 
 from .. import services
+from ..history import BATCH_SIZE, history_insert, links_insert
 from ..models import Case, Client, ImportBatch, Session
 from ..summaries import summaries_refresh
 from ..tallies import CASES, sessions_tallies_refresh, tallies_refresh
@@ -20,8 +21,6 @@ from .checking import Checked
 from .columns import ERRORS, _text
 from .planning import _Plan, _plan
 from .reading import Row, Upload
-
-BATCH_SIZE = 500
 
 
 @dataclass
@@ -52,30 +51,7 @@ def _insert(model, objs: list, *, by) -> list:
         # Rows were checked beforehand; this is the models' own last line of defence.
         obj.full_clean(exclude=_KNOWN[model], validate_unique=False, validate_constraints=False)
     model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
-    return model.history.bulk_history_create(objs, batch_size=BATCH_SIZE, default_user=by)
-
-
-def _insert_m2m(model, field_name: str, owners: list, histories: list, targets: list,
-                *, hub_id: int | None = None) -> None:
-    """Many-to-many rows, and their copies on the owners' history records as simple-history
-    makes them: targets[i] are the related objects of owners[i]. `hub_id`: the links' hub,
-    for a link table that keeps it (CaseTopic)."""
-    field = model._meta.get_field(field_name)
-    through = field.remote_field.through
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    extra = {} if hub_id is None else {"hub_id": hub_id}
-    links = [[through(**{f"{source}_id": owner.pk, f"{target}_id": related.pk}, **extra)
-              for related in targets_of_owner]
-             for owner, targets_of_owner in zip(owners, targets, strict=True)]
-    through.objects.bulk_create([link for group in links for link in group],
-                                batch_size=BATCH_SIZE)
-    history_model = getattr(model.history.model, field_name).model
-    history_model.objects.bulk_create(
-        [history_model(history=history, id=link.pk,
-                       **{f"{source}_id": getattr(link, f"{source}_id"),
-                          f"{target}_id": getattr(link, f"{target}_id")}, **extra)
-         for history, group in zip(histories, links, strict=True) for link in group],
-        batch_size=BATCH_SIZE)
+    return history_insert(model, objs, by=by)
 
 
 def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
@@ -91,7 +67,7 @@ def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
     # bulk_create takes each case's client key from its client object, saved just now.
     cases = [case for case, _topics, _rows in plan.cases]
     histories = _insert(Case, cases, by=by)
-    _insert_m2m(Case, "topics", cases, histories, [topics for _c, topics, _r in plan.cases],
+    links_insert(Case, "topics", cases, histories, [topics for _c, topics, _r in plan.cases],
                 hub_id=hub.pk)
     sessions, leads = [], []
     for case, _topics, rows in plan.cases:
@@ -99,7 +75,7 @@ def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
             sessions.append(Session(hub_id=hub.pk, case=case, **_session_data(row.data)))
             leads.append([row.data["lead"]])
     histories = _insert(Session, sessions, by=by)
-    _insert_m2m(Session, "coordinators", sessions, histories, leads)
+    links_insert(Session, "coordinators", sessions, histories, leads)
     summaries_refresh(case_ids=[case.pk for case in cases])
     sessions_tallies_refresh(months=[(session.hub_id, session.held_on) for session in sessions])
     tallies_refresh(CASES, months=[(case.hub_id, case.opened_on) for case in cases])

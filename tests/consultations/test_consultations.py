@@ -74,6 +74,11 @@ def test_quick_log_records_client_case_and_session_in_one_step(client, cast):
     assert session.case.lead == cast.coordinator
     assert session.created_by == cast.coordinator
     assert session.case.history.first().history_user == cast.coordinator
+    # The new session's one history record ("added", by the coordinator), its coordinators
+    # on it: not a second "changed" record when they were linked.
+    (record,) = session.history.all()
+    assert (record.history_type, record.history_user) == ("+", cast.coordinator)
+    assert [link.user for link in record.coordinators.all()] == [cast.coordinator]
 
 
 def test_future_date_is_refused_and_the_input_is_kept(client, cast):

@@ -172,3 +172,11 @@ def test_resend_issues_a_new_link_for_the_current_step(client, cast, case, agenc
     newest = ReferralLink.objects.latest("pk")
     assert newest.purpose == "acknowledge"
     assert not referrals.LINKS.usable(old)  # only the newest link works
+
+
+def test_the_open_referrals_index_covers_exactly_the_open_statuses():
+    """The follow-ups page counts and pages open referrals from a partial index; its condition
+    names the statuses as text (Meta cannot name Referral.OPEN_STATUSES): kept the same."""
+    (index,) = [i for i in Referral._meta.indexes if i.name == "consult_referral_open_idx"]
+    (lookup, statuses), = index.condition.children
+    assert lookup == "status__in" and list(statuses) == list(Referral.OPEN_STATUSES)

@@ -107,6 +107,7 @@ class PagedByKey(TableQuerysetData):
         (the follow-ups' next steps: 11 ms instead of under 1)."""
         rows = self.data.model._default_manager.filter(pk__in=keys)
         rows.query.select_related = self.data.query.select_related
+        rows.query.deferred_loading = self.data.query.deferred_loading
         return rows.prefetch_related(*self.data._prefetch_related_lookups)
 
 
