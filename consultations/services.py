@@ -111,7 +111,7 @@ def session_create(*, case: Case, by, data: dict, coordinators) -> Session:
     require(by, CHANGE_RECORDS, case.hub_id)
     if case.status != Case.Status.OPEN:
         raise WorkflowError("case is closed")
-    coordinators = list(coordinators or [by])
+    coordinators = list(dict.fromkeys(coordinators or [by]))  # once each, as set() kept them
     require_hub_staff(case.hub_id, coordinators)
     session = Session(hub_id=case.hub_id, case=case,
                       **{f: data[f] for f in SESSION_FIELDS if f in data})
@@ -119,8 +119,10 @@ def session_create(*, case: Case, by, data: dict, coordinators) -> Session:
     # would write one without them and another when they are linked, reading the session
     # back for each (seven statements more on the quick log's save).
     session.skip_history_when_saving = True
-    _save_new(session, by=by, known=("hub",))  # the case's own hub
-    del session.skip_history_when_saving
+    try:
+        _save_new(session, by=by, known=("hub",))  # the case's own hub
+    finally:
+        del session.skip_history_when_saving
     links_insert(Session, "coordinators", [session], history_insert(Session, [session], by=by),
                  [coordinators])
     return session

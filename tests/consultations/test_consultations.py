@@ -81,6 +81,17 @@ def test_quick_log_records_client_case_and_session_in_one_step(client, cast):
     assert [link.user for link in record.coordinators.all()] == [cast.coordinator]
 
 
+def test_a_coordinator_named_twice_is_linked_once(cast):
+    from consultations import services
+
+    case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+    session = services.session_create(case=case, by=cast.coordinator,
+                                      coordinators=[cast.coordinator, cast.coordinator],
+                                      data={"held_on": fiscal.today(), "summary": "二度"})
+    assert list(session.coordinators.all()) == [cast.coordinator]
+    assert session.history.get().coordinators.count() == 1
+
+
 def test_future_date_is_refused_and_the_input_is_kept(client, cast):
     client.force_login(cast.coordinator)
     tomorrow = (fiscal.today() + timedelta(days=1)).isoformat()
