@@ -49,9 +49,19 @@ class CaseTable(CaseLinks, ListTable):
     last_session_on = DateColumn(_("Last session"), order_by=("last_session_on", "pk"),
                                  attrs=NOWRAP)
 
+    # The columns its cells read (the lead as User.name_of names them): a page's cases are
+    # read with these alone, not every column of the case, its client, its lead and its hub.
+    READS = ("hub_id", "status", "opened_on", "session_count", "last_session_on",
+             "client__name", "lead__family_name", "lead__given_name", "lead__email")
+
     class Meta(ListTable.Meta):
         attrs = {"class": f"{ListTable.Meta.attrs['class']} case-table"}
         empty_text = _("No cases match.")
+
+    @classmethod
+    def shown(cls, cases):
+        """`cases` (selectors.case_list and its kind) as the table reads them."""
+        return cases.select_related(None).select_related("client", "lead").only(*cls.READS)
 
     def render_client(self, value, record: Case):
         return self.case_link(record.pk, value)

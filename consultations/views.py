@@ -90,8 +90,8 @@ def case_list(request, jis_code):
         services.personal_data_read_log(user=request.user, client=None, hub_id=hub.pk,
                                         what="case_list")
     count = partial(selectors.case_count, user=request.user, hub=authorised, filters=conditions)
-    table = table_for(CaseTable(cases, order_by="-opened_on", count=count), request,
-                      per_page=PAGE_SIZE)
+    table = table_for(CaseTable(CaseTable.shown(cases), order_by="-opened_on", count=count),
+                      request, per_page=PAGE_SIZE)
     return render(request, "consultations/case_list.html", {
         "hub": hub, "filter": case_filter, "table": table, "page": table.page,
         "can_change": can_change, "query": filter_query(request),
@@ -100,7 +100,8 @@ def case_list(request, jis_code):
 
 def my_cases(request):
     cases = selectors.my_open_cases(user=request.user)
-    table = table_for(CaseTable(cases, order_by="-opened_on"), request, per_page=PAGE_SIZE)
+    table = table_for(CaseTable(CaseTable.shown(cases), order_by="-opened_on"), request,
+                      per_page=PAGE_SIZE)
     return render(request, "consultations/my_cases.html", {"table": table, "page": table.page})
 
 
