@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -47,7 +49,15 @@ ACCESS_LOG_FORMAT = '%(p)s %(t)s "%(r)s" %(s)s %(D)s'
 
 class Server:
     def __init__(self, *, port: int, workers: int, log: Path):
-        self.port = port
+        # Said plainly rather than timed out on: a server already on the port would answer
+        # the health check (or not) in gunicorn's place.
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError as error:
+                raise CommandError(f"Port {port} is in use by another program ({error}): stop "
+                                   "it, or choose another port with --port.") from error
+        self.port, self.log = port, log
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yorozu.settings.bench"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "yorozu.wsgi:application", "--workers",
@@ -58,6 +68,10 @@ class Server:
     def wait(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                tail = "\n".join(self.log.read_text(errors="replace").splitlines()[-10:])
+                raise CommandError(f"gunicorn stopped (exit {self.process.returncode}); the "
+                                   f"end of {self.log}:\n{tail}")
             try:
                 connection_ = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 connection_.request("GET", "/healthz/", headers={"Host": HOST})
@@ -65,7 +79,9 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError("gunicorn did not answer /healthz/ in time")
+        self.stop()
+        raise CommandError(f"gunicorn did not answer /healthz/ within {timeout:.0f} s: see "
+                           f"{self.log}")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
