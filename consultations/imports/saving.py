@@ -68,7 +68,7 @@ def _save_in_bulk(plan: _Plan, *, hub, by) -> None:
     cases = [case for case, _topics, _rows in plan.cases]
     histories = _insert(Case, cases, by=by)
     links_insert(Case, "topics", cases, histories, [topics for _c, topics, _r in plan.cases],
-                hub_id=hub.pk)
+                 hub_id=hub.pk)
     sessions, leads = [], []
     for case, _topics, rows in plan.cases:
         for row in rows:

@@ -52,6 +52,9 @@ class Server:
         # Said plainly rather than timed out on: a server already on the port would answer
         # the health check (or not) in gunicorn's place.
         with socket.socket() as probe:
+            # As gunicorn binds: connections of an earlier run waiting out TIME_WAIT are no
+            # obstacle, a program listening there is.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError as error:
