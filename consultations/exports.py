@@ -91,8 +91,8 @@ def referrals_file(referrals, *, chosen: str, filename: str, by, hub_id: int) ->
     with book.table("紹介・連携") as table:
         table.header(REFERRAL_HEADERS)
         # Every row: the agencies joined (the page reads its one page's apart), so that the
-        # file's queries do not grow with its chunks; every column, not only the page's.
-        every = referrals.prefetch_related(None).defer(None).select_related("agency")
+        # file's queries do not grow with its chunks.
+        every = referrals.prefetch_related(None).select_related("agency")
         for referral in every.iterator(chunk_size=CHUNK_SIZE):
             case = referral.case
             table.row([referral.follow_up_due, case.client.name, referral.agency.name,

@@ -81,9 +81,9 @@ def people_choices(people) -> list[tuple[int, str]]:
     """A query of users as a select lists them (key, name as the user's str), read as values:
     a list page's filter draws a hub's seventy-odd coordinators without making a user of each
     (a tenth of the case list's drawing)."""
-    name_of = get_user_model().name_of
-    return [(pk, name_of(*names))
-            for pk, *names in people.values_list("pk", "family_name", "given_name", "email")]
+    User = get_user_model()
+    return [(pk, User.name_of(*names))
+            for pk, *names in people.values_list("pk", *User.NAME_FIELDS)]
 
 
 class DigitsField(forms.CharField):

@@ -246,30 +246,21 @@ def followup_counts(*, user, hub_ids, today: date | None = None, soon: int = 7) 
                                       follow_up_due__lte=today + timedelta(days=soon))))
 
 
-# What the follow-up lists show of a case's lead (User.name_of).
-LEAD = ("case__lead__family_name", "case__lead__given_name", "case__lead__email")
-
-
 def followups(*, user, hub: AuthorisedHub, today: date | None = None, mine: bool = False):
     """What needs chasing at a hub: open referrals by due date, and next steps falling due;
-    `mine`: of the cases the user leads only. Only the columns the lists show are read, not
-    every column of four tables; a file of them reads the rest (exports.referrals_file)."""
+    `mine`: of the cases the user leads only."""
     today = today or fiscal.today()
     referrals = (Referral.objects.for_user(user, VIEW_RECORDS)
                  .filter(hub=hub.hub, status__in=Referral.OPEN_STATUSES)
                  # The agency apart: joined, PostgreSQL misjudged a hub's agencies behind the
                  # hub wall as one row and read the page's referrals through them (7 ms).
                  .select_related("case__client", "case__lead").prefetch_related("agency")
-                 .only("follow_up_due", "status", "hub_id", "agency_id", "case__hub_id",
-                       "case__client__name", *LEAD)
                  .order_by("follow_up_due", "pk"))
     # A next step is superseded once a later session of the same case has been held, or the
     # case closed: kept on the session (step_stands, consultations/summaries.py).
     steps = (Session.objects.for_user(user, VIEW_RECORDS)
              .filter(hub=hub.hub, step_stands=True, next_step_due__lte=today + timedelta(days=14))
-             .select_related("case__client", "case__lead").order_by("next_step_due", "pk")
-             .only("next_step_due", "next_step", "hub_id", "held_on", "case__hub_id",
-                   "case__client__name", *LEAD))
+             .select_related("case__client", "case__lead").order_by("next_step_due", "pk"))
     if mine:
         referrals, steps = referrals.filter(case__lead=user), steps.filter(case__lead=user)
     return referrals, steps

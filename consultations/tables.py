@@ -3,6 +3,7 @@ and next steps. Each column sorts on what the reader sees (a client by the kana 
 a person by the kana of theirs), with the primary key last so that pages never overlap."""
 
 import django_tables2 as tables
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html
@@ -14,6 +15,11 @@ from yorozu.core.tables import NOWRAP, NUMBER, DateColumn, ListTable, table_date
 from .models import Case, Referral, Session
 
 PERSON = ("lead__family_name_kana", "lead__given_name_kana", "pk")
+
+
+def _person(path: str) -> tuple[str, ...]:
+    """The columns read of the person at `path` (User.name_of)."""
+    return tuple(f"{path}__{name}" for name in get_user_model().NAME_FIELDS)
 
 
 class CaseLinks:
@@ -49,19 +55,17 @@ class CaseTable(CaseLinks, ListTable):
     last_session_on = DateColumn(_("Last session"), order_by=("last_session_on", "pk"),
                                  attrs=NOWRAP)
 
-    # The columns its cells read (the lead as User.name_of names them): a page's cases are
-    # read with these alone, not every column of the case, its client, its lead and its hub.
     READS = ("hub_id", "status", "opened_on", "session_count", "last_session_on",
-             "client__name", "lead__family_name", "lead__given_name", "lead__email")
+             "client__name", *_person("lead"))
 
     class Meta(ListTable.Meta):
         attrs = {"class": f"{ListTable.Meta.attrs['class']} case-table"}
         empty_text = _("No cases match.")
 
     @classmethod
-    def shown(cls, cases):
-        """`cases` (selectors.case_list and its kind) as the table reads them."""
-        return cases.select_related(None).select_related("client", "lead").only(*cls.READS)
+    def shown(cls, rows):
+        # Without the hub the list joins for its file (it shows none).
+        return super().shown(rows.select_related(None).select_related("client", "lead"))
 
     def render_client(self, value, record: Case):
         return self.case_link(record.pk, value)
@@ -100,6 +104,8 @@ class ReferralTable(CaseLinks, ListTable):
     status = tables.Column(_("Status"), order_by=("status", "pk"), attrs=NOWRAP)
     lead = tables.Column(_("Lead coordinator"), accessor="case__lead", attrs=NOWRAP,
                          order_by=tuple(f"case__{key}" for key in PERSON))
+    READS = ("follow_up_due", "status", "hub_id", "agency_id", "case__hub_id",
+             "case__client__name", *_person("case__lead"))
 
     class Meta(ListTable.Meta):
         empty_text = _("No open referrals.")
@@ -129,6 +135,8 @@ class NextStepTable(CaseLinks, ListTable):
     next_step = tables.Column(_("Next step"), order_by=("next_step", "pk"))
     lead = tables.Column(_("Lead coordinator"), accessor="case__lead", attrs=NOWRAP,
                          order_by=tuple(f"case__{key}" for key in PERSON))
+    READS = ("next_step_due", "next_step", "hub_id", "held_on", "case__hub_id",
+             "case__client__name", *_person("case__lead"))
 
     class Meta(ListTable.Meta):
         empty_text = _("Nothing due.")

@@ -119,10 +119,10 @@ def followups(request, jis_code):
         return exports.referrals_file(open_referrals, chosen=chosen,
                                       filename=f"フォローアップ_{hub.prefecture_ja}",
                                       by=request.user, hub_id=hub.pk)
-    referrals = table_for(ReferralTable(open_referrals, today=today), request,
-                          per_page=PAGE_SIZE)
-    next_steps = table_for(NextStepTable(steps, today=today, prefix="steps-"), request,
-                           per_page=PAGE_SIZE)
+    referrals = table_for(ReferralTable(ReferralTable.shown(open_referrals), today=today),
+                          request, per_page=PAGE_SIZE)
+    next_steps = table_for(NextStepTable(NextStepTable.shown(steps), today=today,
+                                         prefix="steps-"), request, per_page=PAGE_SIZE)
     return render(request, "consultations/followups.html", {
         "hub": hub, "referrals": referrals, "steps": next_steps,
         "filter": mine if can_change else None, "query": filter_query(request),

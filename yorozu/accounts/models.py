@@ -61,6 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.name_of(self.family_name, self.given_name, self.email)
 
+    # The columns name_of reads, in its order: what a list reads of a person it names.
+    NAME_FIELDS = ("family_name", "given_name", "email")
+
     @staticmethod
     def name_of(family_name: str, given_name: str, email: str) -> str:
         """A person as every list and select names them: the full name, family name first

@@ -119,6 +119,14 @@ class ListTable(tables.Table):
 
     caption = ""
     paged_by_key = False
+    # The columns its cells read (`shown`): a page's rows are read with these alone, not
+    # every column of every table joined. Empty: whole rows.
+    READS: tuple[str, ...] = ()
+
+    @classmethod
+    def shown(cls, rows: QuerySet) -> QuerySet:
+        """`rows` as the table reads them (a file of the same rows reads them whole)."""
+        return rows.only(*cls.READS) if cls.READS else rows
 
     def __init__(self, data=None, *args, count=None, **kwargs):
         if self.paged_by_key and isinstance(data, QuerySet):
