@@ -26,6 +26,7 @@ from .conflicts import conflict_rows
 from .filters import CaseFilter, FollowupFilter
 from .forms import CaseForm, ClientForm, ReferralCloseForm, ReferralForm, SessionForm
 from .models import Case, Client, Referral, Session
+from .pages import client_sections
 from .quicklog import QuickLog, search_choices
 from .tables import CaseTable, ClientCaseTable, NextStepTable, ReferralTable
 from .validators import clean_text
@@ -270,6 +271,7 @@ def client_detail(request, pk):
     return render(request, "consultations/client_detail.html", {
         "client": client, "table": table,
         "can_change": hub_access(request.user).can(CHANGE_RECORDS, client.hub_id),
+        "sections": client_sections(request=request, client=client),
     })
 
 

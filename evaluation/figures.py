@@ -23,6 +23,23 @@ records, and nothing else defines these figures again (tests/project/test_hub_fi
   as its total; a cell that is large enough is still hidden when the total minus the cells
   shown would give away a small group (`satisfaction_withholding`).
 
+- Value-added change (付加価値額の変化) of supported clients: a supported client is one with a
+  first session (`Client.first_session_on`). Its baseline is its latest financial snapshot
+  whose fiscal period ended on or before that day (a period that ends the day support began
+  holds nothing of it), its latest the latest snapshot whose period ended after it; a client
+  counts only with both. Value added = operating profit + personnel costs + depreciation
+  (evaluation/outcomes/models.py, `value_added_of`), in thousands of yen. The figure: the sum
+  of latest minus the sum of baseline over the counted clients (`change`), its rate against
+  the baseline sum (`rate`; None unless that sum is above 0), how many clients are behind it
+  (`clients`) and how many of them grew (`improved`: latest above baseline). A period of
+  first sessions (`first_from`, `first_to`) picks a cohort of clients. Per coordinator: the
+  clients of the cases they lead (`Case.lead`; a client of two leads counts for both).
+  Anonymity: a figure on fewer than OUTCOME_MIN_CLIENTS clients is withheld, and every
+  breakdown (coordinators, hubs beside their bureau, bureaus beside the nation) obeys the same
+  minimum and the same complementary rule as satisfaction (`value_added_cells`).
+- Milestones achieved (成果): milestones the client has confirmed whose day achieved is in the
+  period (`milestones_achieved`). A milestone not yet confirmed is the hub's claim only.
+
 Rates are percentages to one decimal (`rate`). The hub of a record is its own `hub` column.
 
 Why here and not in consultations: satisfaction answers live in evaluation.surveys, a floor
@@ -31,10 +48,23 @@ these figures.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from consultations.models import (
@@ -52,7 +82,8 @@ from hubs.access import AuthorisedHub
 from hubs.models import Hub
 from yorozu.core import fiscal
 
-from .surveys.anonymity import withholding
+from .outcomes.models import FinancialSnapshot, Milestone, value_added_of
+from .surveys.anonymity import TOO_FEW, withholding
 from .surveys.models import SatisfactionResponse, SatisfactionTally
 
 FOLLOWED_UP = (Referral.Status.REPORTED, Referral.Status.CLOSED)
@@ -268,6 +299,200 @@ def satisfaction_residual_too_small(counts: list[int]) -> bool:
     withheld instead of protecting cells (the other way `satisfaction_withholding` takes)."""
     residual = sum(n for n in counts if satisfaction_withheld(n))
     return 0 < residual < min_answers()
+
+
+# --- Client outcomes: value added ---------------------------------------------------------------
+def outcome_min_clients() -> int:
+    return settings.OUTCOME_MIN_CLIENTS
+
+
+def _snapshot_at(client: str, first: str, *, before: bool) -> QuerySet:
+    """The outer row's client's snapshots whose period ended on or before its first session
+    (`before`: the baseline's candidates) or after it (the latest's), latest first.
+    `client`, `first`: the outer row's paths to the client and to its first session day."""
+    ended = ({"period_end__lte": OuterRef(first)} if before
+             else {"period_end__gt": OuterRef(first)})
+    return (FinancialSnapshot.objects.filter(client=OuterRef(client), **ended)
+            .order_by("-period_end"))
+
+
+def _value_added_at(client: str, first: str, *, before: bool) -> Subquery:
+    """The value added of the client's baseline (`before`) or latest snapshot."""
+    found = _snapshot_at(client, first, before=before).annotate(va=value_added_of())
+    return Subquery(found.values("va")[:1], output_field=BigIntegerField())
+
+
+def snapshots_with_roles(snapshots: QuerySet) -> QuerySet:
+    """A client's snapshots (already read through the user's access), each with the period
+    ends of the snapshots the figure takes as its client's baseline and latest
+    (`baseline_end`, `latest_end`), so that a page can mark them. None for a client without
+    a first session, or without such a snapshot."""
+    return snapshots.annotate(**{
+        f"{name}_end": Subquery(_snapshot_at("client", "client__first_session_on",
+                                             before=name == "baseline")
+                                .values("period_end")[:1])
+        for name in ("baseline", "latest")})
+
+
+def _with_value_added(rows: QuerySet, *, client: str, first: str) -> QuerySet:
+    """`rows` whose client has both snapshots, with `baseline_va`, `latest_va` and `change`."""
+    # Whether both exist is asked of the (client, period_end) index alone.
+    both = [Exists(_snapshot_at(client, first, before=before)) for before in (True, False)]
+    return (rows.filter(*both)
+            .annotate(baseline_va=_value_added_at(client, first, before=True),
+                      latest_va=_value_added_at(client, first, before=False))
+            .annotate(change=F("latest_va") - F("baseline_va")))
+
+
+def _supported(rows: QuerySet, *, first: str, first_from: date | None,
+               first_to: date | None, snapshots: QuerySet) -> QuerySet:
+    """`rows` of supported clients (first consulted, in the period when given) that have any
+    of `snapshots`: a semi-join on the snapshots, far fewer than the clients."""
+    rows = rows.filter(**{f"{first}__isnull": False})
+    if first_from is not None:
+        rows = rows.filter(**{f"{first}__gte": first_from})
+    if first_to is not None:
+        rows = rows.filter(**{f"{first}__lte": first_to})
+    client = "pk" if first == "first_session_on" else "client"
+    return rows.filter(**{f"{client}__in": snapshots.values("client")})
+
+
+def value_added_clients(*, hub_ids: Iterable[int] | None = None, first_from: date | None = None,
+                        first_to: date | None = None) -> QuerySet:
+    """The clients the value-added figure counts (first consulted in [first_from, first_to]
+    when given), each annotated with `baseline_va`, `latest_va` and `change` (thousand yen):
+    the drill-down list behind the figure."""
+    clients = _supported(scoped(Client.objects, hub_ids), first="first_session_on",
+                         first_from=first_from, first_to=first_to,
+                         snapshots=scoped(FinancialSnapshot.objects, hub_ids))
+    return _with_value_added(clients, client="pk", first="first_session_on")
+
+
+def value_added_sums() -> dict:
+    """Aggregates over `value_added_clients` (or the lead-client pairs of the coordinator
+    breakdown): how many, the two sums, how many grew."""
+    return {"clients": Count("pk"), "baseline": Sum("baseline_va"),
+            "latest": Sum("latest_va"), "improved": Count("pk", filter=Q(change__gt=0))}
+
+
+@dataclass(frozen=True)
+class ValueAddedChange:
+    """The value-added figure over `clients` clients (amounts in thousand yen). Withheld: only
+    `clients` is given, with the reason (anonymity.TOO_FEW or PROTECTS_OTHERS). No clients:
+    nothing to show, nothing withheld."""
+
+    clients: int
+    baseline: int | None = None
+    latest: int | None = None
+    change: int | None = None
+    rate: float | None = None
+    improved: int | None = None
+    withheld: bool = False
+    withheld_reason: str | None = None
+
+
+def value_added_withheld(clients: int) -> bool:
+    """Whether a figure over `clients` clients is withheld on its own account (1 to min-1)."""
+    return 0 < clients < outcome_min_clients()
+
+
+def value_added_figure(row: dict, *, reason: str | None = None) -> ValueAddedChange:
+    """The figure from a row of `value_added_sums`, withheld for `reason` or too few clients."""
+    clients = row.get("clients") or 0
+    if reason is None and value_added_withheld(clients):
+        reason = TOO_FEW
+    if reason is not None:
+        return ValueAddedChange(clients=clients, withheld=True, withheld_reason=reason)
+    if not clients:
+        return ValueAddedChange(clients=0)
+    baseline, latest = int(row["baseline"]), int(row["latest"])
+    change = latest - baseline
+    return ValueAddedChange(clients=clients, baseline=baseline, latest=latest, change=change,
+                            rate=rate(change, baseline) if baseline > 0 else None,
+                            improved=row["improved"])
+
+
+def value_added_change(*, hub_ids: Iterable[int] | None = None, first_from: date | None = None,
+                       first_to: date | None = None, coordinator=None) -> ValueAddedChange:
+    """The value-added figure of the clients of `hub_ids` (None: every hub), first consulted
+    in the period when given; with `coordinator`, of the clients of cases they lead. One
+    query, aggregated in the database."""
+    clients = value_added_clients(hub_ids=hub_ids, first_from=first_from, first_to=first_to)
+    if coordinator is not None:
+        clients = clients.filter(Exists(Case.objects.filter(client=OuterRef("pk"),
+                                                            lead=coordinator)))
+    return value_added_figure(clients.aggregate(**value_added_sums()))
+
+
+GROUPS = {"hub": "hub_id", "bureau": "hub__bureau_id", "coordinator": "lead_id"}
+
+
+def value_added_grouped(*, group: str, hub_ids: Iterable[int] | None = None,
+                        first_from: date | None = None, first_to: date | None = None
+                        ) -> dict[int, dict]:
+    """`value_added_sums` per hub, bureau or coordinator (the lead of any of the client's
+    cases), keyed by its id, in one query. Raw sums: show them only through
+    `value_added_cells`, which withholds."""
+    if group == "coordinator":
+        # One row per lead and client: the client's first case with that lead.
+        earlier = Case.objects.filter(client=OuterRef("client"), lead=OuterRef("lead"),
+                                      pk__lt=OuterRef("pk"))
+        pairs = _supported(scoped(Case.objects, hub_ids).filter(~Exists(earlier)),
+                           first="client__first_session_on", first_from=first_from,
+                           first_to=first_to, snapshots=scoped(FinancialSnapshot.objects,
+                                                               hub_ids))
+        rows = _with_value_added(pairs, client="client", first="client__first_session_on")
+    else:
+        rows = value_added_clients(hub_ids=hub_ids, first_from=first_from, first_to=first_to)
+    grouped = (rows.order_by().values(group_id=F(GROUPS[group]))
+               .annotate(**value_added_sums()).order_by())
+    return {row.pop("group_id"): row for row in grouped}
+
+
+def value_added_cells(rows: dict, *, total: int | None = None) -> dict:
+    """The figure of each row of `value_added_grouped` shown beside their total: a cell of
+    too few clients is withheld, and so are the smallest shown cells while the total minus
+    the shown cells would be a group of too few (anonymity.withholding). `total`: the
+    clients of the total when the cells overlap or leave some out (coordinators beside their
+    hub); by default the cells' sum."""
+    keys = list(rows)
+    reasons = withholding([rows[k]["clients"] for k in keys], outcome_min_clients(),
+                          total=total)
+    return {k: value_added_figure(rows[k], reason=reason)
+            for k, reason in zip(keys, reasons, strict=True)}
+
+
+def value_added_sum(rows: Iterable[dict]) -> dict:
+    """Rows of `value_added_sums` added up (a bureau's hubs; the nation's bureaus): a handful
+    of aggregates, not the clients behind them."""
+    total = {"clients": 0, "baseline": 0, "latest": 0, "improved": 0}
+    for row in rows:
+        for name in total:
+            total[name] += row.get(name) or 0
+    return total
+
+
+# Value added takes years to move: a year's outcome figures (the evaluation's outcomes axis, a
+# plan's value-added priority) read the clients first consulted in that fiscal year or the two
+# before it.
+OUTCOME_YEARS = 3
+
+
+def outcome_cohort(fiscal_year: int) -> tuple[date, date]:
+    """The first sessions whose clients a fiscal year's outcome figures read (first_from,
+    first_to of value_added_clients)."""
+    return (fiscal.fiscal_year_start(fiscal_year - OUTCOME_YEARS + 1),
+            fiscal.fiscal_year_end(fiscal_year))
+
+
+# --- Client outcomes: milestones ----------------------------------------------------------------
+def milestones_achieved(*, start: date, end: date, hub_ids: Iterable[int] | None = None,
+                        kind: str | None = None) -> QuerySet:
+    """Milestones achieved in [start, end] (`achieved_on`) that the client has confirmed,
+    optionally of one kind; callers count them per hub or kind in the database."""
+    found = scoped(Milestone.objects, hub_ids).filter(achieved_on__range=(start, end),
+                                                      confirmed_on__isnull=False)
+    return found if kind is None else found.filter(kind=kind)
 
 
 # --- A hub's year, for the hub page ------------------------------------------------------------

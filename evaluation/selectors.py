@@ -123,13 +123,20 @@ def with_comparisons(items: list[Item], *, hearing: Hearing, hub: AuthorisedHub)
     from .selfchecks import item_levels
 
     own = item_levels(hub=hub, fiscal_year=hearing.fiscal_year)
-    last_year = dict(Score.objects.filter(
-        hearing__hub=hub.hub, hearing__fiscal_year=hearing.fiscal_year - 1,
-        hearing__status__in=HQ_VISIBLE, level__isnull=False).values_list("item__code", "level"))
+    last_year = last_year_levels(hub=hub, fiscal_year=hearing.fiscal_year)
     for item in items:
         item.self_check = own.get(item.code, {"average": None, "count": 0})
         item.last_level = last_year.get(item.code)
     return items
+
+
+def last_year_levels(*, hub: AuthorisedHub, fiscal_year: int) -> dict[str, int]:
+    """Item code -> the hub's level at its hearing of the year before `fiscal_year`, once
+    finalised (or published); empty without one. Guideline versions are per year, so items
+    are matched by code. One query."""
+    return dict(Score.objects.filter(
+        hearing__hub=hub.hub, hearing__fiscal_year=fiscal_year - 1,
+        hearing__status__in=HQ_VISIBLE, level__isnull=False).values_list("item__code", "level"))
 
 
 def evidence_pack(*, hub: AuthorisedHub, fiscal_year: int) -> dict:
@@ -165,8 +172,8 @@ def plan_against_actuals(*, hub: AuthorisedHub, fiscal_year: int, tally) -> dict
     rate of achievement of the target due by now. Without an accepted version, no targets:
     a draft's or a submitted plan's are not yet the yardstick; `status` says where it is.
     Two queries."""
-    from .plans import actuals
-    from .plans.indicators import STANDARD
+    from .plans import actuals, attainment
+    from .plans.indicators import BY_CODE
     from .plans.models import AnnualPlan
 
     status = (AnnualPlan.objects.filter(hub=hub.hub, fiscal_year=fiscal_year).order_by()
@@ -177,17 +184,13 @@ def plan_against_actuals(*, hub: AuthorisedHub, fiscal_year: int, tally) -> dict
              "version": plan.version if plan else None, "rows": []}
     if not found["accepted"]:
         return found
-    yearly, elapsed = tally.yearly(), actuals.months_elapsed(fiscal_year)
-    for indicator in STANDARD:
-        target = plan.targets[indicator.code]
-        # The dashboards' target to date, so that both pages set the same figures side by side.
-        to_date = actuals.target_to_date(indicator.code, target, elapsed)
-        actual = yearly[indicator.code]
-        found["rows"].append({
-            "indicator": indicator, "target_year": target["year"], "target_to_date": to_date,
-            "actual": actual,
-            "achievement": None if actual is None or to_date is None
-            else figures.rate(actual, to_date)})
+    # The plan's rows as plans/attainment.py sets them (the dashboards' targets to date), so
+    # that the pages and the evaluation set the same figures side by side.
+    rows = attainment.standard_rows(plan.targets, tally.yearly(),
+                                    actuals.months_elapsed(fiscal_year))
+    found["rows"] = [{"indicator": BY_CODE[row.code], "target_year": row.target_year,
+                      "target_to_date": row.target_to_date, "actual": row.actual,
+                      "achievement": row.achievement} for row in rows]
     return found
 
 

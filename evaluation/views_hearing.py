@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from evaluation.permissions import EVALUATE, VIEW_SELF_CHECK_SUMMARY
+from evaluation.selfstudy import selectors as self_study_selectors
+from evaluation.selfstudy.permissions import VIEW_SELF_STUDY
 from hubs.access import authorise, require
 from hubs.scoping import get_for_user_or_404, hub_for_user_or_404
 from yorozu.core import fiscal
@@ -105,6 +107,9 @@ def hearing_detail(request, pk):
                                             fiscal_year=hearing.fiscal_year),
         "events": list(selectors.hearing_events(hearing)),
         "is_lead": hearing.lead_id == request.user.pk,
+        # The hub's self-study per area, beside last year's levels (evaluation/selfstudy).
+        "self_study": self_study_selectors.hearing_pack(
+            hub=authorise(request.user, VIEW_SELF_STUDY, hearing.hub), hearing=hearing),
     })
 
 

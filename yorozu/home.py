@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from consultations.selectors import followup_counts
+from evaluation.assessments.selectors import request_counts
 from evaluation.plans.models import AnnualPlan
 from evaluation.plans.selectors import plans_past_deadline, plans_to_draft
 from evaluation.selectors import hearing_work, published_guideline
@@ -50,6 +51,7 @@ def todo_list(user, appointments, *, plan_queue=None) -> list[Todo]:
         items += _followups(user, staff)
     if roles & {Role.CHIEF, Role.IMPL_ORG}:
         items += _plans(user, year, appointments)
+        items += _requests(user, answering=True)
     if Role.CHIEF in roles:
         items += _reviews(user, appointments)
     if Role.IMPL_ORG in roles:
@@ -90,8 +92,7 @@ def _hq(user, year: int) -> list[Todo]:
         items.append(Todo(_("Annual plans past their deadline"),
                           reverse("plans:plan_dashboard_national"), len(late), _named(late),
                           urgent=True))
-    # Improvement requests (改善要望) come with a later issue: no item until they exist.
-    return items
+    return items + _requests(user, answering=False)
 
 
 def _bureau(user, year: int, plan_queue) -> list[Todo]:
@@ -106,6 +107,23 @@ def _bureau(user, year: int, plan_queue) -> list[Todo]:
                if len(waiting) == 1 else "#plan-queue-heading")
         items.append(Todo(_("Annual plans waiting for your review"), url, len(waiting),
                           _named([row.hub for row in waiting])))
+    return items + _requests(user, answering=False)
+
+
+def _requests(user, *, answering: bool) -> list[Todo]:
+    """Improvement requests of published evaluations, not done: the hub answers them with
+    actions, the bureau follows them up, HQ watches them."""
+    counts = request_counts(user=user, today=fiscal.today())
+    url = reverse("assessments:request_list")
+    items = []
+    if counts["overdue"]:
+        items.append(Todo(_("Improvement requests past their date"), url, counts["overdue"],
+                          urgent=True))
+    if answering and counts["unanswered"]:
+        items.append(Todo(_("Improvement requests without an action yet"), url,
+                          counts["unanswered"]))
+    elif not answering and counts["open"]:
+        items.append(Todo(_("Open improvement requests"), url, counts["open"]))
     return items
 
 

@@ -23,6 +23,9 @@ urlpatterns = [
     path("evaluation/plans/", include("evaluation.plans.urls")),
     path("evaluation/surveys/", include("evaluation.surveys.urls")),
     path("evaluation/reports/", include("evaluation.reports.urls")),
+    path("evaluation/outcomes/", include("evaluation.outcomes.urls")),
+    path("evaluation/self-studies/", include("evaluation.selfstudy.urls")),
+    path("evaluation/assessments/", include("evaluation.assessments.urls")),
     path("jobs/", include("yorozu.jobs.urls")),
     path("notifications/", include("yorozu.notifications.urls")),
     # The survey links emailed to clients and support agencies (no account).

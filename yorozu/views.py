@@ -12,6 +12,7 @@ from consultations.selectors import referrals_overdue
 from evaluation.figures import hub_year
 from evaluation.plans.selectors import review_queue
 from evaluation.plans.tables import PlanQueueTable
+from evaluation.selfstudy.permissions import VIEW_SELF_STUDY
 from hubs import selectors as hub_selectors
 from hubs.access import authorise, hub_access
 from hubs.forms import DecisionNoteForm
@@ -101,6 +102,8 @@ def hub_detail(request, jis_code):
         "can_revoke": access.can(APPROVE_APPOINTMENT, hub.pk),
         "can_see_agencies": access.can(VIEW_AGENCIES, hub.pk),
         "can_see_records": access.can(VIEW_RECORDS, hub.pk),
+        "can_see_self_study": access.can(VIEW_SELF_STUDY, hub.pk),
+        "current_year": fiscal.current_fiscal_year(),
         **_figures(request.user, hub, access),
         "revoke_form": DecisionNoteForm(),
     })

@@ -19,10 +19,14 @@ Modules: columns (the format), reading (step 1), checking (step 2), planning and
 (step 3, and the rejected-rows file).
 """
 
-from .checking import check
-from .columns import column_table
-from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, read_upload
+from .checking import RowError, check, parse_date
+from .columns import Column, cell_text, column_table, is_blank, normalized
+from .reading import MAX_BYTES, MAX_ROWS, ImportFileError, Row, Upload, read_upload
 from .saving import rejected_workbook, run
 
+# The second half: the reading and checking helpers that another import of this project reuses
+# (evaluation/outcomes/imports.py, clients' financial figures) with its own columns.
 __all__ = ["MAX_BYTES", "MAX_ROWS", "ImportFileError", "check", "column_table", "read_upload",
-           "rejected_workbook", "run"]
+           "rejected_workbook", "run",
+           "Column", "Row", "RowError", "Upload", "cell_text", "is_blank", "normalized",
+           "parse_date"]

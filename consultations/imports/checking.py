@@ -83,6 +83,9 @@ class _RowError(Exception):
     pass
 
 
+RowError = _RowError  # public, for the other imports that check rows with these parsers
+
+
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 

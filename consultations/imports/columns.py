@@ -105,6 +105,10 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Public names of these helpers, for the other imports that read files with this package.
+is_blank, normalized = _blank, _norm
+
+
 def _text(value) -> str:
     """A cell as text: numbers without a trailing .0, dates as YYYY-MM-DD."""
     if value is None:
@@ -118,6 +122,9 @@ def _text(value) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     return str(value).strip()
+
+
+cell_text = _text
 
 
 def column_table() -> list[dict]:

@@ -56,8 +56,10 @@ class Upload:
     ignored_headers: list[str] = field(default_factory=list)
 
 
-def read_upload(uploaded) -> Upload:
-    """Reads an uploaded file (a Django UploadedFile or anything with .name, .size, .read())."""
+def read_upload(uploaded, *, columns: list | None = None) -> Upload:
+    """Reads an uploaded file (a Django UploadedFile or anything with .name, .size, .read()).
+    `columns`: the format's columns (columns.Column), by default the sessions'; another
+    import of this project (evaluation.outcomes: clients' financial figures) passes its own."""
     name = getattr(uploaded, "name", "") or ""
     size = getattr(uploaded, "size", None)
     if size is not None and size > MAX_BYTES:
@@ -76,7 +78,7 @@ def read_upload(uploaded) -> Upload:
                                 "as an Excel workbook (.xlsx) or as CSV and upload it again."))
     else:
         records = _csv_records(content)
-    return _upload(name, _bounded(records, deadline))
+    return _upload(name, _bounded(records, deadline), columns or COLUMNS)
 
 
 class _Deadline:
@@ -193,7 +195,7 @@ def _bounded(records, deadline: _Deadline):
         yield [clean_text(v) if isinstance(v, str) else v for v in row]
 
 
-def _upload(filename: str, records) -> Upload:
+def _upload(filename: str, records, columns: list) -> Upload:
     records = iter(records)
     blanks = _BlankCount()
     headers = next(records, None)
@@ -204,7 +206,7 @@ def _upload(filename: str, records) -> Upload:
         raise ImportFileError(_("The file is empty."))
     while headers and _blank(headers[-1]):
         headers = headers[:-1]
-    positions, ignored = _columns(headers)
+    positions, ignored = _columns(headers, columns)
     rows = []
     # Row numbers as the user sees them: blank rows above the header count too.
     for number, raw in enumerate(records, start=blanks.count + 2):
@@ -233,10 +235,12 @@ class _BlankCount:
             raise ImportFileError(_too_many_blanks())
 
 
-def _columns(headers) -> tuple[dict, list]:
+def _columns(headers, columns: list) -> tuple[dict, list]:
+    keys = HEADER_KEYS if columns is COLUMNS else {_header_key(c.header): c.header
+                                                   for c in columns}
     positions, ignored = {}, []
     for i, value in enumerate(headers):
-        header = HEADER_KEYS.get(_header_key(value))
+        header = keys.get(_header_key(value))
         if header is None:
             if not _blank(value):
                 ignored.append(str(value).strip())
@@ -245,7 +249,7 @@ def _columns(headers) -> tuple[dict, list]:
             raise ImportFileError(_("The column %(column)s appears more than once. Keep one "
                                     "and upload the file again.") % {"column": header})
         positions[header] = i
-    missing = [c.header for c in COLUMNS if c.required and c.header not in positions]
+    missing = [c.header for c in columns if c.required and c.header not in positions]
     if missing:
         raise ImportFileError(_(
             "The first row must be the column headers, and these required columns are "

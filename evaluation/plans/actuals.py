@@ -31,7 +31,7 @@ from django.db.models import OuterRef, Subquery
 from yorozu.core import fiscal
 
 from .. import figures
-from .content import targets_from_rows
+from .content import draft_priorities_json, normalize, priorities_from_json, targets_from_rows
 from .indicators import BY_CODE, STANDARD
 from .models import AnnualPlan, PlanTarget, PlanVersion
 
@@ -257,30 +257,40 @@ class PlanTargets:
     targets: dict[str, dict]
     accepted: bool  # False: read from the working draft, not yet accepted
     version: int | None  # the accepted version's number
+    # The priority areas of the same version (or draft), as plans/content.py has them.
+    priorities: list[dict] = field(default_factory=list)
 
 
-def hub_targets(*, hub_ids: Iterable[int] | None,
-                fiscal_year: int) -> dict[int, PlanTargets]:
+def hub_targets(*, hub_ids: Iterable[int] | None, fiscal_year: int,
+                drafts: bool = True) -> dict[int, PlanTargets]:
     """{hub_id: PlanTargets} for the hubs that have a plan for the year: the highest-numbered
-    accepted version's targets, or else the draft's (accepted=False). One query, and one
-    more for the drafts' target rows when a plan has no accepted version."""
+    accepted version's targets and priority areas, or else the draft's (accepted=False).
+    One query (the draft's priority rows read in it as JSON), and one more for the drafts'
+    target rows when a plan has no accepted version, unless `drafts` is False (attainment,
+    which measures accepted plans only: a draft's targets are then left empty)."""
     accepted = (PlanVersion.objects.filter(plan=OuterRef("pk"), outcome="accepted")
                 .order_by("-number"))
     plans = list(figures.scoped(AnnualPlan.objects, None if hub_ids is None else list(hub_ids))
                  .filter(fiscal_year=fiscal_year)
                  .annotate(accepted_content=Subquery(accepted.values("content")[:1],
                                                      output_field=JSONOutput()),
-                           accepted_number=Subquery(accepted.values("number")[:1]))
-                 .values("pk", "hub_id", "accepted_content", "accepted_number"))
-    drafts = _draft_targets([p["pk"] for p in plans if p["accepted_number"] is None])
+                           accepted_number=Subquery(accepted.values("number")[:1]),
+                           draft_priorities=draft_priorities_json())
+                 .values("pk", "hub_id", "accepted_content", "accepted_number",
+                         "draft_priorities"))
+    drafts = (_draft_targets([p["pk"] for p in plans if p["accepted_number"] is None])
+              if drafts else {})
     found = {}
     for plan in plans:
         if plan["accepted_number"] is not None:
-            found[plan["hub_id"]] = PlanTargets(targets(plan["accepted_content"]), True,
-                                                plan["accepted_number"])
+            content = plan["accepted_content"]
+            found[plan["hub_id"]] = PlanTargets(
+                targets(content), True, plan["accepted_number"],
+                normalize(content if isinstance(content, dict) else {})["priorities"])
         else:
             found[plan["hub_id"]] = PlanTargets(
-                targets({"targets": drafts.get(plan["pk"], {})}), False, None)
+                targets({"targets": drafts.get(plan["pk"], {})}), False, None,
+                priorities_from_json(plan["draft_priorities"]))
     return found
 
 

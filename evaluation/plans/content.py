@@ -9,7 +9,12 @@ versions read. The document:
     analysis       {"industry_mix": str, "agency_views": str, "notes": str}
     targets        {code: {"year": n, "months": [12 numbers, April..March]}} for counts,
                    {code: {"year": percent}} for percentages (None where not set)
-    priorities     [{"title": str, "target": str}], at most MAX_PRIORITIES rows
+    priorities     [{"title": str, "description": str, "measure": str, "topics": [codes],
+                     "milestone_kind": str, "target": number or None}], at most
+                   MAX_PRIORITIES rows: a priority area, what it should achieve in words, and
+                   how it is measured (plans/measures.py; "" and None until chosen).
+                   Versions frozen before measures have {"title": str, "target": str}: the
+                   old free text, read as the description (`normalize`), with no measure
     initiatives    str
     collaboration  [{"agency_id": int, "name": str, "plan": str}], agencies of the hub's
                    directory; the name is kept so that a frozen version still reads after
@@ -21,12 +26,15 @@ them) to and from the document, and a plain-text rendering per section that the 
 between versions compares line by line."""
 
 import copy
+import json
+from decimal import Decimal
 
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils.dates import MONTHS as MONTHS_NAMES
 from django.utils.translation import gettext as _
 
+from . import measures
 from .indicators import BY_CODE, STANDARD, Indicator
 from .models import SECTIONS, PlanCollaboration, PlanPriority, PlanTarget
 
@@ -98,10 +106,9 @@ def normalize(content: dict | None, indicators: list[Indicator] | None = None) -
             months = list(target.get("months") or [])[:MONTHS]
             value["months"] = months + [None] * (MONTHS - len(months))
         result["targets"][code] = value
-    result["priorities"] = [
-        {"title": str(p.get("title") or ""), "target": str(p.get("target") or "")}
-        for p in (content.get("priorities") or [])[:MAX_PRIORITIES] if isinstance(p, dict)
-    ]
+    result["priorities"] = [normalize_priority(p) for p in
+                            (content.get("priorities") or [])[:MAX_PRIORITIES]
+                            if isinstance(p, dict)]
     result["initiatives"] = str(content.get("initiatives") or "")
     result["collaboration"] = [
         {"agency_id": c.get("agency_id"), "name": str(c.get("name") or ""),
@@ -109,6 +116,36 @@ def normalize(content: dict | None, indicators: list[Indicator] | None = None) -
         for c in (content.get("collaboration") or []) if isinstance(c, dict)
     ]
     return result
+
+
+PRIORITY_FIELDS = ("title", "description", "measure", "topics", "milestone_kind", "target")
+
+
+def normalize_priority(priority: dict) -> dict:
+    """A priority with every key: a version frozen before measures (no "description") has its
+    free text under "target", which becomes the description, with no measure."""
+    if "description" not in priority:
+        return {**dict.fromkeys(PRIORITY_FIELDS, ""), "topics": [], "target": None,
+                "title": str(priority.get("title") or ""),
+                "description": str(priority.get("target") or "")}
+    topics = priority.get("topics") or []
+    if isinstance(topics, str):  # SQLite's JSON object of a draft row holds it as text
+        topics = json.loads(topics)
+    measure = priority.get("measure") or ""
+    return {
+        "title": str(priority.get("title") or ""),
+        "description": str(priority.get("description") or ""),
+        "measure": measure if measure in PlanPriority.Measure.values else "",
+        "topics": list(dict.fromkeys(str(c) for c in topics if isinstance(c, str))),
+        "milestone_kind": str(priority.get("milestone_kind") or ""),
+        "target": _priority_target(priority.get("target")),
+    }
+
+
+def _priority_target(value):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return _number(value)
 
 
 def targets_from_rows(rows) -> dict:
@@ -142,14 +179,27 @@ def _rows_json(model, **fields) -> Subquery:
     return Subquery(rows, output_field=JSONField())
 
 
+def draft_priorities_json() -> Subquery:
+    """The draft's priority rows as one JSON array, a subquery of a plans queryset; read
+    them with `priorities_from_json`."""
+    return _rows_json(PlanPriority, position="position",
+                      **{name: name for name in PRIORITY_FIELDS})
+
+
+def priorities_from_json(rows) -> list[dict]:
+    """The document's priorities from `draft_priorities_json`'s rows, in their order."""
+    return normalize({"priorities": [{name: row.get(name) for name in PRIORITY_FIELDS}
+                                     for row in sorted(rows or [], key=_position)]}
+                     )["priorities"]
+
+
 def with_draft(queryset):
     """The plans with their draft's rows read in the same query (one JSON subquery per
     table), so that a page showing a draft stays within its query budget."""
     months = {name: name for name in PlanTarget.MONTH_FIELDS}
     return queryset.annotate(
         draft_targets=_rows_json(PlanTarget, code="code", year="year", **months),
-        draft_priorities=_rows_json(PlanPriority, position="position", title="title",
-                                    target="target"),
+        draft_priorities=draft_priorities_json(),
         draft_collaborations=_rows_json(PlanCollaboration, position="position",
                                         agency_id="agency_id", name="agency__name",
                                         text="text"))
@@ -185,7 +235,7 @@ def snapshot(plan) -> dict:
     return normalize({
         "analysis": {f: getattr(plan, analysis_field(f)) for f in ANALYSIS_FIELDS},
         "targets": targets_from_rows(_rows(plan, "targets", PlanTarget)),
-        "priorities": [{"title": p.title, "target": p.target}
+        "priorities": [{name: getattr(p, name) for name in PRIORITY_FIELDS}
                        for p in _rows(plan, "priorities", PlanPriority)],
         "initiatives": plan.initiatives,
         "collaboration": _collaborations(plan),
@@ -214,8 +264,9 @@ def target_month_field(code: str, index: int) -> str:
     return f"target_{code}_m{index + 1}"
 
 
-def priority_fields(index: int) -> tuple[str, str]:
-    return f"priority_{index + 1}_title", f"priority_{index + 1}_target"
+def priority_fields(index: int) -> tuple[str, ...]:
+    """The n-th priority's fields, in PRIORITY_FIELDS' order (priority_1_title ...)."""
+    return tuple(f"priority_{index + 1}_{name}" for name in PRIORITY_FIELDS)
 
 
 def collaboration_fields(index: int) -> tuple[str, str]:
@@ -233,8 +284,8 @@ def to_initial(content: dict, indicators: list[Indicator]) -> dict:
             for i, value in enumerate(target["months"]):
                 initial[target_month_field(indicator.code, i)] = value
     for i, row in enumerate(content["priorities"]):
-        title, target = priority_fields(i)
-        initial[title], initial[target] = row["title"], row["target"]
+        for name, field in zip(PRIORITY_FIELDS, priority_fields(i), strict=True):
+            initial[field] = row[name]
     initial["initiatives"] = content["initiatives"]
     for i, row in enumerate(content["collaboration"][:MAX_COLLABORATIONS]):
         agency, plan = collaboration_fields(i)
@@ -267,10 +318,14 @@ def from_cleaned(cleaned: dict, indicators: list[Indicator]) -> dict:
         else:
             content["targets"][indicator.code] = {"year": year}
     for i in range(MAX_PRIORITIES):
-        title, target = (
-            (cleaned.get(name) or "").strip() for name in priority_fields(i))
-        if title or target:
-            content["priorities"].append({"title": title, "target": target})
+        row = dict(zip(PRIORITY_FIELDS, (cleaned.get(name) for name in priority_fields(i)),
+                       strict=True))
+        row = normalize_priority({
+            **{name: (row[name] or "").strip() for name in ("title", "description",
+                                                              "measure", "milestone_kind")},
+            "topics": list(row["topics"] or []), "target": row["target"]})
+        if row["title"] or row["description"] or row["measure"] or row["target"] is not None:
+            content["priorities"].append(row)
     content["initiatives"] = (cleaned.get("initiatives") or "").strip()
     for i in range(MAX_COLLABORATIONS):
         agency_name, plan_name = collaboration_fields(i)
@@ -317,8 +372,7 @@ def render_section(content: dict, section: str) -> list[str]:
                 lines.append(f"{indicator.label}: {value}")
         return lines
     if section == "priorities":
-        return [f"{n}. {row['title']} — {row['target']}" for n, row in
-                enumerate(content["priorities"], start=1)] or ["—"]
+        return _priority_lines(content["priorities"]) or ["—"]
     if section == "initiatives":
         return _text_lines(content["initiatives"]) or ["—"]
     if section == "collaboration":
@@ -329,6 +383,21 @@ def render_section(content: dict, section: str) -> list[str]:
             lines.extend(f"    {line}" for line in plan[1:])
         return lines or ["—"]
     raise ValueError(section)
+
+
+def _priority_lines(priorities: list[dict]) -> list[str]:
+    """Each priority's title and description, then (when it has any) its measure and target
+    on a line of their own: a version frozen before measures shows only the first line."""
+    names = measures.topic_names(measures.topics_in(priorities)) if measures.topics_in(
+        priorities) else {}
+    lines = []
+    for n, row in enumerate(priorities, start=1):
+        lines.append(f"{n}. {row['title']} — {row['description']}")
+        if row["measure"] or row["target"] is not None:
+            lines.append("    " + _("Measure: %(measure)s; target for the year: %(target)s") % {
+                "measure": measures.describe(row, names) or "—",
+                "target": measures.format_target(row)})
+    return lines
 
 
 def render_text(content: dict, section: str) -> str:

@@ -11,17 +11,23 @@ as targets (a target summed over some hubs set against the actuals of all of the
 the network at several times its target); the page names the hubs counted and those left out.
 Targets to date pro-rate the month under way by its days passed (actuals.months_elapsed).
 
+Beside the standard indicators, each page shows the plans' priority areas (重点分野): each
+area's target, its actual to date and its attainment (plans/attainment.py), for the hub, for
+each hub of a bureau, and per bureau for the nation (the mean over the areas of the hubs with
+an accepted plan).
+
 Every page is a chart (Chart.js, drawn by static/js/plan_charts.js from json_script data) with a
 table of the same numbers beside it, and downloads as Excel or CSV with ?format=
 (yorozu/core/downloads.py). Each page runs a fixed number of queries whatever the data size
-(actuals are GROUP BY queries)."""
+(actuals are GROUP BY queries; the priorities' actuals one query per kind of measure in use,
+whatever the number of areas and hubs)."""
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from evaluation.permissions import EVALUATE
@@ -34,7 +40,7 @@ from yorozu.core.downloads import book_for, download_response, requested_format
 from yorozu.core.xlsx import Formatted
 
 from .. import figures
-from . import actuals
+from . import actuals, attainment, measures
 from .indicators import STANDARD
 
 # Japanese literals for the files, as in consultations/exports.py: files read the same
@@ -140,6 +146,86 @@ def _month_sheet(book, title: str, year: int, groups: list[tuple[str, list[Panel
                         _number(target, number_format), _number(actual, number_format)])
 
 
+# --- Priority areas ----------------------------------------------------------------------------
+PRIORITY_HEADERS = ["重点分野", "測定方法", "単位", "年間目標", "今日までの目標", "今日までの実績",
+                    "達成度（％）"]
+
+
+@dataclass
+class HubPriorities:
+    """A hub's priority areas against their actuals, and their mean attainment."""
+
+    hub: Hub
+    plan_state: str
+    rows: list  # [attainment.AttainmentRow]
+
+    @property
+    def mean(self) -> float | None:
+        return attainment.mean_attainment(self.rows)
+
+
+def _priorities(year: int, hubs: list[Hub], plans: dict) -> list[HubPriorities]:
+    """The priority areas of each hub's plan (accepted, else the draft) against their
+    actuals to date: one query per kind of measure in use, one for the topics' names."""
+    with_areas = {h.pk: plans[h.pk] for h in hubs if h.pk in plans and plans[h.pk].priorities}
+    if not with_areas:
+        return []
+    counted = measures.actuals(hub_priorities={h: p.priorities for h, p in with_areas.items()},
+                               fiscal_year=year)
+    names = attainment.priority_names(with_areas.values())
+    elapsed = actuals.months_elapsed(year)
+    return [HubPriorities(hub=hub, plan_state=_plan_state(plans[hub.pk]),
+                          rows=attainment.priority_rows(plans[hub.pk].priorities,
+                                                        counted[hub.pk], elapsed, names))
+            for hub in hubs if hub.pk in with_areas]
+
+
+@dataclass
+class PrioritySummary:
+    """A bureau's (or the nation's) priority areas over its hubs with an accepted plan."""
+
+    name: str
+    hubs: int  # hubs with an accepted plan that name priority areas
+    areas: int
+    met: int  # areas whose attainment is 100
+    mean: float | None
+
+
+def _priority_summary(name: str, counted: list[HubPriorities]) -> PrioritySummary:
+    rows = [row for hub in counted if hub.plan_state == "accepted" for row in hub.rows]
+    return PrioritySummary(
+        name=name, hubs=sum(1 for hub in counted if hub.plan_state == "accepted"),
+        areas=len(rows), met=sum(1 for row in rows if row.attainment == 100),
+        mean=attainment.mean_attainment(rows))
+
+
+def _priority_sheet(book, title: str, hubs: list[HubPriorities]) -> None:
+    """One row per priority area, in Japanese whatever the user's language; no sheet when no
+    plan names any (a CSV download stays one file)."""
+    if not hubs:
+        return
+    with translation.override("ja"), book.table(title) as table:
+        table.header(["経済産業局", "拠点", "計画", *PRIORITY_HEADERS])
+        for hub in hubs:
+            for row in hub.rows:
+                number_format = PERCENT_FORMAT if row.unit == "percent" else None
+                table.row([hub.hub.bureau.name_ja, hub.hub.prefecture_ja,
+                           PLAN_LABELS_JA[hub.plan_state], row.label, row.measure,
+                           UNIT_LABELS_JA[row.unit], _number(row.target_year, number_format),
+                           _number(row.target_to_date, number_format),
+                           _number(row.actual, number_format),
+                           _number(row.attainment, PERCENT_FORMAT)])
+
+
+def _priority_summary_sheet(book, summaries: list[PrioritySummary]) -> None:
+    with book.table("重点分野（経済産業局別）") as table:
+        table.header(["経済産業局", "受理済み計画の拠点数", "重点分野の数", "達成した分野の数",
+                      "平均達成度（％）"])
+        for summary in summaries:
+            table.row([summary.name, summary.hubs, summary.areas, summary.met,
+                       _number(summary.mean, PERCENT_FORMAT)])
+
+
 def _number(value, number_format: str | None):
     return Formatted(value, number_format) if number_format else value
 
@@ -162,14 +248,17 @@ def hub_dashboard(request, jis_code):
     plan = actuals.hub_targets(hub_ids=[hub.pk], fiscal_year=year).get(hub.pk)
     tally = actuals.tallies(hub_ids=[hub.pk], fiscal_year=year)[None]
     panels = _panels(year, tally, plan.targets if plan else None)
+    priorities = _priorities(year, [hub], {hub.pk: plan} if plan else {})
     if chosen := requested_format(request):
         book = book_for(chosen)
         _month_sheet(book, "計画と実績", year, [("", panels)])
+        _priority_sheet(book, "重点分野", priorities)
         return download_response(book, filename=f"{hub.prefecture_ja}_{year}年度_計画と実績",
                                  fallback=f"plan-actuals-{hub.jis_code}-{year}")
     return render(request, "evaluation/plans/dashboard_hub.html", {
         "hub": hub, "year": year, "year_label": fiscal.fiscal_year_label(year),
         "plan": plan, "plan_state": _plan_state(plan), "panels": panels,
+        "priorities": priorities,  # the hub's, or none
     })
 
 
@@ -325,6 +414,8 @@ class BureauSection:
     rows: list[SummaryRow]
     coverage: Coverage
     panels: list[Panel]
+    priorities: list[HubPriorities]
+    priority_summary: PrioritySummary
 
     @property
     def dom_suffix(self) -> str:
@@ -354,6 +445,7 @@ def bureau_dashboard(request):
     groups = _hubs_by_bureau(hub_ids)
     plans = actuals.hub_targets(hub_ids=hub_ids, fiscal_year=year)
     tallies = actuals.tallies(hub_ids=hub_ids, fiscal_year=year, by_hub=True)
+    priorities = _priorities(year, [h for _b, hubs in groups for h in hubs], plans)
     empty = actuals.empty_tally(year)
     sections = []
     for bureau, hubs in groups:
@@ -362,9 +454,11 @@ def bureau_dashboard(request):
         _withhold_satisfaction([(row, tallies.get(h.pk, empty))
                                 for h, row in zip(hubs, rows, strict=True)
                                 if h in total.coverage.counted])  # the hubs in the total
+        areas = [hub for hub in priorities if hub.hub.bureau_id == bureau.pk]
         sections.append(BureauSection(
             bureau=bureau, rows=rows, coverage=total.coverage,
-            panels=_panels(year, total.tally, total.targets, key=f"b{bureau.pk}-")))
+            panels=_panels(year, total.tally, total.targets, key=f"b{bureau.pk}-"),
+            priorities=areas, priority_summary=_priority_summary(bureau.name, areas)))
     if chosen := requested_format(request):
         book = book_for(chosen)
         _summary_sheet(book, "拠点別", [row for s in sections for row in s.rows])
@@ -372,6 +466,7 @@ def bureau_dashboard(request):
                      [(s.bureau.name_ja, s.panels) for s in sections],
                      group_header="経済産業局")
         _coverage_sheet(book, [(s.bureau.name_ja, s.coverage) for s in sections])
+        _priority_sheet(book, "重点分野（拠点別）", priorities)
         return download_response(book, filename=f"{year}年度_拠点別_計画と実績",
                                  fallback=f"plan-actuals-hubs-{year}")
     return render(request, "evaluation/plans/dashboard_bureau.html", {
@@ -393,17 +488,31 @@ def national_dashboard(request):
                    for (bureau, hubs), total in zip(groups, totals, strict=True)]
     _withhold_satisfaction([(row, total.tally)
                             for row, total in zip(bureau_rows, totals, strict=True)])
+    # Accepted plans only: the nation's and each bureau's figures count like with like.
+    priorities = _priorities(year, national.coverage.counted, plans)
+    priority_rows = [_priority_summary(bureau.name, [h for h in priorities
+                                                     if h.hub.bureau_id == bureau.pk])
+                     for bureau, _hubs in groups]
+    priority_total = _priority_summary(_("National"), priorities)
     if chosen := requested_format(request):
         book = book_for(chosen)
         _month_sheet(book, "全国", year, [("", panels)])
         _summary_sheet(book, "経済産業局別", bureau_rows, first_header="経済産業局",
                        plan_header="受理済み計画／拠点数")
+        if priorities:  # no sheet when no accepted plan names priority areas
+            with translation.override("ja"):
+                _priority_summary_sheet(book, [
+                    _priority_summary(bureau.name, [h for h in priorities
+                                                    if h.hub.bureau_id == bureau.pk])
+                    for bureau, _hubs in groups] + [_priority_summary(_("National"),
+                                                                      priorities)])
         _coverage_sheet(book, [("全国", national.coverage)])
         return download_response(book, filename=f"{year}年度_全国_計画と実績",
                                  fallback=f"plan-actuals-national-{year}")
     return render(request, "evaluation/plans/dashboard_national.html", {
         "year": year, "year_label": fiscal.fiscal_year_label(year), "panels": panels,
         "bureau_rows": bureau_rows, "indicators": STANDARD, "coverage": national.coverage,
+        "priority_rows": priority_rows, "priority_total": priority_total,
         "accepted_count": len(national.coverage.counted),
         "hub_count": sum(len(h) for _b, h in groups),
     })

@@ -1,7 +1,8 @@
 """Demo annual plans: this year's activity policy, published; for the four demo hubs, last
 year's accepted plan and this year's plan in a different state each (submitted for review,
 accepted, returned with a bureau comment, draft), so that the bureau's queue and the
-dashboards show something. Fictional figures."""
+dashboards show something; each plan has a priority area per kind of measure. Fictional
+figures."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -35,11 +36,28 @@ def plan_content(hub: Hub, sessions: int, new_clients: int) -> dict:
             "new_clients": {"year": new_clients * 12, "months": [new_clients] * 12},
             "satisfaction": {"year": 90}, "follow_up": {"year": 80},
             "expert_share": {"year": 60}},
-        "priorities": [{"title": "事業承継", "target": "承継計画の策定支援 20件"},
-                       {"title": "価格転嫁・収益改善", "target": "原価計算の支援 30件"}],
+        "priorities": demo_priorities(sessions),
         "initiatives": "支援機関との合同相談会を四半期ごとに開催する。",
         "collaboration": [],
     })
+
+
+def demo_priorities(sessions: int) -> list[dict]:
+    """One priority area per measure (plans/measures.py), with targets that fit a hub of
+    `sessions` sessions a month."""
+    none = {"topics": [], "milestone_kind": ""}
+    return [
+        {**none, "title": "事業承継", "description": "承継計画の策定支援を強化する。",
+         "measure": "topic_sessions", "topics": ["succession"], "target": sessions * 2},
+        {**none, "title": "創業支援", "description": "創業希望者の開業までを伴走支援する。",
+         "measure": "milestones", "milestone_kind": "startup", "target": 12},
+        {**none, "title": "価格転嫁・収益改善",
+         "description": "原価計算と価格交渉の支援で、支援先の付加価値額を高める。",
+         "measure": "value_added_improved", "target": 60},
+        {**none, "title": "DXによる生産性向上",
+         "description": "IT・DXと生産性向上の相談を通じて付加価値額を伸ばす。",
+         "measure": "value_added_change", "target": 3},
+    ]
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from hubs.models import SupportAgency
 from yorozu.core.versioned import VersionedForm
 
 from . import content as plan_content
+from . import measures
 from .models import SECTIONS, AnnualPlan, PlanCollaboration, PlanPriority, PlanTarget
 
 
@@ -172,27 +173,103 @@ class BaseTargetFormSet(SlotFormSet):
 
 
 class PriorityForm(SlotForm):
+    """One priority area: its title and description, and how it is measured (a measure, the
+    topics or kind of milestone it counts, a numeric target for the year). A draft may leave
+    the measure and target for later (the plan is not submitted without them:
+    services.plan_confirm); what is given must fit together."""
+
     class Meta:
         model = PlanPriority
-        fields = ["title", "target"]
+        fields = ["title", "description", "measure", "topics", "milestone_kind", "target"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, topics, **kwargs):
         super().__init__(*args, **kwargs)
         n = self.prefix.rsplit("_", 1)[-1]
         self.fields["title"].label = _("Priority %(n)s: area") % {"n": n}
-        self.fields["target"].label = _("Priority %(n)s: what it should achieve") % {"n": n}
-        for field in self.fields.values():
+        self.fields["description"] = forms.CharField(
+            label=_("Priority %(n)s: what it should achieve") % {"n": n}, required=False,
+            max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+        self.fields["measure"] = forms.ChoiceField(
+            label=_("Priority %(n)s: measure") % {"n": n}, required=False,
+            choices=[("", _("Choose how it is measured")),
+                     *((kind.code, kind.label) for kind in measures.KINDS.values())])
+        self.fields["topics"] = forms.MultipleChoiceField(
+            label=_("Priority %(n)s: consultation topics counted") % {"n": n},
+            required=False, choices=topics,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+        self.fields["milestone_kind"] = forms.ChoiceField(
+            label=_("Priority %(n)s: kind of milestone") % {"n": n}, required=False,
+            choices=[("", "---------"), *measures.milestone_kinds()])
+        self.fields["target"] = PriorityTargetField(
+            label=_("Priority %(n)s: target for the year") % {"n": n})
+        for name, field in self.fields.items():
             field.required = False
-            field.widget.attrs.setdefault("class", "form-control")
+            if name == "topics":
+                continue
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
     def clean(self):
         cleaned = super().clean()
-        if (cleaned.get("target") or "").strip() and not (cleaned.get("title") or "").strip():
+        kind = measures.KINDS.get(cleaned.get("measure") or "")
+        has_title = bool((cleaned.get("title") or "").strip())
+        target = cleaned.get("target")
+        if not has_title and ((cleaned.get("description") or "").strip() or kind
+                              or target is not None):
             self.add_error("title", _("Name the priority area this target belongs to."))
+        if target is not None and kind is None and "measure" not in self.errors:
+            self.add_error("measure", _("Choose the measure this target is for."))
+        if kind is not None:
+            self._clean_measure(kind, cleaned)
+        else:  # what only a measure uses is not kept without one
+            cleaned["topics"], cleaned["milestone_kind"] = [], ""
         return cleaned
+
+    def _clean_measure(self, kind, cleaned) -> None:
+        if kind.needs == "topics" and not cleaned.get("topics") and "topics" not in self.errors:
+            self.add_error("topics", _("Choose at least one consultation topic to count."))
+        if kind.needs == "milestone_kind" and not cleaned.get("milestone_kind"):
+            self.add_error("milestone_kind", _("Choose the kind of milestone to count."))
+        # What the measure does not use is not kept.
+        if kind.needs != "topics":
+            cleaned["topics"] = []
+        if kind.needs != "milestone_kind":
+            cleaned["milestone_kind"] = ""
+        target = cleaned.get("target")
+        if target is None or "target" in self.errors:
+            return
+        if not kind.minimum <= target <= kind.maximum:
+            self.add_error("target", _("Enter a target between %(low)s and %(high)s.") % {
+                "low": kind.minimum, "high": f"{kind.maximum:,}"})
+        elif kind.is_count and target != target.to_integral_value():
+            self.add_error("target", _("A count's target is a whole number."))
+
+
+class PriorityTargetField(forms.DecimalField):
+    """A priority's numeric target: a count or a percentage (one decimal place); the range
+    depends on the measure, which the form checks (PriorityForm.clean)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=9, decimal_places=1, required=False, **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(_half_width(value))
+
+    def widget_attrs(self, widget):
+        return {}
 
 
 class BasePriorityFormSet(SlotFormSet):
+    def __init__(self, *args, chosen_topics=(), **kwargs):
+        # The topics in use, and those the draft counts even if retired since.
+        self.topics = measures.topic_choices(chosen=chosen_topics)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "topics": self.topics}
+
     def slot_name(self, index):
         return plan_content.priority_fields(index)[0].rsplit("_", 1)[0]  # priority_1
 
@@ -278,6 +355,7 @@ class PlanForm:
         rows = stored["priorities"]
         self.priorities = PriorityFormSet(
             data, instance=plan, slots=list(range(plan_content.MAX_PRIORITIES)),
+            chosen_topics=measures.topics_in(rows),
             initial=[rows[i] if i < len(rows) else {} for i in range(plan_content.MAX_PRIORITIES)])
         rows = stored["collaboration"][:plan_content.MAX_COLLABORATIONS]
         self.collaborations = CollaborationFormSet(
@@ -360,7 +438,8 @@ class PlanForm:
                 for form in self.targets.forms]
 
     def priority_rows(self):
-        return [[form["title"], form["target"]] for form in self.priorities.forms]
+        return [{name: form[name] for name in plan_content.PRIORITY_FIELDS}
+                for form in self.priorities.forms]
 
     def collaboration_rows(self):
         return [[form["agency"], form["text"]] for form in self.collaborations.forms]

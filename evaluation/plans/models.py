@@ -142,12 +142,32 @@ class PlanTarget(models.Model):
 
 
 class PlanPriority(models.Model):
-    """One of the draft's priority areas (at most five), in the order the plan lists them."""
+    """One of the draft's priority areas (at most five), in the order the plan lists them:
+    its title and description, and how it is measured (plans/measures.py): a measure, what
+    the measure counts (topics, a kind of milestone) and a numeric target for the year.
+    A draft may leave the measure empty; it is not submitted so (services.plan_confirm)."""
+
+    class Measure(models.TextChoices):
+        TOPIC_SESSIONS = "topic_sessions", _("Sessions on chosen consultation topics")
+        MILESTONES = "milestones", _("Milestones achieved by the hub's clients")
+        VALUE_ADDED_IMPROVED = "value_added_improved", _(
+            "Share of supported clients whose value added rose")
+        VALUE_ADDED_CHANGE = "value_added_change", _(
+            "Rate of change of supported clients' value added")
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="priorities")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(_("area"), max_length=200, blank=True)
-    target = models.CharField(_("what it should achieve"), max_length=500, blank=True)
+    # The free text every priority had before measures (migration 0005 kept it here).
+    description = models.CharField(_("what it should achieve"), max_length=1000, blank=True)
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices,
+                               blank=True)
+    # Codes of consultations.Topic (reference data; a frozen version keeps the codes too).
+    topics = models.JSONField(_("consultation topics"), default=list, blank=True)
+    # A kind of evaluation.outcomes' Milestone; checked by the form against its choices.
+    milestone_kind = models.CharField(_("kind of milestone"), max_length=30, blank=True)
+    target = models.DecimalField(_("target for the year"), max_digits=12, decimal_places=1,
+                                 null=True, blank=True)
 
     class Meta:
         db_table = "evaluation_planpriority"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from evaluation.plans.permissions import EDIT_PLAN, REVIEW_PLAN, VIEW_PLAN
 from hubs.access import AuthorisedHub, hub_access
@@ -14,6 +15,7 @@ from hubs.models import Hub
 from yorozu.core import fiscal
 
 from . import content as plan_content
+from . import measures
 from .indicators import BY_CODE
 from .models import SECTIONS, ActivityPolicy, AnnualPlan, PlanComment, PlanVersion
 
@@ -91,6 +93,29 @@ def target_rows(*, hub: AuthorisedHub, fiscal_year: int, content: dict,
     return rows
 
 
+@dataclass(frozen=True)
+class PriorityRow:
+    """A priority area as the plan page lists it: what it counts in words, its target with
+    its unit, and what it still lacks to be submitted."""
+
+    position: int
+    title: str
+    description: str
+    measure: str
+    target: str
+    lacks: list
+
+
+def priority_rows(priorities: list[dict]) -> list[PriorityRow]:
+    """The document's priorities for the page; one query for the names of their topics."""
+    codes = measures.topics_in(priorities)
+    names = measures.topic_names(codes) if codes else {}
+    return [PriorityRow(position=n, title=p["title"], description=p["description"],
+                        measure=measures.describe(p, names), target=measures.format_target(p),
+                        lacks=[str(m) for m in measures.missing(p)])
+            for n, p in enumerate(priorities, start=1)]
+
+
 def sections_with_comments(plan: AnnualPlan | None) -> list[SectionView]:
     """Each section with its comments, oldest first, each knowing the version it was made
     on (comments are kept across versions)."""
@@ -143,6 +168,8 @@ def plan_page(*, user, hub: AuthorisedHub, fiscal_year: int) -> dict:
     plan_versions = versions(plan) if plan else []
     latest = plan_versions[-1] if plan_versions else None
     confirmed_version, shown = confirmations_shown(plan, latest)
+    incomplete = ([n for n, _p, _lacks in measures.incomplete(content["priorities"])]
+                  if plan is not None and plan.is_editable else [])
     return {
         "plan": plan,
         "policy": policy,
@@ -150,6 +177,11 @@ def plan_page(*, user, hub: AuthorisedHub, fiscal_year: int) -> dict:
         "sections": sections_with_comments(plan),
         "targets": target_rows(hub=hub, fiscal_year=fiscal_year, content=content,
                                indicators=indicators),
+        "priorities": priority_rows(content["priorities"]),
+        # Priority areas without a measure or a target: the plan is not confirmed so.
+        "incomplete": incomplete,
+        "incomplete_numbers": pgettext("between items of a list", ", ").join(
+            str(n) for n in incomplete),
         "versions": plan_versions,
         "latest_version": latest,
         "confirmed_version": confirmed_version,

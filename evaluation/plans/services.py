@@ -20,6 +20,7 @@ from yorozu.core.errors import EditConflict, WorkflowError
 from yorozu.core.versioned import locked_at_version
 
 from . import content as plan_content
+from . import measures
 from .models import (
     SECTIONS,
     AnnualPlan,
@@ -31,7 +32,16 @@ from .models import (
     PlanVersion,
 )
 
-__all__ = ["EditConflict", "WorkflowError"]
+__all__ = ["EditConflict", "PlanIncomplete", "WorkflowError"]
+
+
+class PlanIncomplete(WorkflowError):
+    """The draft is not ready to be confirmed: `priorities` lists (position from 1, priority,
+    what it lacks) for each priority area without a measure and a target."""
+
+    def __init__(self, priorities: list):
+        super().__init__("a priority area lacks its measure or target")
+        self.priorities = priorities
 
 Status = AnnualPlan.Status
 UNDER_REVIEW = (Status.SUBMITTED, Status.IN_REVIEW)
@@ -126,7 +136,7 @@ def draft_save(*, plan: AnnualPlan, content: dict) -> None:
         _target_row(plan, code, target) for code, target in content["targets"].items()
         if not plan_content.is_empty_target(target)])
     PlanPriority.objects.bulk_create([
-        PlanPriority(plan=plan, position=n, **row)
+        PlanPriority(plan=plan, position=n, **{**row, "target": _decimal(row["target"])})
         for n, row in enumerate(content["priorities"], start=1)])
     PlanCollaboration.objects.bulk_create([
         PlanCollaboration(plan=plan, hub_id=plan.hub_id, position=n,
@@ -165,10 +175,14 @@ def plan_update(*, plan: AnnualPlan, by, content: dict, version: int) -> AnnualP
 def plan_confirm(*, plan: AnnualPlan, by, version: int | None = None) -> AnnualPlan:
     """The chief coordinator's or the implementing organization's confirmation. The second
     one submits the plan: a frozen version for the bureau. With `version`, a plan changed
-    since the user read it raises EditConflict instead of being confirmed unseen."""
+    since the user read it raises EditConflict instead of being confirmed unseen. A draft
+    with a priority area lacking its measure or target is not confirmed (PlanIncomplete):
+    a plan goes to the bureau only with every priority measurable."""
     require(by, EDIT_PLAN, plan.hub_id)
     current = locked_at_version(AnnualPlan, pk=plan.pk, version=version,
                                 check=_editable("only a draft or a returned plan is confirmed"))
+    if lacking := measures.incomplete(plan_content.snapshot(current)["priorities"]):
+        raise PlanIncomplete(lacking)
     roles = confirming_roles(user=by, hub_id=current.hub_id)
     if not roles:
         raise WorkflowError("only the chief coordinator or the implementing organization")

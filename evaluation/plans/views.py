@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from consultations.conflicts import ConflictRow
@@ -192,6 +193,11 @@ def plan_confirm(request, jis_code, fiscal_year):
     except services.EditConflict:
         messages.error(request, _("The plan was changed after you opened it. Read it as it "
                                   "now stands, then confirm again."))
+    except services.PlanIncomplete as incomplete:
+        messages.error(request, _("The plan cannot be confirmed yet: give each priority area "
+                                  "a measure and a target for the year (priority %(numbers)s).")
+                       % {"numbers": pgettext("between items of a list", ", ").join(
+                           str(n) for n, _p, _l in incomplete.priorities)})
     except services.WorkflowError:
         if not plan.is_editable:
             _state_error(request)

@@ -142,6 +142,14 @@ SWEEP = [
     ("coordinator", "/accounts/password/change/", "パスワードの変更", None),
     ("chief", "/jobs/", "あなたが開始した処理", None),
     ("impl_org", "/evaluation/surveys/agencies/13/", "新しいアンケートを作成", None),
+    # Client outcomes (every page of the app, with data, at two widths: test_outcomes.py).
+    ("chief", "/evaluation/outcomes/13/", "東京都よろず支援拠点", None),
+    ("bureau", "/evaluation/outcomes/bureau/", "関東経済産業局", None),
+    ("hq", "/evaluation/assessments/", "多面的評価", None),
+    ("hq", "/evaluation/assessments/practices/", "取組を候補にする", None),
+    ("chief", "/evaluation/assessments/practices/", "公開済みの取組", None),
+    ("bureau", "/evaluation/assessments/requests/", "改善要望", None),
+    ("chief", "/evaluation/assessments/hubs/13/", "まだ公開していません", None),
     ("coordinator", "/", "Welcome", _english),
 ]
 

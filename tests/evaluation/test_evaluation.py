@@ -265,7 +265,9 @@ def test_evaluation_pages_run_a_fixed_number_of_queries(client, cast, guideline)
         "national": (reverse("evaluation:national"), 14),  # + the hearings to link to
         "result": (reverse("evaluation:hub_result", args=[cast.hub.jis_code]), 13),
         "score": (reverse("evaluation:hearing_score", args=[own.pk]), 13),
-        "hearing": (reverse("evaluation:hearing_detail", args=[own.pk]), 24),
+        # + the open improvement requests of earlier years, the self-study's narratives and
+        # documents, last year's levels (evaluation/assessments, evaluation/selfstudy).
+        "hearing": (reverse("evaluation:hearing_detail", args=[own.pk]), 27),
         "hearings": (reverse("evaluation:hearing_list"), 10),
         "guideline": (reverse("evaluation:guideline_detail", args=[YEAR]), 10),
     }

@@ -26,7 +26,10 @@ ALLOWED = {
                               "new_clients_by_month", "client_tallies",
                               "case_tallies",
                               "referrals_due", "referrals_by_month", "cases_opened",
-                              "satisfaction_answers", "satisfaction_by_month"},
+                              "satisfaction_answers", "satisfaction_by_month",
+                              # client outcomes: value added, milestones
+                              "value_added_clients", "value_added_change",
+                              "value_added_grouped", "milestones_achieved"},
     # The plan dashboards' tallies, per hub, bureau and nation.
     "evaluation/plans/actuals.py": {"tallies", "monthly", "yearly", "hub_targets"},
     # Monthly shares over one hub or every hub (kept for the figure's tests).

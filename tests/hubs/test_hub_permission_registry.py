@@ -7,17 +7,26 @@ from django.contrib.auth.models import Permission
 from hubs import permissions
 from hubs.roles import Role, role_permissions
 
-STAFF = {"view_hub", "view_hub_aggregates", "view_hub_staff", "view_agencies", "view_plan"}
+# Every role reads the hub's self-study once submitted and its published evaluation.
+STAFF = {"view_hub", "view_hub_aggregates", "view_hub_staff", "view_agencies", "view_plan",
+         "view_self_study", "view_assessment"}
+# The chief coordinator and the implementing organization write the self-study, answer the
+# evaluation's improvement requests and consent to publishing a best practice.
+HUB_SIDE = {"edit_self_study", "answer_improvement_requests", "consent_best_practices"}
 EXPECTED = {
     Role.COORDINATOR: STAFF | {"view_hub_records", "change_hub_records", "self_check",
                                "view_self_check_summary"},
-    Role.CHIEF: STAFF | {"view_hub_records", "change_hub_records", "manage_agencies",
-                         "propose_appointment", "self_check", "review_self_checks",
-                         "view_self_check_summary", "edit_plan", "view_satisfaction_detail"},
-    Role.IMPL_ORG: STAFF | {"view_hub_records", "manage_agencies", "propose_appointment",
-                            "self_check", "view_self_check_summary", "edit_plan",
-                            "run_agency_survey", "view_satisfaction_detail"},
-    Role.BUREAU: STAFF | {"approve_appointment", "review_plan", "comment_plan"},
+    Role.CHIEF: STAFF | HUB_SIDE | {
+        "view_hub_records", "change_hub_records", "manage_agencies", "propose_appointment",
+        "self_check", "review_self_checks", "view_self_check_summary", "edit_plan",
+        "view_satisfaction_detail"},
+    Role.IMPL_ORG: STAFF | HUB_SIDE | {
+        "view_hub_records", "manage_agencies", "propose_appointment", "self_check",
+        "view_self_check_summary", "edit_plan", "run_agency_survey",
+        "view_satisfaction_detail"},
+    # + the client-outcome figures of its hubs, and following up improvement requests.
+    Role.BUREAU: STAFF | {"approve_appointment", "review_plan", "comment_plan",
+                          "view_outcome_figures", "follow_up_improvement_requests"},
     Role.HQ: STAFF | {"view_hub_records", "view_self_check_summary", "evaluate_hub",
                       "comment_plan", "view_satisfaction_detail"},
 }

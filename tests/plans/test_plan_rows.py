@@ -1,6 +1,7 @@
 """The plan's working draft as rows: the collaborating agency is a foreign key the database
 checks (same hub, not deleted while a draft names it), a frozen version keeps the name it was
-submitted with, and migrations 0002-0004 turn a JSON draft into rows and back."""
+submitted with, and migrations 0002-0004 turn a JSON draft into rows and back (0005 keeping
+the priorities' text as their description)."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -131,11 +132,22 @@ JSON_DRAFT = {
 }
 
 
+LATEST = ("plans", "0005_priority_measures")
+
+
 def _migrate(target):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate([target])
     return executor.loader.project_state([target]).apps
+
+
+def _migrate_to_the_end():
+    """Every app's latest migration: going back to plans 0001 also unapplies the migrations
+    of the apps that depend on plans."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.needs_postgres
@@ -154,12 +166,15 @@ def test_the_migrations_turn_a_json_draft_into_rows_and_back(cast):
         # No draft protected an agency then (the models as they were: no collaboration rows).
         old.get_model("hubs", "SupportAgency").objects.filter(pk=gone.pk).delete()
 
-        _migrate(("plans", "0004_draft_content_removed"))
+        _migrate(LATEST)
         content = plan_content.snapshot(AnnualPlan.objects.get(pk=plan.pk))
         assert content["analysis"] == JSON_DRAFT["analysis"]
         assert content["targets"]["sessions"] == {"year": 120, "months": [10] * 12}
         assert content["targets"]["satisfaction"] == {"year": 85.5}
-        assert content["priorities"] == JSON_DRAFT["priorities"]
+        # 0005 keeps each priority's text as its description, with no measure yet.
+        assert content["priorities"] == [plan_content.normalize_priority(p)
+                                         for p in JSON_DRAFT["priorities"]]
+        assert [p["description"] for p in content["priorities"]] == ["20件", ""]
         assert content["collaboration"] == [
             {"agency_id": own.pk, "name": own.name, "plan": "共催"}]
         # The agency that is gone has no row, but its text is kept, under its name.
@@ -173,5 +188,5 @@ def test_the_migrations_turn_a_json_draft_into_rows_and_back(cast):
         assert json["collaboration"] == [{"agency_id": own.pk, "name": own.name, "plan": "共催"}]
         assert json["initiatives"] == content["initiatives"]
     finally:
-        _migrate(("plans", "0004_draft_content_removed"))
+        _migrate_to_the_end()
         rls.install()  # the tables made again carry the wall again

@@ -426,7 +426,9 @@ def test_the_edit_form_round_trips_the_content(client, cast):
     assert 'inputmode="numeric"' in page.content.decode()
     data = form_data(plan, analysis_industry_mix="製造業が多い",
                      target_satisfaction_year="８５．５",
-                     priority_1_title="創業", priority_1_target="創業20件",
+                     priority_1_title="創業", priority_1_description="創業20件",
+                     priority_1_measure="topic_sessions", priority_1_topics=["startup"],
+                     priority_1_target="２０",
                      collab_1_agency=agency.pk, collab_1_plan="共催セミナー",
                      target_new_clients_year="300")
     assert client.post(url("plan_edit", cast.hub), data).status_code == 302
@@ -434,14 +436,17 @@ def test_the_edit_form_round_trips_the_content(client, cast):
     assert plan.content["analysis"]["industry_mix"] == "製造業が多い"
     assert plan.content["targets"]["satisfaction"] == {"year": 85.5}
     assert plan.content["targets"]["new_clients"]["year"] == 300
-    assert plan.content["priorities"] == [{"title": "創業", "target": "創業20件"}]
+    assert plan.content["priorities"] == [{
+        "title": "創業", "description": "創業20件", "measure": "topic_sessions",
+        "topics": ["startup"], "milestone_kind": "", "target": 20}]
     assert plan.content["collaboration"] == [
         {"agency_id": agency.pk, "name": agency.name, "plan": "共催セミナー"}]
 
     # Another hub's agency is not a choice; an invalid form keeps the input.
     bad = client.post(url("plan_edit", cast.hub),
                       form_data(plan, collab_2_agency=other_hubs_agency.pk,
-                                priority_2_target="理由なし", target_follow_up_year="120",
+                                priority_2_description="理由なし",
+                                target_follow_up_year="120",
                                 initiatives="残す"))
     assert bad.status_code == 200
     errors = bad.context["form"].errors

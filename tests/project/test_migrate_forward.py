@@ -36,8 +36,18 @@ MOVED = {"plans": 5, "surveys": 5}
 # the case-topic link table's own model (CaseTopic); its history table renamed with it keeps
 # its content type, renamed, and gains permissions under the new names beside the old ones
 # (Django renames content types, not permissions). surveys: the satisfaction answers' tally.
-ADDED = {"plans": 3, "api": 1, "notifications": 1, "consultations": 6, "surveys": 1}
-PERMISSIONS_ADDED = {"api": 4, "notifications": 4, "consultations": 28, "surveys": 4}
+# outcomes: financial snapshots and milestones with their histories; selfstudy: self-study,
+# narratives, documents; assessments: weights, evaluations, requests, actions, follow-ups,
+# best practices (each with Django's four permissions). hubs: the permissions on a hub those
+# three apps register (outcomes 1, selfstudy 2, assessments 4).
+ADDED = {"plans": 3, "api": 1, "notifications": 1, "consultations": 6, "surveys": 1,
+         "outcomes": 4, "selfstudy": 3, "assessments": 6}
+PERMISSIONS_ADDED = {"api": 4, "notifications": 4, "consultations": 28, "surveys": 4,
+                     "outcomes": 16, "selfstudy": 12, "assessments": 24, "hubs": 7}
+# The role groups' grants of those new hub permissions, made after the migrate: HQ's two
+# everywhere (view_self_study, view_assessment), and the demo's hub and bureau groups' on
+# their hubs (self-study 51, the bureau's outcome figures 47, the evaluation's four 74).
+GRANTS_ADDED = {"auth_group_permissions": 2, "hubs_hubgroupobjectpermission": 172}
 # Tables renamed with their model: {old name: new name}; their rows are counted under both.
 RENAMED = {"consultations_historicalcase_topics": "consultations_historicalcasetopic"}
 
@@ -149,7 +159,7 @@ def test_migrating_the_base_commits_database_forward_keeps_every_row():
     # django_migrations gains the new migrations' rows and loses none.
     assert applied_before < applied_after
     grown = {"django_content_type": sum(ADDED.values()),
-             "auth_permission": sum(PERMISSIONS_ADDED.values())}
+             "auth_permission": sum(PERMISSIONS_ADDED.values()), **GRANTS_ADDED}
     changed = {table: (count, after.get(table)) for table, count in before.items()
                if after.get(table) != count + grown.get(table, 0)
                and table != "django_migrations"}

@@ -27,11 +27,14 @@ from hubs.models import Appointment
 from hubs.roles import Role
 from tests.api import matrix_api
 from tests.consultations.factories import CaseFactory, ReferralFactory, SessionFactory
+from tests.evaluation import matrix_assessments
 from tests.evaluation.factories import ItemFactory, SelfCheckFactory
 from tests.hubs.factories import AgencyFactory, AppointmentFactory, UserFactory
 from tests.jobs import matrix_jobs
+from tests.outcomes import matrix_outcomes
 from tests.pages import same_page
 from tests.reports import matrix_reports
+from tests.selfstudy import matrix_selfstudy
 from tests.surveys import matrix_agency_survey, matrix_satisfaction
 from yorozu.core import fiscal
 from yorozu.notifications.models import Notification
@@ -421,7 +424,7 @@ TARGETS = {"hub": _hub, "notification": _notification, "agency": _agency, "propo
 # Rows and targets of the survey and report pages live beside their tests' other helpers;
 # each module has ROWS {name: (method, target, own, other)} and TARGETS {name: callable}.
 for _module in (matrix_jobs, matrix_satisfaction, matrix_agency_survey, matrix_reports,
-                matrix_api):
+                matrix_api, matrix_assessments, matrix_selfstudy, matrix_outcomes):
     MATRIX.update({name: Row(*row) for name, row in _module.ROWS.items()})
     TARGETS.update(_module.TARGETS)
 
@@ -489,7 +492,7 @@ def test_url_answers_each_role_as_the_matrix_says(client, cast, logins, name, ro
 DOWNLOADS = ["consultations:case_list", "consultations:followups", "hubs:agency_list",
              "plans:plan_dashboard_hub", "plans:plan_dashboard_bureau",
              "plans:plan_dashboard_national", "evaluation:hearing_list",
-             "plans:plan_review_queue"]
+             "plans:plan_review_queue", *matrix_outcomes.DOWNLOADS]
 
 
 def _download_cases():

@@ -53,7 +53,8 @@ PAGES = [
     # + the next steps' count (paged), the referrals' agencies (read apart: docs/performance.md)
     ("chief", "consultations:followups", {"jis_code": "13"}, 15),
     ("coordinator", "consultations:case_detail", {"case": True}, 15),
-    # + the count of its paged case table (w17-tables-hub).
+    # + the count of its paged case table (w17-tables-hub), the client's financial figures
+    # and milestones (evaluation/outcomes/section.py: two queries).
     ("coordinator", "consultations:client_detail", {"client": True}, 13),
     ("coordinator", "consultations:quick_log", {"jis_code": "13"}, 11),
     ("coordinator", "consultations:client_search", {"jis_code": "13", "q": "試験"}, 9),
@@ -87,6 +88,24 @@ PAGES = [
     ("chief", "plans:plan_dashboard_hub", {"jis_code": "13", "format": "csv-cp932"}, 13),
     ("hq", "evaluation:hearing_list", {"format": "xlsx"}, 8),
     ("bureau", "plans:plan_review_queue", {"format": "csv-utf8"}, 8),
+    # Client outcomes (tests/outcomes/test_outcome_queries.py grows their own records): the
+    # figure, per coordinator and their names, milestones by kind, the clients' table.
+    ("chief", "outcomes:outcomes_hub", {"jis_code": "13"}, 12),
+    ("hq", "outcomes:outcomes_hub", {"jis_code": "13"}, 12),  # the logged read, no own hub
+    ("chief", "outcomes:outcomes_hub", {"jis_code": "13", "format": "xlsx"}, 8),
+    ("bureau", "outcomes:outcomes_bureau", {}, 6),  # the hubs, the figure per hub
+    ("hq", "outcomes:outcomes_national", {}, 6),
+    ("coordinator", "outcomes:snapshot_import", {"jis_code": "13"}, 6),
+    # The multi-faceted evaluation: every axis of every hub in a fixed number of queries
+    # (evaluation/assessments/axes.py: the plans, the hearings' levels, satisfaction, the
+    # agency surveys, referrals, cases, value added), the weights, the hubs, the evaluations.
+    ("hq", "assessments:national", {}, 15),
+    ("hq", "assessments:national", {"format": "xlsx"}, 13),
+    # The hub's published evaluation (its axes frozen on the row), its requests and actions.
+    ("hq", "assessments:hub", {"jis_code": "13"}, 9),
+    ("chief", "assessments:hub", {"jis_code": "13"}, 10),  # + its own hub for the menu
+    ("bureau", "assessments:request_list", {}, 6),  # the page and its count
+    ("hq", "assessments:practice_list", {}, 6),  # the practices, the year's candidates
 ]
 
 # The REST API (with the role's token) and the calendar feed (its address): the token, the
@@ -152,6 +171,19 @@ def _grow_api(cast, hubs):
         published_hearing(hub, cast.hq)
 
 
+def _evaluation(cast):
+    """Tokyo's published evaluation of the year with a request (the pages then show them)."""
+    from evaluation.assessments.models import Assessment, AxisWeights, ImprovementRequest
+
+    year = fiscal.current_fiscal_year()
+    AxisWeights.objects.create(fiscal_year=year, guideline=50, follow_up=50)
+    assessment = Assessment.objects.create(hub=cast.hub, fiscal_year=year,
+                                           created_by=cast.hq, status="published",
+                                           axes={}, weights={"guideline": 50, "follow_up": 50})
+    ImprovementRequest.objects.create(assessment=assessment, hub=cast.hub, title="督促",
+                                      reason="低い", due_on=fiscal.today(), created_by=cast.hq)
+
+
 def _count(client, url, headers=None):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **(headers or {}))
@@ -205,6 +237,7 @@ def counts(module_cast, django_db_blocker):
         plan = AnnualPlan.objects.create(hub=cast.hub, fiscal_year=fiscal.current_fiscal_year())
         PlanVersion.objects.create(plan=plan, number=1, content={}, submitted_by=cast.chief)
         case = CaseFactory(hub=cast.hub, lead=cast.coordinator)
+        _evaluation(cast)
         api_tokens, feeds = _tokens(cast)
         urls = {_key(role, name, kwargs): (reverse(name, args=[feeds[role]])
                                            if name.endswith("_feed")

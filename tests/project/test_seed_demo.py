@@ -187,3 +187,26 @@ def test_seed_demo_keeps_every_tally_equal_to_a_recount(seeded, db):
         recount = set(records.order_by().annotate(month=TruncMonth(kept.day))
                       .values_list("hub_id", "month", *key).annotate(n=Count("*")))
         assert found == recount != set(), kept.tally.__name__
+
+
+def test_seed_demo_shows_the_evaluation_loop_closed(seeded, client, db):
+    from evaluation.assessments import selectors as assessment_selectors
+    from evaluation.assessments.models import Assessment, ImprovementRequest
+
+    year = fiscal.current_fiscal_year()
+    assert Assessment.objects.filter(fiscal_year=year - 1, status="published").count() == 47
+    tokyo = Assessment.objects.get(hub__jis_code="13", fiscal_year=year - 1)
+    found = assessment_selectors.evaluated(tokyo)
+    scored = {code for code, value in found.values.values.items() if value.score is not None}
+    # Every axis has records behind it at the demo's first hub.
+    assert {"guideline", "satisfaction", "agency_survey", "plan_standard", "follow_up",
+            "expert_share", "outcomes"} <= scored, scored
+    assert found.composite is not None
+    requests = ImprovementRequest.objects.filter(hub__jis_code="13")
+    assert {r.status for r in requests} == {"in_progress", "done"}
+    assert all(r.actions.exists() and r.follow_ups.exists() for r in requests)
+    client.post("/accounts/login/", {"username": "chief.tokyo@example.jp",
+                                     "password": "yorozu-demo-2026"})
+    plan = client.get(f"/evaluation/plans/13/{year}/").content.decode()
+    assert "紹介先からの報告の督促" in plan  # the open request, on this year's plan
+    assert "専門家派遣の記録の充実" not in plan  # done: no longer carried

@@ -13,18 +13,22 @@ from .downloads import content_type_for
 from .xlsx import attachment_disposition
 
 
-def stored_file_response(stored: FieldFile, *, filename: str, fallback: str) -> FileResponse:
+def stored_file_response(stored: FieldFile, *, filename: str, fallback: str,
+                         content_type: str | None = None) -> FileResponse:
     """Streams a stored file as a download named `filename`; 404 when there is none or it has
-    gone from the storage (deleted by hand, say)."""
+    gone from the storage (deleted by hand, say). `content_type`: the type the file was
+    checked to be when it came in (an attachment), else the one its name implies."""
     if not stored:
         raise Http404
     try:
         handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle,
-                            content_type=content_type_for(filename) or "application/octet-stream")
+    response = FileResponse(handle, content_type=content_type or content_type_for(filename)
+                            or "application/octet-stream")
     response["Content-Disposition"] = attachment_disposition(filename, fallback)
+    # Always saved, never shown inline, and never read as another type than the one sent.
+    response["X-Content-Type-Options"] = "nosniff"
     # Downloads hold client records: never kept in a shared or browser cache.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "evaluation.surveys",
     "evaluation.plans",
     "evaluation.reports",
+    "evaluation.outcomes",
+    "evaluation.selfstudy",
+    "evaluation.assessments",
     # The project layer (yorozu/apps.py): the seed_demo command, the URL converters.
     "yorozu",
 ]
@@ -283,6 +286,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Attachments (the self-study's documents: docs/operations.md, Attachments) --------------
+# Per file, and for all the documents of one self-study. The type is checked from the content.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+SELF_STUDY_ATTACHMENTS_MAX_BYTES = env.int("SELF_STUDY_ATTACHMENTS_MAX_BYTES",
+                                           default=50 * 1024 * 1024)
+# A clamd to scan each attachment ("unix:/run/clamav/clamd.ctl" or "tcp:clamav:3310"); empty:
+# no scan (yorozu/core/clamd.py). Configured but unreachable refuses the attachment.
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS", default="")
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=30)
+
 # --- Files (job results, rejected import rows) -----------------------------------------------
 # Read and written only through the storage API (yorozu/core/files.py). By default on this
 # server's disk under MEDIA_ROOT; with a bucket named, in S3-compatible object storage (MinIO in
@@ -410,6 +423,9 @@ AGENCY_SURVEY_MIN_ANSWERS = 3
 # A hub's result shows how all hubs were scored on each item only over at least this many
 # hubs: with one or two, each could read the others' levels off it.
 GUIDELINE_DISTRIBUTION_MIN_HUBS = 5
+# The fewest clients a value-added figure of client outcomes is shown over
+# (evaluation/figures.py): with fewer, it would tell one firm's figures.
+OUTCOME_MIN_CLIENTS = env.int("OUTCOME_MIN_CLIENTS", default=5)
 
 # Retention of personal data (consultations/retention.py, docs/operations.md). The periods are
 # the operator's decision under its privacy policy; these defaults are a starting point.
