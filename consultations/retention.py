@@ -292,9 +292,21 @@ HISTORY_EXPORT = ["history_date", "history_type", *[n for n in CLIENT_EXPORT
                                                     if n not in ("created_at", "anonymised_at")]]
 
 
+# What apps above consultations hold about a client (evaluation.outcomes: its financial
+# figures and milestones), added to a disclosure by callables `(client) -> dict` that each
+# registers from its AppConfig.ready(): consultations must not import them.
+_DATA_PARTS: list = []
+
+
+def client_data_register(part) -> None:
+    if part not in _DATA_PARTS:
+        _DATA_PARTS.append(part)
+
+
 def client_data(client: Client) -> dict:
     """Everything held about the client: the record, its cases with their sessions and
-    referrals, and the earlier versions of the record kept in its change history."""
+    referrals, the earlier versions of the record kept in its change history, and what the
+    apps above hold about it (_DATA_PARTS)."""
     data = _record(client, CLIENT_EXPORT)
     data["hub"] = str(client.hub)
     data["industry"] = str(client.industry) if client.industry_id else ""
@@ -310,6 +322,8 @@ def client_data(client: Client) -> dict:
     } for case in cases]
     data["history"] = [_record(h, HISTORY_EXPORT)
                        for h in client.history.order_by("history_date", "history_id")]
+    for part in _DATA_PARTS:
+        data.update(part(client))
     return data
 
 

@@ -4,11 +4,10 @@ national view, and the improvement requests in a user's scope."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from evaluation import heat_map
-from evaluation.permissions import EVALUATE
-from hubs.access import AuthorisedHub, hub_access, is_hq
+from hubs.access import AuthorisedHub, is_hq
 from hubs.models import Hub
 
 from . import axes
@@ -137,15 +136,9 @@ def _as_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def can_evaluate(user) -> bool:
-    return hub_access(user).can(EVALUATE, None)
-
-
 def request_counts(*, user, today) -> dict[str, int]:
     """For the home page's to-do list, in one query: the open requests in the user's scope,
     those past their date, and those the hub has not answered with any action yet."""
-    from django.db.models import Count, Exists, OuterRef, Q
-
     acted = ImprovementAction.objects.filter(request=OuterRef("pk"))
     found = (visible_requests(user).filter(status__in=ImprovementRequest.OPEN_STATUSES)
              .annotate(acted=Exists(acted)))

@@ -24,10 +24,6 @@ from .models import Assessment
 from .permissions import ANSWER_REQUESTS, VIEW_ASSESSMENT
 
 
-def _year(request) -> years.YearPicker:
-    return years.year_picker(request)
-
-
 def weights_edit(request, fiscal_year):
     require(request.user, EVALUATE)
     weights = selectors.year_weights(fiscal_year)
@@ -55,7 +51,7 @@ def weights_edit(request, fiscal_year):
 
 def national(request):
     require(request.user, EVALUATE)
-    picker = _year(request)
+    picker = years.year_picker(request)
     rows, weights = selectors.national_rows(fiscal_year=picker.year)
     order = heat_map.Order.from_query(request.GET, axes.CODES)
     rows = heat_map.sort_rows(rows, key=order.key, descending=order.descending,
@@ -93,7 +89,7 @@ def _query(request, **changes) -> str:
 
 def hub_assessment(request, jis_code):
     hub = hub_for_user_or_404(request.user, jis_code, VIEW_ASSESSMENT)
-    picker = _year(request)
+    picker = years.year_picker(request)
     if request.method == "POST":  # HQ starts the year's evaluation
         require(request.user, EVALUATE, hub)
         services.assessment_start(hub=hub, fiscal_year=picker.year, by=request.user)

@@ -16,8 +16,12 @@ class OutcomesConfig(AppConfig):
         # The client page's section (consultations/pages.py: consultations must not import
         # this app), and the anonymisation of clients' free texts (consultations/retention.py).
         from consultations.pages import client_section_register
+        from consultations.retention import client_data_register
 
         from . import permissions, signals  # noqa: F401
+        from .disclosure import client_outcome_data
         from .section import client_outcomes_section
 
         client_section_register(client_outcomes_section)
+        # A disclosure of the client's data includes its financial figures and milestones.
+        client_data_register(client_outcome_data)
