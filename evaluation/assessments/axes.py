@@ -183,28 +183,14 @@ def _satisfaction(hub_ids: list[int], fiscal_year: int) -> dict[str, dict[int, A
 
 def agency_survey_of_year(*, hub_ids: list[int], fiscal_year: int) -> dict[int, int]:
     """Hub id -> its survey of the year whose results count: the latest one started (as
-    agency_selectors.agency_survey_summary chooses it)."""
-    surveys = (AgencySurvey.objects.filter(hub__in=hub_ids, fiscal_year=fiscal_year)
-               .exclude(status=AgencySurvey.Status.DRAFT)
-               .order_by("hub_id", "-opened_at", "-pk").distinct("hub_id")
-               .values_list("hub_id", "pk")) if _distinct_on() else _latest_surveys(
-                   hub_ids, fiscal_year)
-    return dict(surveys)
-
-
-def _distinct_on() -> bool:
-    from django.db import connection
-
-    return connection.features.can_distinct_on_fields
-
-
-def _latest_surveys(hub_ids: list[int], fiscal_year: int) -> list[tuple[int, int]]:
+    agency_selectors.agency_survey_summary chooses it). One query over the year's few
+    surveys per hub."""
     latest: dict[int, int] = {}
     for hub_id, pk in (AgencySurvey.objects.filter(hub__in=hub_ids, fiscal_year=fiscal_year)
                        .exclude(status=AgencySurvey.Status.DRAFT)
                        .order_by("hub_id", "-opened_at", "-pk").values_list("hub_id", "pk")):
         latest.setdefault(hub_id, pk)
-    return list(latest.items())
+    return latest
 
 
 def agency_counted(*, survey_ids: Iterable[int]):

@@ -130,11 +130,14 @@ def _back(assessment: Assessment):
                     f"?year={assessment.fiscal_year}")
 
 
-def _page(request, assessment, status=200, **extra):
+def _page(request, assessment, status=200, **forms):
+    """The hub's evaluation again, with a form the user sent back (`summary_form`,
+    `request_form`) or the conflict of a stale comment."""
+    conflict = forms.pop("conflict", None)
     context = {"hub": assessment.hub, "year": assessment.fiscal_year, "hq": True,
                "year_label": fiscal.fiscal_year_label(assessment.fiscal_year),
-               "assessment": assessment, "picker": None,
-               **_assessment_context(request, assessment, **extra), **extra}
+               "assessment": assessment, "picker": None, "conflict": conflict,
+               **_assessment_context(request, assessment, **forms)}
     return render(request, "evaluation/assessments/hub.html", context, status=status)
 
 

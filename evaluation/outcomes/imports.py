@@ -24,6 +24,7 @@ from hubs.roles import CHANGE_RECORDS
 
 from .exports import SOURCE_LABELS
 from .models import MAX_AMOUNT, FinancialSnapshot, validate_period_ended
+from .services import SNAPSHOT_FIELDS
 
 CORPORATE_NUMBER = "法人番号"
 CLIENT_NAME = "相談者名"
@@ -245,10 +246,6 @@ def _on_record(rows: list, seen: dict) -> None:
                                              "page instead.")))
 
 
-FIELDS = ["period_end", "sales", "operating_profit", "personnel_costs", "depreciation",
-          "employees", "source"]
-
-
 @transaction.atomic
 def run(checked: Checked, *, by) -> int:
     """Saves every row, or nothing: refuses (ValueError) a file with any error. Each snapshot
@@ -259,7 +256,7 @@ def run(checked: Checked, *, by) -> int:
     snapshots = []
     for row in checked.rows:
         snapshot = FinancialSnapshot(hub_id=checked.hub.pk, client=row.data["client"],
-                                     created_by=by, **{f: row.data[f] for f in FIELDS})
+                                     created_by=by, **{f: row.data[f] for f in SNAPSHOT_FIELDS})
         snapshot.full_clean(exclude=["client", "hub", "created_by"], validate_unique=False,
                             validate_constraints=False)
         snapshots.append(snapshot)

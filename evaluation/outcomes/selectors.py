@@ -36,7 +36,7 @@ def client_snapshots(*, user, client) -> list[FinancialSnapshot]:
 
 def client_milestones(*, user, client) -> list[Milestone]:
     return list(Milestone.objects.for_user(user, VIEW_RECORDS).filter(client=client)
-                .select_related("case", "session", "confirmation_recorded_by")
+                .select_related("session", "confirmation_recorded_by")  # the case: its id only
                 .order_by("-achieved_on", "-pk"))
 
 

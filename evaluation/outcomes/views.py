@@ -4,9 +4,11 @@ that the role may only read a 403), every write through services.py with a versi
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from consultations.conflicts import conflict_rows
@@ -20,6 +22,9 @@ from yorozu.core.versioned import submit_versioned
 from . import services
 from .forms import MilestoneForm, SnapshotForm
 from .models import FinancialSnapshot, Milestone
+
+PERIOD_TAKEN = gettext_lazy("This client's figures for this period are already recorded. "
+                            "Edit them on the client page instead.")
 
 
 def _writable(request, queryset, pk):
@@ -53,6 +58,9 @@ def _edited(request, form, save) -> tuple[bool, object]:
     except ValidationError as exc:
         form.add_error(None, exc)
         return False, None
+    except IntegrityError:  # the same period saved by someone else at the same moment
+        form.add_error(None, PERIOD_TAKEN)
+        return False, None
     except services.WorkflowError:  # a case or session of another client, bypassing the form
         form.add_error(None, _("Choose a case and session of this client."))
         return False, None
@@ -66,10 +74,14 @@ def snapshot_create(request, pk):
                         instance=FinancialSnapshot(hub_id=client.hub_id, client=client))
     if request.method == "POST" and form.is_valid():
         try:
-            services.snapshot_create(client=client, by=request.user, data=form.cleaned_data,
-                                     verified=form.cleaned_data["verified"])
+            with transaction.atomic():
+                services.snapshot_create(client=client, by=request.user,
+                                         data=form.cleaned_data,
+                                         verified=form.cleaned_data["verified"])
         except ValidationError as exc:
             form.add_error(None, exc)
+        except IntegrityError:  # the same period saved by someone else at the same moment
+            form.add_error(None, PERIOD_TAKEN)
         else:
             messages.success(request, _("Saved the figures of the period."))
             return redirect(_client_url(client.pk))
@@ -108,8 +120,10 @@ def snapshot_delete(request, pk):
 
 
 def _version(request) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else 0  # none conflicts: versions start at 1
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:  # none, or not a number ("²" passes isdigit): conflicts, as 0 does
+        return 0  # versions start at 1
 
 
 # --- Milestones ----------------------------------------------------------------------------

@@ -98,6 +98,30 @@ def test_a_period_already_on_record_is_refused(client, cast, firm):
     assert FinancialSnapshot.objects.filter(client=firm).count() == 1
 
 
+def test_a_period_saved_by_someone_else_at_the_same_moment_is_an_error_not_a_500(
+        client, cast, firm, monkeypatch):
+    from django.db import IntegrityError
+
+    from evaluation.outcomes import services
+
+    def taken(**kwargs):  # the form's check passed; the database's constraint did not
+        raise IntegrityError("outcomes_one_snapshot_per_period")
+
+    monkeypatch.setattr(services, "snapshot_create", taken)
+    response = _add(client, cast.coordinator, firm)
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert 'value="120000"' in response.content.decode()  # what was typed is kept
+
+
+def test_a_delete_with_a_mangled_version_conflicts_instead_of_failing(client, cast, firm):
+    snapshot = FinancialSnapshot.objects.get(client=firm)
+    client.force_login(cast.coordinator)
+    response = client.post(reverse("outcomes:snapshot_delete", args=[snapshot.pk]),
+                           {"version": "²"})
+    assert response.status_code == 302
+    assert FinancialSnapshot.objects.filter(pk=snapshot.pk).exists()
+
+
 def test_a_period_that_has_not_ended_is_refused(client, cast, firm):
     response = _add(client, cast.coordinator, firm, period_end="2099-03-31")
     assert "period_end" in response.context["form"].errors
